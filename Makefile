@@ -1,0 +1,42 @@
+# pyfn: thin entry points. The work happens in CMake, scripts/ and tests/.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+OUT        ?= out
+BUILD_DIR  ?= $(OUT)/build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS       ?= $(shell nproc)
+APP        ?= examples/hello
+PORT       ?= 7071
+CELL       ?= python311-bookworm
+
+.PHONY: deps build run test test-unit test-python test-native test-images test-image \
+        images image verify-reproducible bench soak fuzz asan clean
+
+deps: ## install every Debian package (and npm tool) the build, tests and benchmarks need
+	./scripts/deps.sh
+
+build: ## compile pyfn-host and pyfn-worker into out/bin (and the Python side into out/lib)
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+	cmake --install $(BUILD_DIR) --prefix $(abspath $(OUT)) >/dev/null
+	@echo "built: $(OUT)/bin/pyfn-host $(OUT)/bin/pyfn-worker"
+
+run: deps build ## serve APP (default examples/hello) on PORT, like `func start`
+	$(OUT)/bin/pyfn-host --script-root $(APP) --port $(PORT)
+
+test: deps build ## everything CI runs: unit, library, native end-to-end, and the image cell(s)
+	./scripts/test.sh
+
+test-unit: build ## GoogleTest suites of host and worker
+	./scripts/test.sh unit
+
+test-python: ## pytest suite of the azure.functions library
+	./scripts/test.sh python
+
+test-native: build ## bats suite against out/bin
+	./scripts/test.sh native
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs pyfn's test suites and ends with one line CI can read: "N passed, N failed".
+#   scripts/test.sh            every suite `make test` runs
+#   scripts/test.sh SUITE...   some of: unit python native images
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-out}
+mkdir -p "$OUT/test-results"
+
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(unit python native)
+
+passed=0 failed=0
+tally() {  # tally PASSED FAILED SUITE
+  passed=$((passed + $1)); failed=$((failed + $2))
+  printf '== %s: %d passed, %d failed\n' "$3" "$1" "$2"
+}
+
+run_unit() {
+  local log="$OUT/test-results/unit.log"
+  ctest --test-dir "$OUT/build" --output-on-failure -j "$(nproc)" 2>&1 | tee "$log"
+  local total fail
+  total=$(sed -n 's/.*tests passed, [0-9]* tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
+  fail=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$log" | tail -1)
+  tally "$(( ${total:-0} - ${fail:-0} ))" "${fail:-1}" unit
+}
+
+run_python() {
+  local log="$OUT/test-results/python.log"
+  /usr/bin/python3 -m pytest -q -p no:cacheprovider worker/python/tests \
+    --junitxml="$OUT/test-results/python.xml" 2>&1 | tee "$log"
+  local p f e
+  p=$(grep -Eo '[0-9]+ passed' "$log" | tail -1 | cut -d' ' -f1)
+  f=$(grep -Eo '[0-9]+ failed' "$log" | tail -1 | cut -d' ' -f1)
+  e=$(grep -Eo '[0-9]+ errors?' "$log" | tail -1 | cut -d' ' -f1)
+  [ -n "$p$f$e" ] || f=1
+  tally "${p:-0}" "$(( ${f:-0} + ${e:-0} ))" python
+}
+
+run_bats() {  # run_bats NAME FILES...
+  local name=$1; shift
+  local tap="$OUT/test-results/$name.tap"
+  bats --tap "$@" 2>&1 | tee "$tap"
+  local ok notok
+  ok=$(grep -c '^ok ' "$tap")
+  notok=$(grep -c '^not ok ' "$tap")
+  [ "$ok$notok" != 00 ] || notok=1
+  tally "$ok" "$notok" "$name"
+}
+
+run_native() {
+  PYFN_TARGET=native run_bats native tests/*.bats
+}
+
+run_images() {
+  local before_p=$passed before_f=$failed
+  ./scripts/test-images.sh ${TEST_CELLS:-} || true
+  # test-images.sh writes its own TAP per cell; count them.
+  local tap
+  for tap in "$OUT"/test-results/image-*.tap; do
+    [ -e "$tap" ] || { failed=$((failed + 1)); continue; }
+    passed=$((passed + $(grep -c '^ok ' "$tap")))
+    failed=$((failed + $(grep -c '^not ok ' "$tap")))
+  done
+  printf '== images: %d passed, %d failed\n' $((passed - before_p)) $((failed - before_f))
+}
+
+for s in "${suites[@]}"; do
+  case "$s" in
+    unit|python|native|images) "run_$s" ;;
+    *) echo "unknown suite: $s" >&2; failed=$((failed + 1)) ;;
+  esac
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
