@@ -38,5 +38,23 @@ test-python: ## pytest suite of the azure.functions library
 test-native: build ## bats suite against out/bin
 	./scripts/test.sh native
 
+images: ## build every default cell of docker-bake.hcl, slim and full (docker buildx bake, or podman)
+	./scripts/build-images.sh default
+
+image: ## build one cell, both variants: make image CELL=python311-bookworm
+	./scripts/build-images.sh --cell $(CELL)
+
+verify-reproducible: ## build CELL twice without cache and compare image digests
+	./scripts/verify-reproducible.sh $(CELL)
+
+test-images: ## bats suite in every cell of the bake matrix (tests/matrix.conf; builds missing images)
+	./scripts/test-images.sh
+
+test-image: ## bats suite in one cell: make test-image CELL=python311-bookworm
+	./scripts/test-images.sh $(CELL)
+
+bench: build ## throughput, latency, cold start, memory, image sizes -> out/bench/results.json
+	/usr/bin/python3 bench/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(OUT)

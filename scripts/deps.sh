@@ -16,9 +16,18 @@ packages=(
   # tests
   libgtest-dev libgmock-dev googletest bats bats-assert bats-support bats-file
   curl jq python3-pytest procps iproute2
+  # decorator-model tests: ASGI/WSGI apps copied into test apps' .python_packages
+  python3-fastapi python3-starlette python3-flask
   # benchmarks
-  wrk hyperfine
+  wrk hyperfine valgrind
+  # images: podman/buildah without a daemon (vfs, runc), offline base images from the archive
+  podman buildah runc uidmap fuse-overlayfs slirp4netns mmdebstrap debian-archive-keyring skopeo
+  # storage tests: Azurite (npm, pinned in package.json) runs on Node.js
+  nodejs
 )
+# Debian ships npm as its own package; NodeSource's nodejs bundles it (and
+# conflicts with Debian's npm), so ask for it only when it is missing.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -26,10 +35,18 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  echo "deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-SUDO=""
-[ "$(id -u)" = 0 ] || SUDO="sudo"
-echo "deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Azurite, pinned by package-lock.json, into the project's node_modules (never
+# globally); scripts/azurite.sh runs it from there.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ ! -x "$root/node_modules/.bin/azurite" ]; then
+  echo "deps: installing Azurite into $root/node_modules (npm ci)"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,90 @@
+// Host: wires the parts together and owns their lifetimes.
+//
+//   HttpServer ──Handle──▶ Host (routes, auth, admin) ──Invoke──▶ FunctionInvoker
+//        ──Dispatch──▶ WorkerPool ──gRPC──▶ pyfn-worker processes
+//
+// Lifecycle: Start() loads the app, listens, starts the workers; Run() blocks
+// until RequestShutdown() (first SIGTERM/SIGINT), then drains: stop accepting,
+// wait up to the grace period for in-flight invocations, WorkerTerminate,
+// reap, stop. State for /admin/host/status: Initializing -> Running (every
+// worker loaded the functions) -> Stopping; Error while workers cannot start.
+#ifndef PYFN_HOST_HOST_H_
+#define PYFN_HOST_HOST_H_
+
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app_loader.h"
+#include "auth.h"
+#include "function_registry.h"
+#include "http_server.h"
+#include "invoker.h"
+#include "settings.h"
+#include "worker_pool.h"
+
+namespace pyfn {
+
+class Host : public HttpHandler {
+ public:
+  Host(Settings settings, HostConfig config, WorkerConfig worker_config, Environment env);
+  ~Host() override;
+
+  // Replaces the authorizer (issue 8: keys). Call before Start().
+  void SetAuthorizer(std::unique_ptr<Authorizer> auth) { auth_ = std::move(auth); }
+  // The invocation entry point for non-HTTP triggers (issue 7); valid after Start().
+  FunctionInvoker* invoker() { return invoker_.get(); }
+  FunctionRegistry* registry() { return &registry_; }
+
+  Status Start();
+  // Blocks until shutdown is requested and done. Returns the exit code.
+  int Run();
+  // First signal. Thread safe.
+  void RequestShutdown(const std::string& why);
+  // Second signal: kill the workers now (the caller exits).
+  void KillWorkersNow();
+  // SIGCHLD.
+  void OnChildSignal();
+
+  void Handle(HttpRequest request, std::function<void(HttpResponse)> respond) override;
+
+  std::string StatusJson() const;
+
+ private:
+  enum class State { kInitializing, kRunning, kStopping };
+  void OnIndexed();
+  void OnAllReady();
+  void HandleFunction(const std::string& path, HttpRequest request,
+                      std::function<void(HttpResponse)> respond);
+
+  const Settings settings_;
+  const HostConfig config_;
+  const WorkerConfig worker_config_;
+  const Environment env_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+
+  FunctionRegistry registry_;
+  std::unique_ptr<Authorizer> auth_;
+  std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<FunctionInvoker> invoker_;
+  boost::asio::io_context ioc_;
+  std::unique_ptr<HttpServer> http_;
+  std::vector<std::thread> io_threads_;
+  std::atomic<State> state_{State::kInitializing};
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool shutdown_requested_ = false;  // GUARDED_BY(mu_)
+  std::string shutdown_reason_;      // GUARDED_BY(mu_)
+};
+
+}  // namespace pyfn
+
+#endif  // PYFN_HOST_HOST_H_

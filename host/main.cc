@@ -1,0 +1,160 @@
+// pyfn-host: serves an Azure-Functions-style Python app. See settings.h for the
+// command line and settings, host.h for the parts.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "app_loader.h"
+#include "host.h"
+#include "logging.h"
+#include "settings.h"
+#include "subprocess.h"
+
+extern char** environ;
+
+namespace {
+
+pyfn::Environment ReadEnvironment() {
+  pyfn::Environment env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv(*e);
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return env;
+}
+
+std::string ExeDir() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return ".";
+  return p.parent_path().string();
+}
+
+[[noreturn]] void Die(const std::string& msg) {
+  spdlog::critical("{}", msg);
+  spdlog::shutdown();
+  std::fflush(nullptr);
+  std::_Exit(1);
+}
+
+void NoOpHandler(int) {}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Signals: SIGINT/SIGTERM/SIGCHLD are blocked in every thread and taken by
+  // one sigwait thread (children get them unblocked, see subprocess.cc). A
+  // handler is installed too so PID 1 in a container does not drop them.
+  struct sigaction sa = {};
+  sa.sa_handler = NoOpHandler;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t waited;
+  sigemptyset(&waited);
+  sigaddset(&waited, SIGINT);
+  sigaddset(&waited, SIGTERM);
+  sigaddset(&waited, SIGCHLD);
+  pthread_sigmask(SIG_BLOCK, &waited, nullptr);
+
+  pyfn::InitLogging("info");
+  pyfn::CommandLine cl;
+  pyfn::Status s = pyfn::ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc), &cl);
+  if (!s.ok()) {
+    std::fprintf(stderr, "pyfn-host: %s\n", s.message().c_str());
+    return 2;
+  }
+  if (cl.help) {
+    std::fputs(pyfn::HelpText().c_str(), stdout);
+    return 0;
+  }
+  if (cl.version) {
+    std::printf("pyfn-host %s\n", PYFN_VERSION);
+    return 0;
+  }
+
+  pyfn::Environment env = ReadEnvironment();
+  std::error_code ec;
+  std::string cwd = std::filesystem::current_path(ec).string();
+  std::string root = pyfn::ResolveScriptRoot(cl, env, cwd);
+  if (!std::filesystem::is_directory(root, ec)) Die("Script root " + root + " is not a directory");
+
+  pyfn::HostConfig config;
+  bool missing = false;
+  s = pyfn::LoadHostConfig(root, &config, &missing);
+  if (!s.ok()) Die(s.message());
+  if (missing) spdlog::warn("No host.json in {}; using the defaults (version 2.0)", root);
+
+  // local.settings.json Values join the environment (real variables win), for
+  // the host's own settings and, inherited, for the workers (spec L7, R4).
+  pyfn::LocalSettings local;
+  s = pyfn::LoadLocalSettings(root, &local);
+  if (!s.ok()) Die(s.message());
+  for (const auto& kv : pyfn::MergeEnvironment(env, local.values))
+    ::setenv(kv.first.c_str(), kv.second.c_str(), 1);
+  ::setenv("AzureWebJobsScriptRoot", root.c_str(), 1);
+  env = ReadEnvironment();
+
+  pyfn::Settings settings;
+  settings.script_root = root;
+  s = pyfn::ResolveSettings(cl, env, local, &settings);
+  if (!s.ok()) Die(s.message());
+  pyfn::InitLogging(settings.log_level);
+
+  // worker.config.json
+  std::string wdir = pyfn::WorkerConfigDirectory(settings, ExeDir());
+  std::string wpath = wdir + "/worker.config.json";
+  std::string text;
+  s = pyfn::ReadFile(wpath, &text);
+  if (!s.ok()) {
+    if (settings.worker_executable.empty())
+      Die("Cannot read the worker configuration " + wpath +
+          " (set languageWorkers__python__workerDirectory or "
+          "languageWorkers__python__defaultExecutablePath)");
+    text = R"({"description": {"language": "python", "defaultExecutablePath": ""}})";
+  }
+  pyfn::WorkerConfig wc;
+  s = pyfn::ParseWorkerConfig(text, wdir, settings, env, &wc);
+  if (!s.ok()) Die(s.message());
+
+  auto host = std::make_unique<pyfn::Host>(settings, config, wc, env);
+  s = host->Start();
+  if (!s.ok()) Die(s.message());
+
+  std::thread([h = host.get(), waited] {
+    int signals = 0;
+    while (true) {
+      int sig = 0;
+      if (sigwait(&waited, &sig) != 0) continue;
+      if (sig == SIGCHLD) {
+        h->OnChildSignal();
+        continue;
+      }
+      if (++signals == 1) {
+        h->RequestShutdown(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      } else {
+        spdlog::warn("Second signal: exiting now");
+        h->KillWorkersNow();
+        spdlog::shutdown();
+        std::fflush(nullptr);
+        std::_Exit(128 + sig);
+      }
+    }
+  }).detach();
+
+  int rc = host->Run();
+  host.reset();
+  spdlog::shutdown();
+  std::fflush(nullptr);
+  // The sigwait thread is detached and still blocked: leave without running
+  // static destructors under it.
+  std::_Exit(rc);
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Builds bake targets of docker-bake.hcl, with Docker or without it.
+#   scripts/build-images.sh                      the default group (every cell, slim + full)
+#   scripts/build-images.sh --cell python311-bookworm [--cell ...]   one cell, both variants
+#   scripts/build-images.sh python311-slim-bookworm                  bake targets or groups
+# Options: --no-cache (build every step again), --quiet (progress lines only).
+# Environment: SOURCE_DATE_EPOCH (default: last commit time), DEBIAN_SNAPSHOT, VERSION,
+# REGISTRY, PYFN_ENGINE (docker|podman), OUT (default out).
+#
+# Where a Docker daemon answers: `docker buildx bake` per cell. Otherwise podman: the
+# targets are read from `buildx bake --print` (scripts/buildx.sh; no daemon needed), the
+# base images made offline if needed (scripts/base-images.sh), and each target given to
+# `podman build` with the same Dockerfile, target stage, args, labels and tags.
+# Progress: one line per cell and stage with the elapsed time; full logs in
+# $OUT/images/<target>.log; sizes and times in $OUT/images/summary.tsv.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+engine=./scripts/engine.sh
+OUT=${OUT:-out}
+logdir="$OUT/images"
+mkdir -p "$logdir"
+
+cells=() names=() no_cache=() quiet=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --cell) cells+=("$2"); shift 2 ;;
+    --cell=*) cells+=("${1#--cell=}"); shift ;;
+    --no-cache) no_cache=(--no-cache); shift ;;
+    --quiet) quiet=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -*) echo "build-images: unknown option $1" >&2; exit 2 ;;
+    *) names+=("$1"); shift ;;
+  esac
+done
+[ ${#names[@]} -gt 0 ] || [ ${#cells[@]} -gt 0 ] || names=(default)
+[ ${#cells[@]} -eq 0 ] || [ ${#names[@]} -gt 0 ] || names=(default legacy)
+
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+kind=$("$engine" --which)
+
+# The resolved targets, one JSON object a line, in bake's order with slim before full
+# (full builds FROM the slim stage, so it reuses its cached layers).
+plan=$(./scripts/buildx.sh bake --print "${names[@]}" 2>/dev/null | python3 -c '
+import json, sys
+cells = set(sys.argv[1:])
+d = json.load(sys.stdin)
+rows = []
+for name, t in d["target"].items():
+    labels = t.get("labels", {})
+    if cells and labels.get("io.pyfn.cell") not in cells:
+        continue
+    rows.append(dict(name=name, cell=labels.get("io.pyfn.cell", name),
+                     variant=labels.get("io.pyfn.variant", ""), **t))
+order = {"slim": 0, "full": 1}
+rows.sort(key=lambda r: (r["cell"], order.get(r["variant"], 2)))
+for r in rows:
+    print(json.dumps(r))
+' "${cells[@]}")
+if [ -z "$plan" ]; then
+  echo "build-images: no bake target matches: ${names[*]} ${cells[*]}" >&2
+  exit 2
+fi
+total=$(wc -l <<<"$plan")
+field() { python3 -c 'import json,sys; r=json.loads(sys.argv[1]); v=eval(sys.argv[2], {}, {"r": r}); print("\n".join(v) if isinstance(v, list) else v)' "$1" "$2"; }
+
+t0=$SECONDS
+say() { printf '[%s +%4ds] %s\n' "$(date -u +%H:%M:%S)" $((SECONDS - t0)) "$*"; }
+say "build-images: $total target(s) with $kind, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH${DEBIAN_SNAPSHOT:+, snapshot $DEBIAN_SNAPSHOT}"
+
+# Base images (podman only: Docker pulls them itself).
+if [ "$kind" = podman ]; then
+  mapfile -t releases < <(while read -r r; do field "$r" 'r["args"]["DEBIAN_RELEASE"]'; done <<<"$plan" | sort -u)
+  say "base images: ${releases[*]}"
+  ./scripts/base-images.sh "${releases[@]}" 2>&1 | while read -r l; do say "$l"; done
+fi
+
+# Prefixes podman's step lines with the cell, stage and elapsed time; keeps the full log.
+progress() {  # progress LABEL LOG
+  local label=$1 log=$2 line stage
+  local -A stages=()
+  while IFS= read -r line; do
+    printf '%s\n' "$line" >>"$log"
+    if [[ $line =~ ^\[([0-9]+)/[0-9]+\]\ STEP\ ([0-9]+/[0-9]+):\ (.*)$ ]]; then
+      local idx=${BASH_REMATCH[1]} step=${BASH_REMATCH[2]} what=${BASH_REMATCH[3]}
+      if [[ $what =~ ^FROM\ .*\ [Aa][Ss]\ ([A-Za-z0-9_-]+) ]]; then stages[$idx]=${BASH_REMATCH[1]}; fi
+      stage=${stages[$idx]:-stage$idx}
+      say "$label $stage step $step: ${what:0:90}"
+    elif [[ $line =~ ^(builder:|check-libraries:|apt-install:|pyfn-|azure) ]] && [ "$quiet" = 0 ]; then
+      say "$label   ${line:0:160}"
+    fi
+  done
+}
+
+failed=() n=0
+summary="$logdir/summary.tsv"
+[ -s "$summary" ] || printf 'target\tengine\tseconds\tbytes\tstatus\n' >"$summary"
+while read -r row; do
+  n=$((n + 1))
+  name=$(field "$row" 'r["name"]')
+  cell=$(field "$row" 'r["cell"]')
+  variant=$(field "$row" 'r["variant"]')
+  log="$logdir/$name.log"
+  : >"$log"
+  start=$SECONDS
+  say "== [$n/$total] $cell $variant ($name)"
+  mapfile -t tags < <(field "$row" 'r.get("tags", [])')
+  status=ok
+  if [ "$kind" = docker ]; then
+    # buildx passes SOURCE_DATE_EPOCH from the environment to the build (image config
+    # timestamps). Layer file timestamps are clamped too only with an exporter that
+    # supports rewrite-timestamp: PYFN_BUILDX_OUTPUT='type=docker,rewrite-timestamp=true'
+    # with a docker-container builder (CI does this).
+    set_output=()
+    [ -z "${PYFN_BUILDX_OUTPUT:-}" ] || set_output=(--set "$name.output=$PYFN_BUILDX_OUTPUT")
+    if ! docker buildx bake "${no_cache[@]}" "${set_output[@]}" "$name" \
+         2>&1 | progress "$cell/$variant" "$log"; then status=failed; fi
+  else
+    args=(build --format docker --layers --pull=never --network host
+          --timestamp "$SOURCE_DATE_EPOCH"
+          -f "$(field "$row" 'r["dockerfile"]')" --target "$(field "$row" 'r.get("target", "")')")
+    while read -r kv; do [ -n "$kv" ] && args+=(--build-arg "$kv"); done < <(field "$row" '[k + "=" + v for k, v in sorted(r.get("args", {}).items())]')
+    while read -r kv; do [ -n "$kv" ] && args+=(--label "$kv"); done < <(field "$row" '[k + "=" + v for k, v in sorted(r.get("labels", {}).items())]')
+    for t in "${tags[@]}"; do args+=(-t "$t"); done
+    if ! "$engine" "${args[@]}" "${no_cache[@]}" "$(field "$row" 'r.get("context", ".")')" \
+         2>&1 | progress "$cell/$variant" "$log"; then status=failed; fi
+  fi
+  secs=$((SECONDS - start))
+  if [ "$status" = ok ]; then
+    bytes=$("$engine" image inspect --format '{{.Size}}' "${tags[0]}" 2>/dev/null || echo 0)
+    say "== [$n/$total] $cell $variant: built ${tags[0]} in ${secs}s, $((bytes / 1000000)) MB"
+  else
+    bytes=0
+    failed+=("$name")
+    say "== [$n/$total] $cell $variant: FAILED after ${secs}s; last lines of $log:"
+    tail -25 "$log" | sed 's/^/    /'
+  fi
+  printf '%s\t%s\t%d\t%d\t%s\n' "$name" "$kind" "$secs" "$bytes" "$status" >>"$summary"
+done <<<"$plan"
+
+say "build-images: $((total - ${#failed[@]}))/$total built in $((SECONDS - t0))s; disk: $(df -h --output=avail "$OUT" | tail -1 | tr -d ' ') free"
+if [ ${#failed[@]} -gt 0 ]; then
+  say "failed: ${failed[*]}"
+  exit 1
+fi

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Builds one cell (both variants) twice without cache and compares the images.
+#   scripts/verify-reproducible.sh python311-bookworm
+# Same inputs (sources, SOURCE_DATE_EPOCH, base image, Debian archive state or
+# DEBIAN_SNAPSHOT) must give the same image ID (config digest) and the same layers. When
+# they differ, the script names the layers that differ and, inside them, the files
+# (path, mode, owner, mtime, size, content hash), which says why.
+# Output: one line per image, "identical" or "DIFFERENT", and a final verdict (exit 1 if
+# any image differs). Work files in $OUT/reproducible/<cell>/.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cell=${1:?usage: verify-reproducible.sh CELL (e.g. python311-bookworm)}
+engine=./scripts/engine.sh
+OUT=${OUT:-out}
+work="$OUT/reproducible/$cell"
+rm -rf "$work"
+mkdir -p "$work"
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+
+# The tags of the cell's targets, from the bake file.
+mapfile -t images < <(./scripts/buildx.sh bake --print default legacy 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for name, t in sorted(d["target"].items()):
+    if t.get("labels", {}).get("io.pyfn.cell") == sys.argv[1]:
+        print(t["tags"][0])' "$cell")
+[ ${#images[@]} -gt 0 ] || { echo "verify-reproducible: unknown cell $cell" >&2; exit 2; }
+
+record() {  # record ROUND: image ID and layer digests of every image of the cell
+  local round=$1 img
+  for img in "${images[@]}"; do
+    {
+      echo "id $("$engine" image inspect --format '{{.Id}}' "$img")"
+      "$engine" image inspect --format '{{range .RootFS.Layers}}{{println .}}{{end}}' "$img" | sed '/^$/d; s/^/layer /'
+    } >"$work/$round.$(echo "$img" | tr '/:' '__')"
+  done
+}
+
+list_layer() {  # list_layer IMAGE LAYER-DIGEST OUTFILE: the files of one layer, one line each
+  local img=$1 digest=$2 out=$3 dir
+  dir=$(mktemp -d -p "$work")
+  "$engine" save --format docker-dir -o "$dir/img" "$img" >/dev/null 2>&1 || { echo "(cannot save $img)" >"$out"; return; }
+  python3 - "$dir/img" "$digest" >"$out" <<'PY'
+import hashlib, json, os, sys, tarfile
+root, want = sys.argv[1], sys.argv[2]
+manifest = json.load(open(os.path.join(root, "manifest.json")))
+config = json.load(open(os.path.join(root, manifest["config"]["digest"].split(":")[1])))
+diff_ids = config["rootfs"]["diff_ids"]
+layer = manifest["layers"][diff_ids.index(want)]
+path = os.path.join(root, layer["digest"].split(":")[1])
+with tarfile.open(path) as tar:
+    for m in tar:
+        h = ""
+        if m.isfile():
+            h = hashlib.sha256(tar.extractfile(m).read()).hexdigest()[:16]
+        link = m.linkname if (m.issym() or m.islnk()) else ""
+        xattrs = ",".join(sorted(k for k in m.pax_headers if k.startswith("SCHILY.xattr")))
+        print(f"{m.name}\t{m.mode:o}\t{m.uid}:{m.gid}\t{int(m.mtime)}\t{m.size}\t{h}{link}\t{xattrs}")
+PY
+  rm -rf "$dir"
+}
+
+t0=$SECONDS
+for round in a b; do
+  echo "== verify-reproducible $cell: build $round (no cache)"
+  ./scripts/build-images.sh --quiet --no-cache --cell "$cell"
+  record "$round"
+  if [ "$round" = a ]; then
+    # Keep the first build's layers for the comparison: tag them.
+    for img in "${images[@]}"; do "$engine" tag "$img" "$img-repro-a"; done
+  fi
+done
+
+verdict=0
+for img in "${images[@]}"; do
+  f=$(echo "$img" | tr '/:' '__')
+  if cmp -s "$work/a.$f" "$work/b.$f"; then
+    echo "identical  $img  $(head -1 "$work/a.$f" | cut -d' ' -f2)"
+    continue
+  fi
+  verdict=1
+  echo "DIFFERENT  $img"
+  echo "  build a: $(head -1 "$work/a.$f")"
+  echo "  build b: $(head -1 "$work/b.$f")"
+  mapfile -t la < <(sed -n 's/^layer //p' "$work/a.$f")
+  mapfile -t lb < <(sed -n 's/^layer //p' "$work/b.$f")
+  if [ ${#la[@]} != ${#lb[@]} ]; then echo "  layer count differs: ${#la[@]} vs ${#lb[@]}"; fi
+  for i in "${!la[@]}"; do
+    [ "${la[$i]}" != "${lb[$i]:-}" ] || continue
+    echo "  layer $i differs: ${la[$i]} vs ${lb[$i]:-none}"
+    list_layer "$img-repro-a" "${la[$i]}" "$work/layer$i.a"
+    list_layer "$img" "${lb[$i]:-}" "$work/layer$i.b"
+    diff "$work/layer$i.a" "$work/layer$i.b" | grep '^[<>]' | head -40 | sed 's/^/    /' || true
+  done
+  if [ -z "$(diff <(sed -n 's/^layer //p' "$work/a.$f") <(sed -n 's/^layer //p' "$work/b.$f"))" ]; then
+    echo "  layers identical: only the image config differs:"
+    diff <("$engine" image inspect --format '{{json .}}' "$img-repro-a" | python3 -m json.tool) \
+         <("$engine" image inspect --format '{{json .}}' "$img" | python3 -m json.tool) | grep '^[<>]' | grep -v '"Id"\|RepoTags\|RepoDigests\|"Digest"' | head -20 | sed 's/^/    /' || true
+  fi
+done
+for img in "${images[@]}"; do "$engine" rmi "$img-repro-a" >/dev/null 2>&1 || true; done
+
+echo "verify-reproducible $cell: $([ $verdict = 0 ] && echo 'identical digests' || echo 'images differ (see above)') after $((SECONDS - t0))s"
+exit $verdict

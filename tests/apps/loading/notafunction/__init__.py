@@ -1,0 +1,2 @@
+def main(req):
+    raise RuntimeError("notafunction must never be loaded (L1)")

@@ -1,0 +1,5 @@
+VALUE = "hi"
+
+
+def say():
+    return "example says " + VALUE

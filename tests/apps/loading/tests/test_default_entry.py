@@ -1,0 +1,1 @@
+"""A unit test of the app (L1: the tests folder is not a function)."""

@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# Spec row R5: async def on an event loop, plain functions on a thread pool sized by
+# PYTHON_THREADPOOL_THREAD_COUNT, several workers with FUNCTIONS_WORKER_PROCESS_COUNT.
+# App: tests/apps/concurrency (see its README).
+
+load helpers/common
+
+setup_file() {
+  pyfn_start concurrency
+  pyfn_start -n onethread -e PYTHON_THREADPOOL_THREAD_COUNT=1 concurrency
+  pyfn_start -n twoworkers -e FUNCTIONS_WORKER_PROCESS_COUNT=2 concurrency
+}
+
+teardown_file() {
+  pyfn_stop_all
+}
+
+# parallel_get NAME PATH N: send N requests at once; print the N bodies, one per line.
+parallel_get() {
+  local name=$1 path=$2 n=$3 i url
+  url="$(pyfn_url "$name")$path"
+  for i in $(seq 1 "$n"); do
+    curl -sS -f --max-time 60 "$url" >"$BATS_TEST_TMPDIR/par.$i" &
+  done
+  wait
+  for i in $(seq 1 "$n"); do cat "$BATS_TEST_TMPDIR/par.$i"; echo; done
+}
+
+# overlapping: status 0 when every interval (JSON lines with start/end on stdin) overlaps
+# every other: the latest start comes before the earliest end.
+overlapping() {
+  jq -se 'length > 1 and (map(.start) | max) < (map(.end) | min)' >/dev/null
+}
+
+@test "R5: an async def function runs on a running event loop" {
+  http_request GET '/api/async_sleep?s=0'
+  assert_http_status 200
+  assert_equal "$(http_json .async)" true
+  assert_equal "$(http_json .loop)" true
+}
+
+@test "R5: two slow async requests run at the same time" {
+  run parallel_get app '/api/async_sleep?s=1.5' 2
+  assert_success
+  printf '%s\n' "$output" | overlapping
+}
+
+@test "R5: two slow sync requests run at the same time on the thread pool" {
+  run parallel_get app '/api/sync_sleep?s=1.5' 2
+  assert_success
+  printf '%s\n' "$output" | overlapping
+  assert_equal "$(printf '%s\n' "$output" | jq -s 'map(.thread) | unique | length')" 2
+}
+
+@test "R5: with PYTHON_THREADPOOL_THREAD_COUNT=1 sync requests run one after the other" {
+  run parallel_get onethread '/api/sync_sleep?s=1' 2
+  assert_success
+  # the second one starts only after the first one ended
+  printf '%s\n' "$output" | jq -se 'sort_by(.start) | .[0].end <= .[1].start' >/dev/null
+}
+
+@test "R5: with PYTHON_THREADPOOL_THREAD_COUNT=1 async requests still overlap" {
+  run parallel_get onethread '/api/async_sleep?s=1.5' 2
+  assert_success
+  printf '%s\n' "$output" | overlapping
+}
+
+@test "R5: FUNCTIONS_WORKER_PROCESS_COUNT=2 starts two worker processes that both serve" {
+  run parallel_get twoworkers '/api/sync_sleep?s=0.5' 8
+  assert_success
+  assert_equal "$(printf '%s\n' "$output" | jq -s 'map(.pid) | unique | length')" 2
+}

@@ -1,0 +1,166 @@
+"""Internal helpers shared by the binding converters (pyfn)."""
+
+import datetime
+import json
+import re
+import typing
+
+__all__ = ()
+
+
+class UnsupportedTypeError(TypeError, NotImplementedError):
+    """A value of a type that a binding cannot carry.
+
+    A ``TypeError`` (the documented error) that is also a
+    ``NotImplementedError`` (what the public converters raise), so callers
+    written against either keep working.
+    """
+
+
+def unsupported(binding: str, obj: typing.Any, expected: str = '') -> \
+        UnsupportedTypeError:
+    msg = (f'the {binding!r} binding cannot convert a value of type '
+           f'{type(obj).__module__}.{type(obj).__qualname__}'
+           if type(obj).__module__ != 'builtins'
+           else f'the {binding!r} binding cannot convert a value of type '
+                f'{type(obj).__name__}')
+    if expected:
+        msg += f'; expected {expected}'
+    return UnsupportedTypeError(msg)
+
+
+def unsupported_datum(binding: str, data_type: typing.Any,
+                      expected: str = '') -> UnsupportedTypeError:
+    msg = (f'the {binding!r} binding cannot decode data of type '
+           f'{data_type!r}')
+    if expected:
+        msg += f'; expected {expected}'
+    return UnsupportedTypeError(msg)
+
+
+def safe_issubclass(pytype: typing.Any, classes) -> bool:
+    """issubclass() that answers False for non-class annotations."""
+    return isinstance(pytype, type) and issubclass(pytype, classes)
+
+
+def collection_items(value: typing.Any, kind: str) -> list:
+    """Items of a collection_* payload.
+
+    The worker may hand the collection as a plain list, as the proto-shaped
+    dict ``{"string": [...]}`` or as an object with a ``.string`` attribute.
+    """
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, dict):
+        return list(value.get(kind) or [])
+    return list(getattr(value, kind, None) or [])
+
+
+# --- date and time -------------------------------------------------------
+
+_TOO_FRACTIONAL = re.compile(
+    r'^(.*\.\d{6})\d+((?:Z|[+-]\d{1,2}:\d{1,2})?)$')
+
+_UTC_FORMATS = (
+    '%Y-%m-%dT%H:%M:%SZ',
+    '%Y-%m-%dT%H:%M:%S.%fZ',
+    '%Y-%m-%dT%H:%M:%S+00:00',
+    '%Y-%m-%dT%H:%M:%S.%f+00:00',
+    '%Y-%m-%dT%H:%M:%S-00:00',
+    '%Y-%m-%dT%H:%M:%S.%f-00:00',
+)
+
+_LOCAL_FORMATS = (
+    '%Y-%m-%dT%H:%M:%S.%f',
+    '%Y-%m-%dT%H:%M:%S',
+)
+
+_OFFSET_FORMATS = (
+    '%Y-%m-%dT%H:%M:%S%z',
+    '%Y-%m-%dT%H:%M:%S.%f%z',
+)
+
+
+def try_parse_datetime_with_formats(datetime_str: str, formats):
+    """(datetime, matched format, None) or (None, None, last error)."""
+    error: typing.Optional[Exception] = None
+    for fmt in formats:
+        try:
+            return datetime.datetime.strptime(datetime_str, fmt), fmt, None
+        except ValueError as e:
+            error = e
+    return None, None, error
+
+
+def parse_datetime(value: typing.Optional[str]) \
+        -> typing.Optional[datetime.datetime]:
+    """Parse the host's ISO 8601 strings.
+
+    UTC forms (``Z``, ``+00:00``, ``-00:00``) give aware datetimes in UTC,
+    forms without an offset give naive datetimes, other offsets give aware
+    datetimes in that offset. .NET's seventh fractional digit is dropped.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value
+    s = str(value).strip()
+    if not s:
+        return None
+    m = _TOO_FRACTIONAL.match(s)
+    if m:
+        s = m.group(1) + m.group(2)
+
+    dt, _, utc_error = try_parse_datetime_with_formats(s, _UTC_FORMATS)
+    if dt is not None:
+        return dt.replace(tzinfo=datetime.timezone.utc)
+    dt, _, _ = try_parse_datetime_with_formats(s, _LOCAL_FORMATS)
+    if dt is not None:
+        return dt
+    dt, _, _ = try_parse_datetime_with_formats(s, _OFFSET_FORMATS)
+    if dt is not None:
+        return dt
+    assert utc_error is not None
+    raise utc_error
+
+
+_TIMESPAN = re.compile(
+    r'^(?P<sign>-)?(?:(?P<days>\d+)\.)?(?P<h>\d{1,2}):(?P<m>\d{1,2})'
+    r'(?::(?P<s>\d{1,2})(?:\.(?P<f>\d+))?)?$')
+
+
+def parse_timedelta(value: typing.Optional[str]) \
+        -> typing.Optional[datetime.timedelta]:
+    """Parse a .NET TimeSpan (``[-][d.]hh:mm[:ss[.fffffff]]``) or seconds."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        return value
+    if isinstance(value, (int, float)):
+        return datetime.timedelta(seconds=value)
+    s = str(value).strip()
+    m = _TIMESPAN.match(s)
+    if m is None:
+        try:
+            return datetime.timedelta(seconds=float(s))
+        except ValueError:
+            raise ValueError(f'cannot parse time span {value!r}') from None
+    frac = (m.group('f') or '0')[:6].ljust(6, '0')
+    td = datetime.timedelta(
+        days=int(m.group('days') or 0), hours=int(m.group('h')),
+        minutes=int(m.group('m')), seconds=int(m.group('s') or 0),
+        microseconds=int(frac))
+    return -td if m.group('sign') else td
+
+
+def format_datetime(dt: typing.Optional[datetime.datetime]) \
+        -> typing.Optional[str]:
+    return None if dt is None else dt.isoformat()
+
+
+def json_loads(data: typing.Union[str, bytes, bytearray]) -> typing.Any:
+    if isinstance(data, (bytes, bytearray)):
+        data = bytes(data).decode('utf-8')
+    return json.loads(data)

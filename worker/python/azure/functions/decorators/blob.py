@@ -1,0 +1,55 @@
+"""Storage blob trigger, input and output bindings."""
+from typing import Optional
+
+from .constants import BLOB, BLOB_TRIGGER
+from .core import BlobSource, DataType, InputBinding, OutputBinding, Trigger
+
+
+class BlobTrigger(Trigger):
+    @staticmethod
+    def get_binding_name() -> str:
+        return BLOB_TRIGGER
+
+    def __init__(self,
+                 name: str,
+                 path: str,
+                 connection: str,
+                 source: Optional[BlobSource] = None,
+                 data_type: Optional[DataType] = None,
+                 **kwargs) -> None:
+        self.path = path
+        self.connection = connection
+        self.source = source
+        super().__init__(name=name, data_type=data_type)
+
+
+class BlobInput(InputBinding):
+    @staticmethod
+    def get_binding_name() -> str:
+        return BLOB
+
+    def __init__(self,
+                 name: str,
+                 path: str,
+                 connection: str,
+                 data_type: Optional[DataType] = None,
+                 **kwargs) -> None:
+        self.path = path
+        self.connection = connection
+        super().__init__(name=name, data_type=data_type)
+
+
+class BlobOutput(OutputBinding):
+    @staticmethod
+    def get_binding_name() -> str:
+        return BLOB
+
+    def __init__(self,
+                 name: str,
+                 path: str,
+                 connection: str,
+                 data_type: Optional[DataType] = None,
+                 **kwargs) -> None:
+        self.path = path
+        self.connection = connection
+        super().__init__(name=name, data_type=data_type)

@@ -1,0 +1,84 @@
+"""Converters for the ``eventGridTrigger`` and ``eventGrid`` bindings."""
+
+import collections.abc
+import json
+import typing
+
+from . import _eventgrid as azf_eventgrid
+from . import _utils
+from . import meta
+
+__all__ = ('EventGridEventInConverter', 'EventGridEventOutConverter')
+
+
+class EventGridEventInConverter(meta.InConverter, binding='eventGridTrigger',
+                                trigger=True):
+
+    @classmethod
+    def check_input_type_annotation(cls, pytype: type) -> bool:
+        return _utils.safe_issubclass(pytype, azf_eventgrid.EventGridEvent)
+
+    @classmethod
+    def decode(cls, data: meta.Datum, *, trigger_metadata=None) \
+            -> azf_eventgrid.EventGridEvent:
+        if data.type in ('json', 'string'):
+            body = json.loads(data.value)
+        elif data.type == 'bytes':
+            body = json.loads(bytes(data.value).decode('utf-8'))
+        else:
+            raise _utils.unsupported_datum('eventGridTrigger', data.type,
+                                           'json')
+        return azf_eventgrid.EventGridEvent(
+            id=body.get('id'),
+            topic=body.get('topic'),
+            subject=body.get('subject'),
+            event_type=body.get('eventType'),
+            event_time=cls._parse_datetime(body.get('eventTime')),
+            data=body.get('data'),
+            data_version=body.get('dataVersion'))
+
+
+def _event_dict(ev: azf_eventgrid.EventGridOutputEvent) -> dict:
+    return {
+        'id': ev.id,
+        'subject': ev.subject,
+        'dataVersion': ev.data_version,
+        'eventType': ev.event_type,
+        'data': ev.get_json(),
+        'eventTime': _utils.format_datetime(ev.event_time),
+    }
+
+
+class EventGridEventOutConverter(meta.OutConverter, binding='eventGrid'):
+
+    @classmethod
+    def check_output_type_annotation(cls, pytype: type) -> bool:
+        out = azf_eventgrid.EventGridOutputEvent
+        return (meta.is_iterable_type_annotation(pytype, str)
+                or meta.is_iterable_type_annotation(pytype, out)
+                or _utils.safe_issubclass(pytype, (str, bytes, out)))
+
+    @classmethod
+    def encode(cls, obj: typing.Any, *,
+               expected_type: typing.Optional[type] = None) -> meta.Datum:
+        if isinstance(obj, str):
+            return meta.Datum(type='string', value=obj)
+        if isinstance(obj, (bytes, bytearray)):
+            return meta.Datum(type='bytes', value=bytes(obj))
+        if isinstance(obj, azf_eventgrid.EventGridOutputEvent):
+            return meta.Datum(type='json', value=json.dumps(_event_dict(obj)))
+        if isinstance(obj, collections.abc.Iterable) and \
+                not isinstance(obj, collections.abc.Mapping):
+            msgs: typing.List[typing.Any] = []
+            for item in obj:
+                if isinstance(item, str):
+                    msgs.append(item)
+                elif isinstance(item, azf_eventgrid.EventGridOutputEvent):
+                    msgs.append(_event_dict(item))
+                else:
+                    raise _utils.unsupported(
+                        'eventGrid', item,
+                        'str or EventGridOutputEvent list items')
+            return meta.Datum(type='json', value=json.dumps(msgs))
+        raise _utils.unsupported(
+            'eventGrid', obj, 'str, bytes, EventGridOutputEvent or a list')

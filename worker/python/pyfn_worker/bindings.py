@@ -1,0 +1,299 @@
+"""TypedData dicts (from `_pyfn`) <-> azure.functions.meta.Datum <-> Python.
+
+Bindings with a converter in the library's registry use it (decode/encode);
+any other binding type is "generic" (spec B8): str, bytes, int, float pass
+through, JSON stays a str unless the parameter is annotated dict/list, and
+function.json's `dataType` (string/binary) decides between str and bytes.
+"""
+
+import datetime
+import email.utils
+import json
+import typing
+from typing import Any, Dict, List, Optional
+
+try:  # The library is ours and always installed; keep the worker importable
+    from azure.functions import meta as _meta  # for unit tests without it.
+    Datum = _meta.Datum
+except ImportError:  # pragma: no cover
+    _meta = None
+
+    class Datum:  # type: ignore[no-redef]
+        def __init__(self, value, type):
+            self.value = value
+            self.type = type
+
+        @property
+        def python_value(self):
+            return self.value
+
+# BindingInfo.Direction / DataType as names.
+DIRECTIONS = {0: 'in', 1: 'out', 2: 'inout'}
+DATA_TYPES = {0: 'undefined', 1: 'string', 2: 'binary', 3: 'stream'}
+
+_SCALARS = ('string', 'json', 'bytes', 'int', 'double')
+_COLLECTIONS = {'collection_string': 'string', 'collection_bytes': 'bytes',
+                'collection_double': 'double',
+                'collection_sint64': 'sint64'}
+
+
+def get_converter(binding_type: str):
+    """The library's converter class for a binding type, or None (generic)."""
+    if _meta is None:
+        return None
+    return _meta.get_binding_registry().get(binding_type)
+
+
+# ---- TypedData -> Datum ----------------------------------------------------
+
+def _str_map(d) -> Dict[str, Datum]:
+    return {k: Datum(v, 'string') for k, v in (d or {}).items()}
+
+
+def typed_data_to_datum(td: Optional[dict]) -> Optional[Datum]:
+    if not td:
+        return None
+    kind, value = next(iter(td.items()))
+    if kind == 'http':
+        body = typed_data_to_datum(value.get('body'))
+        if body is None:
+            body = typed_data_to_datum(value.get('rawBody'))
+        if body is None:
+            body = Datum(b'', 'bytes')
+        return Datum({
+            'method': Datum(value.get('method', ''), 'string'),
+            'url': Datum(value.get('url', ''), 'string'),
+            'headers': _str_map(value.get('headers')),
+            'params': _str_map(value.get('params')),
+            'query': _str_map(value.get('query')),
+            'body': body,
+        }, 'http')
+    if kind in _SCALARS:
+        return Datum(value, kind)
+    if kind == 'stream':
+        return Datum(value, 'bytes')
+    if kind in _COLLECTIONS:
+        return Datum(list((value or {}).get(_COLLECTIONS[kind]) or []), kind)
+    return Datum(value, kind)
+
+
+# ---- Datum -> TypedData ----------------------------------------------------
+
+_SAMESITE = {'lax': 1, 'strict': 2, 'none': 3}
+
+
+def parse_set_cookie(header: str) -> dict:
+    """One `Set-Cookie` value -> an RpcHttpCookie dict."""
+    parts = [p.strip() for p in header.split(';')]
+    name, _, value = parts[0].partition('=')
+    cookie: Dict[str, Any] = {'name': name.strip(), 'value': value.strip()}
+    for attr in parts[1:]:
+        if not attr:
+            continue
+        key, has_value, val = attr.partition('=')
+        key = key.strip().lower()
+        val = val.strip()
+        if key == 'domain':
+            cookie['domain'] = {'value': val}
+        elif key == 'path':
+            cookie['path'] = {'value': val}
+        elif key == 'expires':
+            try:
+                dt = email.utils.parsedate_to_datetime(val)
+                if dt.tzinfo is None:
+                    dt = dt.replace(tzinfo=datetime.timezone.utc)
+                cookie['expires'] = {'value': dt.timestamp()}
+            except (TypeError, ValueError, IndexError):
+                pass
+        elif key == 'max-age':
+            try:
+                cookie['max_age'] = {'value': float(val)}
+            except ValueError:
+                pass
+        elif key == 'secure':
+            cookie['secure'] = {'value': True}
+        elif key == 'httponly':
+            cookie['http_only'] = {'value': True}
+        elif key == 'samesite':
+            cookie['same_site'] = _SAMESITE.get(val.lower(), 0)
+    return cookie
+
+
+def _cookie_strings(cookies) -> List[str]:
+    out = []
+    for c in cookies or []:
+        if isinstance(c, str):
+            out.append(c)
+        elif hasattr(c, 'OutputString'):  # http.cookies.Morsel
+            out.append(c.OutputString())
+        elif hasattr(c, 'values'):  # http.cookies.SimpleCookie
+            out.extend(m.OutputString() for m in c.values())
+        else:
+            out.append(str(c))
+    return out
+
+
+def _leaf(v):
+    return v.value if isinstance(v, Datum) else v
+
+
+def datum_to_typed_data(d: Optional[Datum]) -> dict:
+    if d is None or d.type is None or d.value is None:
+        return {}
+    if d.type == 'http':
+        v = d.value
+        headers = {}
+        cookies = _cookie_strings(v.get('cookies'))
+        for k, hv in (_leaf(v.get('headers')) or {}).items():
+            hv = _leaf(hv)
+            if k.lower() == 'set-cookie':
+                cookies.extend(hv if isinstance(hv, list) else [str(hv)])
+            else:
+                headers[str(k)] = str(hv)
+        http = {
+            'status_code': str(_leaf(v.get('status_code')) or '200'),
+            'headers': headers,
+            'body': datum_to_typed_data(v.get('body')) if isinstance(
+                v.get('body'), Datum) else python_to_typed_data(
+                    _leaf(v.get('body')) or b''),
+            'cookies': [parse_set_cookie(c) for c in cookies],
+        }
+        return {'http': http}
+    if d.type in _SCALARS:
+        return {d.type: d.value}
+    if d.type in _COLLECTIONS:
+        items = d.value
+        if isinstance(items, dict):
+            items = items.get(_COLLECTIONS[d.type]) or []
+        elif hasattr(items, _COLLECTIONS[d.type]):
+            items = getattr(items, _COLLECTIONS[d.type])
+        return {d.type: {_COLLECTIONS[d.type]: list(items)}}
+    raise TypeError(f'cannot send a {d.type!r} datum to the host')
+
+
+def python_to_typed_data(obj: Any, data_type: str = 'undefined') -> dict:
+    """The generic binding's encoding (B8)."""
+    if obj is None:
+        return {}
+    if isinstance(obj, Datum):
+        return datum_to_typed_data(obj)
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        if data_type == 'string':
+            return {'string': bytes(obj).decode('utf-8', 'replace')}
+        return {'bytes': bytes(obj)}
+    if isinstance(obj, str):
+        if data_type == 'binary':
+            return {'bytes': obj.encode('utf-8')}
+        return {'string': obj}
+    if isinstance(obj, bool):
+        return {'json': json.dumps(obj)}
+    if isinstance(obj, int):
+        return {'int': obj}
+    if isinstance(obj, float):
+        return {'double': obj}
+    if isinstance(obj, (dict, list, tuple)):
+        return {'json': json.dumps(obj, default=str)}
+    raise TypeError(
+        f'unsupported type {type(obj).__name__} for a generic output binding '
+        f'(use str, bytes, int, float, dict or list)')
+
+
+# ---- decoding parameters ---------------------------------------------------
+
+def generic_decode(datum: Optional[Datum], data_type: str, pytype) -> Any:
+    if datum is None:
+        return None
+    value = datum.value
+    if datum.type == 'http':
+        return datum.python_value if hasattr(datum, 'python_value') else value
+    if datum.type in _COLLECTIONS:
+        return list(value)
+    if data_type == 'binary' and isinstance(value, str):
+        return value.encode('utf-8')
+    if data_type == 'string' and isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode('utf-8', 'replace')
+    if datum.type == 'json' and pytype in (dict, list):
+        return json.loads(value)
+    if pytype is bytes and isinstance(value, str):
+        return value.encode('utf-8')
+    if pytype is str and isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode('utf-8', 'replace')
+    return value
+
+
+def decode_param(binding_type: str, data_type: str, datum: Optional[Datum],
+                 pytype, trigger_metadata: Dict[str, Datum]) -> Any:
+    conv = get_converter(binding_type)
+    if conv is None:
+        return generic_decode(datum, data_type, pytype)
+    return conv.decode(datum, trigger_metadata=trigger_metadata)
+
+
+def encode_value(binding_type: str, data_type: str, obj: Any,
+                 pytype) -> dict:
+    if obj is None:
+        return {}
+    conv = get_converter(binding_type)
+    if conv is not None:
+        try:
+            datum = conv.encode(obj, expected_type=pytype)
+        except NotImplementedError:
+            datum = None
+        if datum is not None:
+            return datum_to_typed_data(datum)
+    if binding_type == 'http':
+        return _fallback_http(obj)
+    return python_to_typed_data(obj, data_type)
+
+
+def _fallback_http(obj) -> dict:
+    """http output without the library's converter: str/bytes/dict bodies."""
+    if isinstance(obj, (str, bytes)):
+        body = obj.encode('utf-8') if isinstance(obj, str) else obj
+        return {'http': {'status_code': '200', 'headers': {
+            'Content-Type': 'text/plain; charset=utf-8'},
+            'body': {'bytes': body}}}
+    raise TypeError(f'cannot convert {type(obj).__name__} to an HTTP response')
+
+
+def is_out_annotation(ann) -> bool:
+    """True for func.Out / func.Out[T]."""
+    if ann is None:
+        return False
+    origin = typing.get_origin(ann) or ann
+    try:
+        from azure.functions import _abc
+        return isinstance(origin, type) and issubclass(origin, _abc.Out)
+    except ImportError:  # pragma: no cover
+        return getattr(origin, '__name__', '') == 'Out'
+
+
+def out_inner_type(ann):
+    args = typing.get_args(ann)
+    return args[0] if args else None
+
+
+try:
+    from azure.functions import _abc as _fabc
+
+    class OutValue(_fabc.Out):
+        """The concrete func.Out handed to functions."""
+
+        def __init__(self) -> None:
+            self._value = None
+
+        def set(self, val) -> None:
+            self._value = val
+
+        def get(self):
+            return self._value
+except ImportError:  # pragma: no cover
+    class OutValue:  # type: ignore[no-redef]
+        def __init__(self) -> None:
+            self._value = None
+
+        def set(self, val) -> None:
+            self._value = val
+
+        def get(self):
+            return self._value

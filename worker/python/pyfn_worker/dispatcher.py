@@ -1,0 +1,408 @@
+"""The dispatcher: answers each host request (docs/internals.md, "The
+conversation").
+
+It is transport-agnostic: `send(kind, request_id, payload)` is `_pyfn.send` in
+the worker and a list-appending fake in the tests; `handle()` takes one incoming
+message. Sync functions run on a ThreadPoolExecutor sized by
+PYTHON_THREADPOOL_THREAD_COUNT (default min(32, cpu_count + 4), Azure's default
+on Python >= 3.8); `async def` functions run on the dispatcher's event loop.
+"""
+
+import asyncio
+import concurrent.futures
+import contextvars
+import logging
+import os
+import platform
+import sys
+import traceback
+import uuid
+from typing import Any, Callable, Dict, Optional
+
+from . import __version__, bindings, extensions, loader, logs
+
+logger = logging.getLogger('pyfn_worker')
+
+SUCCESS, FAILURE, CANCELLED = 1, 0, 2
+
+CAPABILITIES = {
+    'RawHttpBodyBytes': 'true',
+    'TypedDataCollection': 'true',
+    'RpcHttpBodyOnly': 'true',
+    'RpcHttpTriggerMetadataRemoved': 'true',
+    'WorkerStatus': 'true',
+    'HandlesWorkerTerminateMessage': 'true',
+}
+
+
+def default_thread_count() -> int:
+    return min(32, (os.cpu_count() or 1) + 4)
+
+
+def thread_count() -> int:
+    value = os.environ.get('PYTHON_THREADPOOL_THREAD_COUNT', '').strip()
+    if value:
+        try:
+            n = int(value)
+            if n >= 1:
+                return n
+        except ValueError:
+            pass
+        logger.warning('PYTHON_THREADPOOL_THREAD_COUNT=%r is not a positive '
+                       'integer; using %d', value, default_thread_count())
+    return default_thread_count()
+
+
+def failure(e: BaseException, message: Optional[str] = None) -> dict:
+    return {'status': FAILURE, 'exception': {
+        'message': message or ''.join(
+            traceback.format_exception_only(type(e), e)).strip(),
+        'stack_trace': ''.join(traceback.format_exception(
+            type(e), e, e.__traceback__)),
+    }}
+
+
+def _context_class():
+    try:
+        from azure.functions._context import (InvocationContext, RetryContext,
+                                              TraceContext, RpcException)
+        return InvocationContext, TraceContext, RetryContext, RpcException
+    except ImportError:  # pragma: no cover  TODO(lead): drop once the library lands everywhere
+        return None
+
+
+def make_context(fi: 'loader.FunctionInfo', req: dict):
+    classes = _context_class()
+    tc = req.get('trace_context') or {}
+    rc = req.get('retry_context') or {}
+    if classes is None:  # pragma: no cover
+        import types
+        return types.SimpleNamespace(
+            invocation_id=req.get('invocation_id', ''), function_name=fi.name,
+            function_directory=fi.directory,
+            trace_context=types.SimpleNamespace(
+                Traceparent=tc.get('trace_parent', ''),
+                Tracestate=tc.get('trace_state', ''),
+                Attributes=dict(tc.get('attributes') or {})),
+            retry_context=types.SimpleNamespace(
+                retry_count=rc.get('retry_count', 0),
+                max_retry_count=rc.get('max_retry_count', 0)),
+            thread_local_storage=logs.thread_local)
+    Ctx, Trace, Retry, RpcExc = classes
+    exc = rc.get('exception')
+    return Ctx(
+        invocation_id=req.get('invocation_id', ''),
+        function_name=fi.name,
+        function_directory=fi.directory,
+        trace_context=Trace(tc.get('trace_parent', ''), tc.get('trace_state', ''),
+                            dict(tc.get('attributes') or {})),
+        retry_context=Retry(rc.get('retry_count', 0), rc.get('max_retry_count', 0),
+                            RpcExc(exc.get('source', ''), exc.get('stack_trace', ''),
+                                   exc.get('message', '')) if exc else None),
+        thread_local_storage=logs.thread_local)
+
+
+class Dispatcher:
+
+    def __init__(self, send: Callable[[str, str, dict], Any], *,
+                 worker_id: str = '', python_dir: Optional[str] = None,
+                 loop: Optional[asyncio.AbstractEventLoop] = None) -> None:
+        self._send = send
+        self.worker_id = worker_id
+        self.python_dir = python_dir
+        self.loop = loop
+        self.script_root: Optional[str] = None
+        self.functions: Dict[str, loader.FunctionInfo] = {}
+        self.load_errors: Dict[str, str] = {}
+        self.indexed: Dict[str, Any] = {}         # function_id -> decorator Function
+        self.indexed_by_name: Dict[str, str] = {}  # name -> function_id
+        self.index_error: Optional[loader.IndexError_] = None
+        self.cancelled = set()
+        self.pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=thread_count(), thread_name_prefix='pyfn-invoke')
+        self.terminating = False
+        self.stopped = asyncio.Event() if loop is None else None
+        self._tasks = set()
+
+    # -- plumbing ---------------------------------------------------------
+    def send(self, kind: str, request_id: str, payload: dict) -> None:
+        self._send(kind, request_id, payload)
+
+    def handle(self, kind: str, request_id: str, payload: dict) -> None:
+        """Handles one message; invocations continue as tasks on the loop."""
+        method = getattr(self, f'_on_{kind}', None)
+        if method is None:
+            logger.debug('ignoring %s from the host', kind or 'an empty message')
+            return
+        try:
+            result = method(request_id, payload)
+            if asyncio.iscoroutine(result):
+                task = asyncio.ensure_future(result)
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+        except Exception:
+            logger.exception('error while handling %s', kind)
+
+    async def drain(self) -> None:
+        """Waits for the invocations in flight (tests use this)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _set_script_root(self, root: Optional[str]) -> None:
+        if not root:
+            root = os.environ.get('AzureWebJobsScriptRoot') or os.getcwd()
+        root = os.path.abspath(root)
+        # FuncExtensionBase and apps read it; Azure's host always sets it.
+        os.environ.setdefault('AzureWebJobsScriptRoot', root)
+        if root != self.script_root:
+            self.script_root = root
+            loader.setup_paths(root, self.python_dir)
+
+    def _metadata(self) -> dict:
+        return {
+            'runtime_name': 'python',
+            'runtime_version': platform.python_version(),
+            'worker_version': __version__,
+            'worker_bitness': platform.machine() or 'x64',
+            'custom_properties': {'pyfn': 'true'},
+        }
+
+    # -- handshake --------------------------------------------------------
+    def _on_worker_init_request(self, request_id: str, req: dict) -> None:
+        self._set_script_root(req.get('function_app_directory'))
+        self.send('worker_init_response', request_id, {
+            'worker_version': __version__,
+            'capabilities': dict(CAPABILITIES),
+            'result': {'status': SUCCESS},
+            'worker_metadata': self._metadata(),
+        })
+
+    def _on_worker_status_request(self, request_id: str, req: dict) -> None:
+        self.send('worker_status_response', request_id, {})
+
+    def _on_function_environment_reload_request(self, request_id, req) -> None:
+        try:
+            env = req.get('environment_variables') or {}
+            if env:
+                os.environ.clear()
+                os.environ.update(env)
+            self.script_root = None
+            self._set_script_root(req.get('function_app_directory') or
+                                  env.get('AzureWebJobsScriptRoot'))
+            result = {'status': SUCCESS}
+        except Exception as e:
+            result = failure(e)
+        self.send('function_environment_reload_response', request_id, {
+            'worker_metadata': self._metadata(),
+            'capabilities': dict(CAPABILITIES),
+            'result': result,
+        })
+
+    def _on_close_shared_memory_resources_request(self, request_id, req) -> None:
+        self.send('close_shared_memory_resources_response', request_id, {
+            'close_map_results': {n: True for n in req.get('map_names') or []}})
+
+    def _on_worker_terminate(self, request_id: str, req: dict) -> None:
+        logger.info('Worker %s: terminating (grace period %.1fs)',
+                    self.worker_id, req.get('grace_period') or 0.0)
+        self.terminating = True
+        self.stop()
+
+    def stop(self) -> None:
+        self.terminating = True
+        if self.stopped is not None:
+            self.stopped.set()
+
+    # -- indexing ---------------------------------------------------------
+    def _on_functions_metadata_request(self, request_id: str, req: dict) -> None:
+        self._set_script_root(req.get('function_app_directory') or self.script_root)
+        try:
+            fns = loader.index_function_app(self.script_root)
+        except loader.IndexError_ as e:
+            self.index_error = e
+            logger.error('%s', e)
+            self.send('function_metadata_response', request_id, {
+                'result': {'status': FAILURE, 'exception': {
+                    'message': str(e), 'stack_trace': e.stack_trace}},
+                'use_default_metadata_indexing': False,
+            })
+            return
+        if fns is None:
+            self.send('function_metadata_response', request_id, {
+                'result': {'status': SUCCESS},
+                'use_default_metadata_indexing': True,
+            })
+            return
+        results = []
+        self.indexed.clear()
+        self.indexed_by_name.clear()
+        for fn in fns:
+            fid = str(uuid.uuid4())
+            try:
+                md = loader.indexed_metadata(fn, fid, self.script_root)
+            except Exception as e:
+                md = {'name': getattr(fn, 'get_function_name', lambda: '?')(),
+                      'function_id': fid,
+                      'status': failure(e)}
+            self.indexed[fid] = fn
+            self.indexed_by_name[md['name']] = fid
+            results.append(md)
+        self.send('function_metadata_response', request_id, {
+            'function_metadata_results': results,
+            'result': {'status': SUCCESS},
+            'use_default_metadata_indexing': False,
+        })
+
+    # -- loading ----------------------------------------------------------
+    def _load_one(self, req: dict) -> dict:
+        fid = req.get('function_id', '')
+        md = req.get('metadata') or {}
+        name = md.get('name') or fid
+        if fid in self.functions:
+            return {'function_id': fid, 'result': {'status': SUCCESS}}
+        self._set_script_root(self.script_root)
+        try:
+            fn = self.indexed.get(fid)
+            if fn is None and name in self.indexed_by_name and (
+                    (md.get('properties') or {}).get('worker_indexed') or
+                    not md.get('raw_bindings') or
+                    os.path.basename(md.get('script_file') or '') ==
+                    loader.script_file_name()):
+                fn = self.indexed[self.indexed_by_name[name]]
+            if fn is not None:
+                imd = loader.indexed_metadata(fn, fid, self.script_root)
+                fi = loader.FunctionInfo(
+                    fid, imd['name'], imd['directory'], imd['script_file'],
+                    fn.get_user_function(),
+                    loader.bindings_from_metadata(imd))
+            else:
+                fi = loader.load_function(fid, md, self.script_root)
+        except Exception as e:
+            msg = str(e) if isinstance(e, loader.LoadError) and \
+                str(e).startswith("Function '") else \
+                loader.format_load_error(name, md.get('script_file', ''), e,
+                                         self.script_root or '')
+            self.load_errors[fid] = msg
+            logger.error('%s', msg)
+            return {'function_id': fid, 'result': failure(e, msg)}
+        self.functions[fid] = fi
+        self.load_errors.pop(fid, None)
+        extensions.post_function_load(fi.name, fi.directory)
+        return {'function_id': fid, 'result': {'status': SUCCESS}}
+
+    def _on_function_load_request(self, request_id: str, req: dict) -> None:
+        self.send('function_load_response', request_id, self._load_one(req))
+
+    def _on_function_load_request_collection(self, request_id, req) -> None:
+        self.send('function_load_response_collection', request_id, {
+            'function_load_responses': [
+                self._load_one(r) for r in req.get('function_load_requests') or []]})
+
+    # -- invoking ---------------------------------------------------------
+    def _on_invocation_cancel(self, request_id: str, req: dict) -> None:
+        self.cancelled.add(req.get('invocation_id', ''))
+
+    async def _on_invocation_request(self, request_id: str, req: dict) -> None:
+        inv = req.get('invocation_id', '')
+        response = await self.invoke(req)
+        self.cancelled.discard(inv)
+        self.send('invocation_response', request_id, response)
+
+    async def invoke(self, req: dict) -> dict:
+        inv = req.get('invocation_id', '')
+        fid = req.get('function_id', '')
+        fi = self.functions.get(fid)
+        if fi is None:
+            msg = self.load_errors.get(fid) or \
+                f'function {fid!r} is not loaded in this worker'
+            return {'invocation_id': inv, 'result': {
+                'status': FAILURE, 'exception': {'message': msg}}}
+        if inv in self.cancelled:
+            return {'invocation_id': inv, 'result': {'status': CANCELLED}}
+        logs.remember_invocation(inv, fi.name)
+        token = logs.current_invocation.set((inv, fi.name))
+        try:
+            try:
+                args, outs = self._bind(fi, req)
+                context = make_context(fi, req)
+                if fi.context_param:
+                    args[fi.context_param] = context
+                hooks = extensions.InvocationHooks(fi.name)
+                if fi.is_async:
+                    if hooks.active:
+                        hooks.pre(context, args)
+                    result = await fi.func(**args)
+                    if hooks.active:
+                        hooks.post(context, args, result)
+                else:
+                    ctx = contextvars.copy_context()
+                    result = await self.loop_().run_in_executor(
+                        self.pool, ctx.run, self._call_sync, fi, args, context,
+                        hooks, inv)
+                return self._response(fi, inv, result, outs)
+            except Exception as e:
+                # The host logs the failure with this traceback (R6).
+                return {'invocation_id': inv, 'result': failure(e)}
+        finally:
+            logs.current_invocation.reset(token)
+            logs.forget_invocation(inv)
+
+    def loop_(self) -> asyncio.AbstractEventLoop:
+        return self.loop or asyncio.get_event_loop()
+
+    @staticmethod
+    def _call_sync(fi, args, context, hooks, inv):
+        logs.thread_local.invocation_id = inv
+        try:
+            if hooks.active:
+                hooks.pre(context, args)
+            result = fi.func(**args)
+            if hooks.active:
+                hooks.post(context, args, result)
+            return result
+        finally:
+            logs.thread_local.invocation_id = None
+
+    def _bind(self, fi: 'loader.FunctionInfo', req: dict):
+        inputs = {b.get('name'): b.get('data') for b in req.get('input_data') or []}
+        tm = {k: bindings.typed_data_to_datum(v)
+              for k, v in (req.get('trigger_metadata') or {}).items()}
+        args: Dict[str, Any] = {}
+        for name, b in fi.input_params.items():
+            datum = bindings.typed_data_to_datum(inputs.get(name))
+            pytype = fi.param_types.get(name)
+            try:
+                args[name] = bindings.decode_param(b.type, b.data_type, datum,
+                                                   pytype, tm)
+            except Exception as e:
+                raise TypeError(f'cannot bind parameter {name!r} (binding type '
+                                f'{b.type!r}): {e}') from e
+        outs = {}
+        for name in fi.output_params:
+            outs[name] = args[name] = bindings.OutValue()
+        return args, outs
+
+    def _response(self, fi, inv, result, outs) -> dict:
+        response: Dict[str, Any] = {'invocation_id': inv,
+                                    'result': {'status': SUCCESS}}
+        output_data = []
+        for name, out in outs.items():
+            b = fi.output_params[name]
+            value = out.get()
+            if value is None:
+                continue
+            pytype = bindings.out_inner_type(fi.param_types.get(name))
+            output_data.append({'name': name, 'data': bindings.encode_value(
+                b.type, b.data_type, value, pytype)})
+        if output_data:
+            response['output_data'] = output_data
+        rb = fi.return_binding
+        if rb is not None:
+            if result is not None:
+                response['return_value'] = bindings.encode_value(
+                    rb.type, rb.data_type, result,
+                    fi.return_type)
+        elif result is not None:
+            logger.warning("function %s returned a value but has no $return "
+                           "binding; the value is ignored", fi.name)
+        return response

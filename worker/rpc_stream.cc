@@ -1,0 +1,143 @@
+#include "rpc_stream.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace pyfn {
+
+RpcStream::RpcStream() {
+  event_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
+
+RpcStream::~RpcStream() {
+  Close(std::chrono::milliseconds(0));
+  if (event_fd_ >= 0) close(event_fd_);
+}
+
+Status RpcStream::Open(const std::string& target, const std::string& worker_id,
+                       int max_message_length, std::chrono::milliseconds connect_timeout) {
+  if (event_fd_ < 0) return Status::Error("eventfd failed");
+  grpc::ChannelArguments args;
+  if (max_message_length >= 0) {
+    args.SetMaxReceiveMessageSize(max_message_length);
+    args.SetMaxSendMessageSize(max_message_length);
+  }
+  channel_ = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  if (!channel_->WaitForConnected(std::chrono::system_clock::now() + connect_timeout)) {
+    return Status::Error("cannot connect to the host at " + target);
+  }
+  stub_ = AzureFunctionsRpcMessages::FunctionRpc::NewStub(channel_);
+  stream_ = stub_->EventStream(&context_);
+  if (!stream_) return Status::Error("cannot open EventStream on " + target);
+
+  StreamingMessage start;
+  start.mutable_start_stream()->set_worker_id(worker_id);
+  Send(std::move(start));
+  reader_ = std::thread([this] { ReaderLoop(); });
+  writer_ = std::thread([this] { WriterLoop(); });
+  return Status::OK();
+}
+
+void RpcStream::SignalLocked() {
+  if (signalled_) return;
+  uint64_t one = 1;
+  ssize_t n;
+  do { n = write(event_fd_, &one, sizeof one); } while (n < 0 && errno == EINTR);
+  signalled_ = true;
+}
+
+void RpcStream::DrainLocked() {
+  if (!signalled_ || !incoming_.empty() || read_closed_) return;
+  uint64_t value;
+  ssize_t n;
+  do { n = read(event_fd_, &value, sizeof value); } while (n < 0 && errno == EINTR);
+  signalled_ = false;
+}
+
+void RpcStream::ReaderLoop() {
+  StreamingMessage msg;
+  while (stream_->Read(&msg)) {
+    std::lock_guard<std::mutex> lock(in_mu_);
+    incoming_.push_back(std::move(msg));
+    msg = StreamingMessage();
+    SignalLocked();
+    in_cv_.notify_all();
+  }
+  std::lock_guard<std::mutex> lock(in_mu_);
+  read_closed_ = true;
+  SignalLocked();
+  in_cv_.notify_all();
+}
+
+void RpcStream::WriterLoop() {
+  std::unique_lock<std::mutex> lock(out_mu_);
+  while (true) {
+    out_cv_.wait(lock, [this] { return out_closed_ || !outgoing_.empty(); });
+    if (outgoing_.empty()) break;  // closed and flushed
+    StreamingMessage msg = std::move(outgoing_.front());
+    outgoing_.pop_front();
+    writing_ = true;
+    lock.unlock();
+    bool ok = write_failed_ ? false : stream_->Write(msg);
+    lock.lock();
+    writing_ = false;
+    if (!ok) {
+      write_failed_ = true;
+      outgoing_.clear();
+    }
+    out_cv_.notify_all();
+  }
+}
+
+bool RpcStream::TryPop(StreamingMessage* msg, bool* closed) {
+  std::lock_guard<std::mutex> lock(in_mu_);
+  if (incoming_.empty()) {
+    *closed = read_closed_;
+    return false;
+  }
+  *msg = std::move(incoming_.front());
+  incoming_.pop_front();
+  *closed = false;
+  DrainLocked();
+  return true;
+}
+
+bool RpcStream::WaitReadable(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(in_mu_);
+  return in_cv_.wait_for(lock, timeout, [this] { return read_closed_ || !incoming_.empty(); });
+}
+
+bool RpcStream::Send(StreamingMessage msg) {
+  std::lock_guard<std::mutex> lock(out_mu_);
+  if (out_closed_ || write_failed_) return false;
+  outgoing_.push_back(std::move(msg));
+  out_cv_.notify_all();
+  return true;
+}
+
+void RpcStream::Close(std::chrono::milliseconds flush_timeout) {
+  if (closed_.exchange(true)) return;
+  if (!stream_) return;
+  bool flushed;
+  {
+    std::unique_lock<std::mutex> lock(out_mu_);
+    flushed = out_cv_.wait_for(lock, flush_timeout,
+                               [this] { return outgoing_.empty() && !writing_; });
+    out_closed_ = true;
+    outgoing_.clear();  // empty unless we gave up flushing
+    out_cv_.notify_all();
+  }
+  // A writer stuck in Write() (host not reading) is released by cancelling.
+  if (!flushed) context_.TryCancel();
+  if (writer_.joinable()) writer_.join();
+  if (flushed) stream_->WritesDone();
+  // The host may keep its side open; cancelling ends the reader's Read().
+  context_.TryCancel();
+  if (reader_.joinable()) reader_.join();
+  stream_->Finish();
+}
+
+}  // namespace pyfn
