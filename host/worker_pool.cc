@@ -402,6 +402,9 @@ void WorkerPool::OnLoadResponse(Worker* w, const rpc::FunctionLoadResponse& r, D
     std::string msg = r.result().exception().message();
     if (msg.empty()) msg = r.result().result();
     if (msg.empty()) msg = "the worker could not load " + (fn ? fn->script_file : name);
+    // pyfn-worker already says "Function 'X' failed to load from <file>: ...".
+    std::string prefix = "Function '" + name + "' failed to load from ";
+    if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
     if (registry_->SetLoadFailure(name, Status::InvalidArgument(msg))) {
       std::string stack = r.result().exception().stack_trace();
       spdlog::error("Function '{}' failed to load: {}{}", name, msg,

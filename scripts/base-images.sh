@@ -46,6 +46,15 @@ make_base() {  # make_base RELEASE IMAGE
   local r=$1 image=$2 start=$SECONDS
   command -v mmdebstrap >/dev/null || { echo "base-images: mmdebstrap missing (make deps)" >&2; exit 1; }
   echo "base-images: $image: mmdebstrap $r (SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)" >&2
+  # A mirror that stopped syncing serves a Release past its Valid-Until (testing's lasts a
+  # week); apt then refuses it. Only in that case the image's apt is told to accept it,
+  # with a warning: the same option then holds in images built FROM it.
+  local valid_until extra=()
+  valid_until=$(curl -fsS --max-time 20 "$mirror/dists/$r/InRelease" 2>/dev/null | sed -n 's/^Valid-Until: //p' | head -1)
+  if [ -n "$valid_until" ] && [ "$(date -d "$valid_until" +%s 2>/dev/null || echo 0)" -lt "$(date +%s)" ]; then
+    echo "base-images: WARNING: $mirror $r expired ($valid_until); adding Acquire::Check-Valid-Until \"false\"" >&2
+    extra=(--aptopt='Acquire::Check-Valid-Until "false"')
+  fi
   local tar
   tar=$(mktemp --suffix=.tar)
   # shellcheck disable=SC2046
@@ -54,7 +63,7 @@ make_base() {  # make_base RELEASE IMAGE
   # (and its archive has no usr-is-merged package for the hooks to use).
   local hook=()
   [ "$r" = bullseye ] || hook=(--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr)
-  mmdebstrap --quiet --variant=minbase --mode=root --format=tar "${hook[@]}" \
+  mmdebstrap --quiet --variant=minbase --mode=root --format=tar "${hook[@]}" "${extra[@]}" \
     --aptopt='Acquire::Languages "none"' \
     --aptopt='Acquire::GzipIndexes "true"' \
     --aptopt='APT::AutoRemove::SuggestsImportant "false"' \

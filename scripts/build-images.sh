@@ -5,7 +5,8 @@
 #   scripts/build-images.sh python311-slim-bookworm                  bake targets or groups
 # Options: --no-cache (build every step again), --quiet (progress lines only).
 # Environment: SOURCE_DATE_EPOCH (default: last commit time), DEBIAN_SNAPSHOT, VERSION,
-# REGISTRY, PYFN_ENGINE (docker|podman), OUT (default out).
+# REGISTRY (bake variables), PYFN_ENGINE (docker|podman), OUT (default out); with Docker
+# also PYFN_BUILDX_OUTPUT and PYFN_BUILDX_ARGS (see below).
 #
 # Where a Docker daemon answers: `docker buildx bake` per cell. Otherwise podman: the
 # targets are read from `buildx bake --print` (scripts/buildx.sh; no daemon needed), the
@@ -110,9 +111,12 @@ while read -r row; do
     # timestamps). Layer file timestamps are clamped too only with an exporter that
     # supports rewrite-timestamp: PYFN_BUILDX_OUTPUT='type=docker,rewrite-timestamp=true'
     # with a docker-container builder (CI does this).
+    # PYFN_BUILDX_ARGS: more bake arguments, e.g. CI's GitHub Actions cache
+    # ("--set *.cache-from=type=gha,scope=X --set *.cache-to=type=gha,mode=max,scope=X").
     set_output=()
     [ -z "${PYFN_BUILDX_OUTPUT:-}" ] || set_output=(--set "$name.output=$PYFN_BUILDX_OUTPUT")
-    if ! docker buildx bake "${no_cache[@]}" "${set_output[@]}" "$name" \
+    # shellcheck disable=SC2086
+    if ! docker buildx bake "${no_cache[@]}" "${set_output[@]}" ${PYFN_BUILDX_ARGS:-} "$name" \
          2>&1 | progress "$cell/$variant" "$log"; then status=failed; fi
   else
     args=(build --format docker --layers --pull=never --network host

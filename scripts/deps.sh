@@ -21,7 +21,7 @@ packages=(
   # benchmarks
   wrk hyperfine valgrind
   # images: podman/buildah without a daemon (vfs, runc), offline base images from the archive
-  podman buildah runc uidmap fuse-overlayfs slirp4netns mmdebstrap debian-archive-keyring skopeo
+  podman buildah runc uidmap mmdebstrap debian-archive-keyring
   # storage tests: Azurite (npm, pinned in package.json) runs on Node.js
   nodejs
 )

@@ -20,9 +20,9 @@ teardown_file() {
 }
 
 @test "L1: folders without function.json are not functions" {
-  refute_log '(shared_code|shared|notafunction|tests|\.vscode|\.venv): \[[A-Z,]*\] http'
+  refute_log '(shared_code|shared|common|notafunction|tests|\.vscode|\.venv): \[[A-Z,]*\] http'
   local f
-  for f in shared_code shared notafunction tests .vscode .venv; do
+  for f in shared_code shared common notafunction tests .vscode .venv; do
     http_request GET "/api/$f"
     assert_http_status 404
   done
@@ -66,15 +66,16 @@ teardown_file() {
 }
 
 @test "L6: importing through __app__ logs a deprecation warning" {
-  assert_log '(__app__.*[Dd]eprecat|[Dd]eprecat.*__app__)'
+  assert_log '[Dd]eprecat.*__app__\.shared_code'
 }
 
 @test "L6: relative imports beyond the top level still work" {
   http_request GET /api/beyond_top
   assert_http_status 200
-  assert_output 'L6 helper greets beyond'
+  assert_output 'L6 common tools greet beyond'
 }
 
 @test "L6: a relative import beyond the top level logs a deprecation warning" {
-  assert_log '([Dd]eprecat.*(beyond_top|relative|\.\.shared_code)|(beyond_top|relative|\.\.shared_code).*[Dd]eprecat)'
+  # beyond_top imports `from ..common import tools`; nothing else imports `common`
+  assert_log '([Dd]eprecat.*(__app__\.common|\.\.common)|(__app__\.common|\.\.common).*[Dd]eprecat)'
 }

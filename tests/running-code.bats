@@ -5,7 +5,8 @@
 load helpers/common
 
 setup_file() {
-  pyfn_start runtime
+  # Debug records: Azure's way, host.json logLevel Debug (in the app) and this setting.
+  pyfn_start -e PYTHON_ENABLE_DEBUG_LOGGING=1 runtime
 }
 
 teardown_file() {
@@ -23,7 +24,7 @@ teardown_file() {
   done
 }
 
-@test "R1: a debug record reaches the host log when host.json asks for Debug" {
+@test "R1: a debug record reaches the host log with host.json logLevel Debug and PYTHON_ENABLE_DEBUG_LOGGING=1" {
   http_request GET /api/log_levels
   assert_http_status 200
   assert_log "\[debug\] .*Functions\.log_levels \(Id=$output\): pyfn-debug-marker"

@@ -188,6 +188,19 @@ TEST_F(AzuriteTest, BlobPutGetListDelete) {
   EXPECT_EQ(names,
             (std::vector<std::string>{"in/0.csv", "in/1.csv", "in/2.csv", "in/3.csv", "in/4.csv"}));
 
+  // Names that need percent-encoding (and sign as encoded).
+  const std::string odd = "odd/\xC3\xBCn\xC3\xAF c\xC3\xB8" "de+plus#hash?q=1&x.txt";
+  s = blobs_->PutBlob(c, odd, "odd");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(blobs_->GetBlob(c, odd, &body).ok());
+  EXPECT_EQ(body, "odd");
+  ListBlobsOptions odd_list;
+  odd_list.prefix = "odd/";
+  ListBlobsResult odd_page;
+  ASSERT_TRUE(blobs_->ListBlobs(c, odd_list, &odd_page).ok());
+  ASSERT_EQ(odd_page.blobs.size(), 1u);
+  EXPECT_EQ(odd_page.blobs[0].name, odd);
+
   ASSERT_TRUE(blobs_->DeleteBlob(c, "in/0.csv").ok());
   EXPECT_TRUE(blobs_->DeleteBlob(c, "in/0.csv").IsNotFound());
   ASSERT_TRUE(blobs_->DeleteContainer(c).ok());

@@ -6,8 +6,8 @@
 # (text after `#` is a comment). Installs without recommends, then leaves no apt lists,
 # caches or logs behind (they would make the layer bigger and not reproducible).
 # `apt-install.sh --clean` only does the cleaning (after other apt-get or dpkg work);
-# `apt-install.sh --finish START` cleans and clamps mtimes: the last command of a RUN
-# that began with START=$(date +%s).
+# `apt-install.sh --finish START STEP` cleans and clamps mtimes: the last command of a
+# RUN that began with START=$(date +%s).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 
@@ -26,15 +26,18 @@ clean() {
 # BuildKit's rewrite-timestamp does the same as this). Changed = mtime not older than the
 # step's start: files unpacked by dpkg keep their (deterministic) mtimes from the .deb,
 # and files of lower layers are not touched (which would copy them into this layer).
-clamp() {  # clamp START-EPOCH
+# The mtime is SOURCE_DATE_EPOCH + STEP (a small number, distinct per RUN step): podman's
+# vfs driver finds a layer's changes by comparing size and mtime, so a file rewritten at
+# equal size in a later step must not get the same mtime it had in an earlier one.
+clamp() {  # clamp START-EPOCH STEP
   [ -n "${SOURCE_DATE_EPOCH:-}" ] || return 0
-  find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run \) -prune \
+  find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /mnt \) -prune \
     -o -newermt "@$(( $1 - 1 ))" -print0 2>/dev/null |
-    xargs -0r touch --no-dereference --date="@${SOURCE_DATE_EPOCH}" 2>/dev/null || true
+    xargs -0r touch --no-dereference --date="@$(( SOURCE_DATE_EPOCH + ${2:-0} ))" 2>/dev/null || true
 }
 case "${1:-}" in
   --clean) clean; exit 0 ;;
-  --finish) clean; clamp "$2"; exit 0 ;;
+  --finish) clean; clamp "$2" "${3:-0}"; exit 0 ;;
 esac
 
 specs=""

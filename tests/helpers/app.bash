@@ -220,12 +220,15 @@ pyfn_stop() {
     native)
       pid=$(_pyfn_state "$name" pid)
       if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+        kill -TERM "$pid" 2>/dev/null
         local i
         for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
       fi
-      # Whatever is left of the process group (workers included).
-      kill -KILL -- "-$pid" 2>/dev/null || true
+      # Whatever is left of the session setsid gave the host (workers have their own process
+      # groups but stay in that session).
+      local left
+      left=$(ps -o pid= --sid "$pid" 2>/dev/null | tr -d ' ' || true)
+      [ -z "$left" ] || kill -KILL $left 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
       ;;
     container)

@@ -57,6 +57,9 @@ class TimingFuncExtension(FuncExtensionBase):
 class FailingFuncExtension(FuncExtensionBase):
     """Function-level extension whose pre_invocation raises (the error is logged only)."""
 
+    def __init__(self, file_path):  # abstract in FuncExtensionBase, as in the public package
+        super().__init__(file_path)
+
     def pre_invocation(self, logger, context, func_args=None, *args, **kwargs):
         EVENTS.append(["failing-pre", context.invocation_id])
         raise RuntimeError("pyfn-hook-failure-marker")
