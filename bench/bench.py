@@ -5,7 +5,7 @@ Prints a table and writes out/bench/results.json. Figures are reported against t
 goals of issue 6; nothing here fails on a time. Every ratio is taken from numbers
 measured in the same run, because the machines are shared and noisy.
 
-Usage: bench/bench.py [--quick] [--only throughput,coldstart,memory,images]
+Usage: bench/bench.py [--quick] [--only throughput,coldstart,breakdown,images]
 """
 import argparse
 import datetime
@@ -200,6 +200,25 @@ def bench_import_floor(runs):
     return statistics.median(times)
 
 
+def last_json_line(cmd):
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def bench_breakdown(requests):
+    """Per-invocation cost: instructions by component (callgrind, host and worker) and
+    worker-side microseconds by stage (in-process, no gRPC)."""
+    r = {}
+    try:
+        r["instructions_per_request"] = last_json_line(
+            [os.path.join(ROOT, "bench", "profile.sh"), str(min(requests, 400))])
+    except Exception as e:  # valgrind missing or the profile failed: say so, go on
+        r["instructions_per_request"] = {"error": str(e)}
+    r["worker_stages_us"] = last_json_line(
+        ["/usr/bin/python3", os.path.join(ROOT, "bench", "worker_profile.py"), str(requests)])
+    return r
+
+
 def bench_images():
     engine = os.path.join(ROOT, "scripts", "engine.sh")
     if not os.path.exists(engine):
@@ -220,7 +239,7 @@ def bench_images():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="2 s runs, 3 cold starts (smoke test)")
-    ap.add_argument("--only", default="throughput,coldstart,images")
+    ap.add_argument("--only", default="coldstart,throughput,breakdown,images")
     args = ap.parse_args()
     only = set(args.only.split(","))
     seconds = 2 if args.quick else 10
@@ -264,6 +283,9 @@ def main():
                 x["ratio_to_ceiling"] = x["rps"] / ceiling[x["conns"]]
         results["throughput"] = rows
 
+    if "breakdown" in only:
+        results["breakdown"] = bench_breakdown(300 if args.quick else 1000)
+
     if "images" in only:
         results["images"] = bench_images()
 
@@ -303,6 +325,20 @@ def report(r):
     for k, m in r.get("rss_after_load", {}).items():
         print("RSS after load (%s): host %s MB, workers %s MB" %
               (k, fmt(m["host_mb"]), [fmt(w) for w in m["workers_mb"]]))
+    b = r.get("breakdown")
+    if b:
+        ipr = b["instructions_per_request"]
+        if "error" not in ipr:
+            print("\nper-invocation cost, instructions per request (callgrind, %d requests):" %
+                  ipr["requests"])
+            for side in ("host", "worker"):
+                for k, v in sorted(ipr[side].items(), key=lambda kv: -kv[1]):
+                    print("  %-7s %-52s %10d" % (side, k, v))
+        print("worker stages, microseconds per invocation (in-process, no gRPC):")
+        for fn in ("hello", "echo"):
+            st = b["worker_stages_us"][fn]
+            print("  %-6s total %6.1f  decode %6.1f  call+pool hop %6.1f  encode %6.1f" %
+                  (fn, st["total_us"], st["decode_us"], st["call_and_pool_hop_us"], st["encode_us"]))
     if r.get("images"):
         print("\nimages (uncompressed):")
         for name, size in sorted(r["images"].items()):

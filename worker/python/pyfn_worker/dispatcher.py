@@ -203,8 +203,7 @@ class Dispatcher:
             'close_map_results': {n: True for n in req.get('map_names') or []}})
 
     def _on_worker_terminate(self, request_id: str, req: dict) -> None:
-        logger.info('Worker %s: terminating (grace period %.1fs)',
-                    self.worker_id, req.get('grace_period') or 0.0)
+        logger.info('terminating (grace period %.1fs)', req.get('grace_period') or 0.0)
         self.terminating = True
         self.stop()
 

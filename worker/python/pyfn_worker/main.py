@@ -61,7 +61,7 @@ async def serve(pyfn, options: dict) -> int:
             if msg is False:
                 return
             if msg is None:
-                logger.info('Worker %s: the host closed the stream', d.worker_id)
+                logger.info('the host closed the stream')
                 stop()
                 return
             kind, request_id, payload = msg

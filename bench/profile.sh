@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Where one invocation's time goes, counted in instructions (callgrind counts are
+# repeatable on a noisy shared machine; seconds are not).
+#
+#   bench/profile.sh [REQUESTS]    default 400 sequential GET /api/hello
+#
+# Runs pyfn-host under callgrind once and pyfn-worker under callgrind once (through
+# Azure's languageWorkers__python__defaultExecutablePath override), each serving the
+# bench app, and prints instructions per request grouped by component:
+#   host:   HTTP parse/serve (Beast), routing, RpcHttp conversion, protobuf, gRPC, logging
+#   worker: gRPC, protobuf, proto<->dict, CPython (decode, call, encode and the dispatcher)
+# Output: a JSON object on the last line (bench/bench.py stores it in results.json).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-400}
+APP=bench/apps/hello
+work=$(mktemp -d /tmp/pyfn-profile.XXXXXX)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_ok() {  # wait_ok URL: up to 120 s (valgrind starts slowly)
+  for _ in $(seq 1 1200); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = 200 ] && return 0
+    sleep 0.1
+  done
+  echo "profile: $1 never answered 200" >&2; return 1
+}
+
+drive() {  # drive BASE: N sequential requests on one keep-alive connection
+  local urls=()
+  for _ in $(seq 1 "$N"); do urls+=("$1/api/hello"); done
+  curl -s "${urls[@]}" >/dev/null
+}
+
+# summarize OUTFILE SIDE: instructions per request by component, from inclusive costs.
+summarize() {
+  callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
+    /usr/bin/python3 bench/callgrind_groups.py "$2" "$N"
+}
+
+run_profiled() {  # run_profiled SIDE
+  local side=$1 port; port=$(free_port)
+  local out="$work/callgrind.$side"
+  local vg=(valgrind --tool=callgrind --callgrind-out-file="$out" --trace-children=no)
+  if [ "$side" = host ]; then
+    "${vg[@]}" out/bin/pyfn-host --script-root "$APP" --port "$port" >"$work/$side.log" 2>&1 &
+  else
+    printf '#!/bin/sh\nexec %s "%s/out/bin/pyfn-worker" "$@"\n' "${vg[*]}" "$PWD" >"$work/worker.sh"
+    chmod +x "$work/worker.sh"
+    languageWorkers__python__defaultExecutablePath="$work/worker.sh" \
+      out/bin/pyfn-host --script-root "$APP" --port "$port" >"$work/$side.log" 2>&1 &
+  fi
+  local pid=$!
+  wait_ok "http://127.0.0.1:$port/api/hello"
+  # Zero the counters after start-up so only the N requests are counted.
+  callgrind_control -z >/dev/null 2>&1 || true
+  drive "http://127.0.0.1:$port"
+  # Dump now (file "<out>.<n>"): holds exactly the N requests.
+  callgrind_control -d >/dev/null 2>&1
+  local f=""
+  for _ in $(seq 1 100); do
+    f=$(ls -t "$out".* 2>/dev/null | head -1 || true)
+    [ -n "$f" ] && [ -s "$f" ] && break
+    sleep 0.1
+  done
+  kill -TERM "$pid"; wait "$pid" || true
+  [ -n "$f" ] || { echo "profile: no callgrind dump for $side" >&2; return 1; }
+  summarize "$f" "$side"
+}
+
+host_json=$(run_profiled host)
+worker_json=$(run_profiled worker)
+echo "{\"requests\": $N, \"host\": $host_json, \"worker\": $worker_json}"
