@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "blob_binding.h"
+#include "queue_binding.h"
 #include "trace_context.h"
 
 namespace pyfn {
@@ -41,6 +43,69 @@ std::string HostName() {
   return Lower(buf);
 }
 
+// The secrets store the settings ask for (prod_settings.h). Never fails: what
+// cannot be persisted is kept in memory, with a warning saying how to fix it.
+std::unique_ptr<SecretsStore> OpenSecretsStore(const ProdSettings& p, const std::string& root,
+                                               const Environment& env) {
+  const char* kHow =
+      "function keys are kept in memory and change at every start (set "
+      "AzureWebJobsSecretStoragePath to a writable directory, or PYFN_MASTER_KEY and "
+      "PYFN_FUNCTION_KEY)";
+  if (p.secret_storage_type == "memory") return std::make_unique<MemorySecretsStore>();
+  if (p.secret_storage_type == "blob")
+    spdlog::warn("AzureWebJobsSecretStorageType=blob is not supported by pyfn yet; using files");
+  std::string dir = p.secrets_path;
+  auto home = env.find("HOME");
+  if (dir.empty() && home != env.end() && !home->second.empty() &&
+      root == home->second + "/site/wwwroot")
+    dir = home->second + "/data/Functions/secrets";
+  if (dir.empty()) {
+    spdlog::warn("No secrets directory: {}", kHow);
+    return std::make_unique<MemorySecretsStore>();
+  }
+  auto files = std::make_unique<FileSecretsStore>(dir, HostName());
+  Status s = files->CheckWritable();
+  if (!s.ok()) {
+    // A read-only directory may still hold provisioned keys (a mounted secret).
+    HostSecrets hs;
+    if (files->ReadHost(&hs).ok()) {
+      spdlog::warn("{}; the keys there are used, the key admin API cannot change them",
+                   s.message());
+      return files;
+    }
+    spdlog::warn("{}: {}", s.message(), kHow);
+    return std::make_unique<MemorySecretsStore>();
+  }
+  return files;
+}
+
+const char* Outcome(const InvocationOutcome& out) {
+  if (out.status.ok())
+    return out.response.result().status() == rpc::StatusResult::Success ? "success" : "failure";
+  if (out.status.IsTimedOut()) return "timeout";
+  if (out.status.IsUnavailable()) return "unavailable";
+  return "error";
+}
+
+// /metrics on PYFN_METRICS_PORT, without a key (for a scraper on a private port).
+class MetricsHandler : public HttpHandler {
+ public:
+  explicit MetricsHandler(const Host* host) : host_(host) {}
+  void Handle(HttpRequest request, std::function<void(HttpResponse)> respond) override {
+    std::string path, query;
+    SplitTarget(request.target, &path, &query);
+    if (path != "/metrics" || (request.method != "GET" && request.method != "HEAD"))
+      return respond(EmptyResponse(404));
+    HttpResponse r;
+    r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.body = host_->MetricsText();
+    respond(std::move(r));
+  }
+
+ private:
+  const Host* const host_;
+};
+
 }  // namespace
 
 Host::Host(Settings settings, HostConfig config, WorkerConfig worker_config, Environment env)
@@ -48,11 +113,13 @@ Host::Host(Settings settings, HostConfig config, WorkerConfig worker_config, Env
       config_(std::move(config)),
       worker_config_(std::move(worker_config)),
       env_(std::move(env)),
-      registry_(config_.route_prefix),
-      auth_(new AllowAllAuthorizer()) {}
+      registry_(config_.route_prefix) {}
 
 Host::~Host() {
+  if (triggers_) triggers_->Stop();
   if (pool_) pool_->Shutdown(std::chrono::milliseconds(0));
+  if (storage_) storage_->Stop();  // runs pending storage tasks while the invoker lives
+  if (metrics_http_) metrics_http_->StopAccepting();
   ioc_.stop();
   for (auto& t : io_threads_)
     if (t.joinable()) t.join();
@@ -71,6 +138,31 @@ Status Host::Start() {
   for (const auto& f : registry_.Get()->functions)
     if (f.disabled) spdlog::info("Function '{}' is disabled", f.name);
 
+  const ProdSettings& prod = settings_.prod;
+  if (!auth_) {
+    auto km = std::make_unique<KeyManager>(OpenSecretsStore(prod, settings_.script_root, env_),
+                                           prod.master_key, prod.function_key);
+    Status ks = km->Initialize();
+    if (!ks.ok()) {
+      spdlog::error("Function keys: {}; keeping them in memory", ks.message());
+      km = std::make_unique<KeyManager>(std::make_unique<MemorySecretsStore>(), prod.master_key,
+                                        prod.function_key);
+      ks = km->Initialize();
+      if (!ks.ok()) return ks;
+    }
+    keys_ = km.get();
+    auth_ = std::move(km);
+  }
+  cors_ = std::make_unique<CorsPolicy>(prod.cors_origins, prod.cors_credentials);
+  if (cors_->enabled())
+    spdlog::info("CORS: {} allowed origin(s), credentials {}", prod.cors_origins.size(),
+                 prod.cors_credentials ? "supported" : "not supported");
+  limiter_ = std::make_unique<RequestLimiter>(prod.max_concurrent_requests,
+                                              prod.max_outstanding_requests);
+  if (prod.dynamic_throttles)
+    spdlog::warn("host.json extensions.http.dynamicThrottlesEnabled has no effect in pyfn; "
+                 "use maxConcurrentRequests and maxOutstandingRequests");
+
   WorkerPoolOptions po;
   po.count = settings_.worker_count;
   po.config = worker_config_;
@@ -83,13 +175,33 @@ Status Host::Start() {
   cb.on_all_ready = [this] { OnAllReady(); };
   pool_.reset(new WorkerPool(po, &registry_, cb));
   invoker_.reset(new FunctionInvoker(&registry_, pool_.get()));
+  storage_.reset(new StorageRuntime(env_, config_.raw, settings_.script_root));
+  invoker_->AddBindingExtension(std::make_shared<BlobBinding>(storage_.get()));
+  invoker_->AddBindingExtension(std::make_shared<QueueBinding>(storage_.get()));
+  triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get()));
 
   HttpServerOptions ho;
   ho.port = settings_.port;
   ho.body_limit = settings_.body_limit;
+  ho.header_limit = prod.max_header_bytes;
+  ho.header_count_limit = prod.max_header_count;
+  ho.headers_timeout = prod.headers_timeout;
+  ho.body_timeout = prod.body_timeout;
+  ho.keepalive_timeout = prod.keepalive_timeout;
+  ho.on_response = [this](int status) { metrics_.RecordHttpStatus(status); };
   http_.reset(new HttpServer(ioc_, this, ho));
   Status s = http_->Listen();
   if (!s.ok()) return s;
+  if (prod.metrics_port > 0) {
+    metrics_handler_ = std::make_unique<MetricsHandler>(this);
+    HttpServerOptions mo;
+    mo.port = prod.metrics_port;
+    mo.body_limit = 64 * 1024;
+    metrics_http_.reset(new HttpServer(ioc_, metrics_handler_.get(), mo));
+    s = metrics_http_->Listen();
+    if (!s.ok()) return Status::IOError("PYFN_METRICS_PORT: " + s.message());
+    spdlog::info("Metrics on http://0.0.0.0:{}/metrics", metrics_http_->port());
+  }
   // Threads for the io_context: min(4, max(2, cores)). Handlers never block
   // (invocations are asynchronous), so a few threads suffice.
   unsigned n = std::min(4u, std::max(2u, std::thread::hardware_concurrency()));
@@ -107,6 +219,14 @@ Status Host::Start() {
 }
 
 void Host::OnIndexed() {
+  // Storage bindings whose connection or path cannot work fail to load (L8).
+  auto before = registry_.Get();  // SetLoadFailure publishes a new snapshot
+  for (const auto& f : before->functions) {
+    if (!f.load_status.ok()) continue;
+    Status vs = storage_->ValidateFunction(f);
+    if (!vs.ok() && registry_.SetLoadFailure(f.name, vs))
+      spdlog::error("Function '{}' failed to load: {}", f.name, vs.message());
+  }
   auto set = registry_.Get();
   std::vector<const FunctionSpec*> shown;
   for (const auto& f : set->functions)
@@ -118,14 +238,17 @@ void Host::OnIndexed() {
     for (const FunctionSpec* f : shown)
       spdlog::info("  {}: {}", f->name, f->Describe(http_->port(), set->route_prefix));
   }
+  if (keys_) keys_->SyncFunctions(set->functions);
   std::string notice = auth_->StartupNotice(set->functions);
-  if (!notice.empty()) spdlog::warn("{}", notice);
+  if (!notice.empty()) spdlog::info("{}", notice);
 }
 
 void Host::OnAllReady() {
   State expected = State::kInitializing;
-  if (state_.compare_exchange_strong(expected, State::kRunning))
+  if (state_.compare_exchange_strong(expected, State::kRunning)) {
+    triggers_->Start(*registry_.Get());
     spdlog::info("Host started (Running)");
+  }
 }
 
 std::string Host::StatusJson() const {
@@ -147,25 +270,75 @@ std::string Host::StatusJson() const {
   return j.dump();
 }
 
+bool Host::Ready() const {
+  return state_.load() == State::kRunning && pool_ && pool_->ready_workers() > 0;
+}
+
+std::string Host::MetricsText() const {
+  Metrics::Gauges g;
+  g.in_flight = invoker_ ? invoker_->in_flight() : 0;
+  g.queued = limiter_ ? limiter_->queued() : 0;
+  g.throttled = limiter_ ? limiter_->rejected() : 0;
+  g.workers_ready = pool_ ? pool_->ready_workers() : 0;
+  g.worker_restarts = pool_ ? pool_->restarts_total() : 0;
+  g.ready = Ready();
+  g.uptime_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  return metrics_.Render(g);
+}
+
 void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
+  if (cors_ && cors_->enabled()) {
+    // Preflight is answered before routing and keys; every other answer gets
+    // the CORS headers for the request's Origin.
+    HttpResponse pre;
+    if (cors_->HandlePreflight(request, &pre)) return respond(std::move(pre));
+    HttpRequest origin_only;
+    std::string origin = HeaderValue(request, "origin");
+    if (!origin.empty()) origin_only.headers.emplace_back("origin", origin);
+    respond = [cors = cors_.get(), origin_only = std::move(origin_only),
+               respond = std::move(respond)](HttpResponse r) {
+      cors->Decorate(origin_only, &r);
+      respond(std::move(r));
+    };
+  }
   std::string path, query;
   SplitTarget(request.target, &path, &query);
   std::string lpath = Lower(path);
   while (lpath.size() > 1 && lpath.back() == '/') lpath.pop_back();
-  if (lpath.rfind("/admin/", 0) == 0 || lpath == "/admin") {
-    std::string m = request.method;
-    bool get = m == "GET" || m == "HEAD";
-    if (lpath == "/admin/host/status" && get) {
-      HttpResponse r = JsonResponse(200, nlohmann::json::parse(StatusJson()));
-      return respond(std::move(r));
-    }
-    if (lpath == "/admin/host/ping" && (get || m == "POST")) {
-      return respond(EmptyResponse(state_.load() == State::kRunning ? 200 : 503));
-    }
-    return respond(EmptyResponse(404));
-  }
+  if (lpath.rfind("/admin/", 0) == 0 || lpath == "/admin")
+    return HandleAdmin(path, lpath, std::move(request), std::move(respond));
   if (state_.load() == State::kStopping) return respond(EmptyResponse(503));
   HandleFunction(path, std::move(request), std::move(respond));
+}
+
+void Host::HandleAdmin(const std::string& path, const std::string& lpath, HttpRequest request,
+                       std::function<void(HttpResponse)> respond) {
+  const std::string& m = request.method;
+  bool get = m == "GET" || m == "HEAD";
+  // Anonymous: status, ping and the health probes.
+  if (lpath == "/admin/host/status" && get) {
+    HttpResponse r = JsonResponse(200, nlohmann::json::parse(StatusJson()));
+    return respond(std::move(r));
+  }
+  if (lpath == "/admin/host/ping" && (get || m == "POST")) {
+    return respond(EmptyResponse(state_.load() == State::kRunning ? 200 : 503));
+  }
+  if (lpath == "/admin/health/live" && get) return respond(EmptyResponse(200));
+  if (lpath == "/admin/health/ready" && get) return respond(EmptyResponse(Ready() ? 200 : 503));
+  // Everything else under /admin needs the master key.
+  std::string p, q;
+  SplitTarget(request.target, &p, &q);
+  if (!auth_->AuthorizeAdmin(request, ParseQuery(q))) return respond(EmptyResponse(401));
+  if (lpath == "/admin/metrics" && get) {
+    HttpResponse r;
+    r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.body = MetricsText();
+    return respond(std::move(r));
+  }
+  HttpResponse r;
+  if (keys_ && keys_->HandleAdmin(request, path, &r)) return respond(std::move(r));
+  return respond(EmptyResponse(404));
 }
 
 void Host::HandleFunction(const std::string& path, HttpRequest request,
@@ -183,29 +356,45 @@ void Host::HandleFunction(const std::string& path, HttpRequest request,
                   fn->load_status.message(), path);
     return respond(EmptyResponse(500));
   }
-  const BindingSpec* trigger = fn->trigger();
-  InvocationInput in;
-  in.function_name = fn->name;
-  in.reason = kHttpReason;
-  rpc::ParameterBinding pb;
-  pb.set_name(trigger ? trigger->name : "req");
-  BuildRpcHttp(request, match.params, pb.mutable_data()->mutable_http());
-  in.input_data.push_back(std::move(pb));
-  in.http = &in.input_data[0].data().http();
-  in.trace_context.set_trace_parent(ContinueTraceparent(HeaderValue(request, "traceparent")));
-  in.trace_context.set_trace_state(HeaderValue(request, "tracestate"));
-  (*in.trace_context.mutable_attributes())["OperationName"] = fn->name;
-  invoker_->Invoke(std::move(in), [set, fn, respond](InvocationOutcome out) {
-    if (out.status.IsUnavailable()) return respond(EmptyResponse(503));
-    if (!out.succeeded()) return respond(EmptyResponse(500));
-    HttpResponse r;
-    Status s = HttpResponseFromInvocation(*fn, out.response, &r);
-    if (!s.ok()) {
-      spdlog::error("Functions.{} (Id={}): {}", fn->name, out.invocation_id, s.message());
-      return respond(EmptyResponse(500));
-    }
+  // The invocation runs now or once maxConcurrentRequests allows; the request
+  // is shared because the limiter may hold the closure for a while.
+  auto req = std::make_shared<HttpRequest>(std::move(request));
+  auto params = std::make_shared<std::map<std::string, std::string>>(match.params);
+  auto run = [this, set, fn, req, params, respond]() {
+    const BindingSpec* trigger = fn->trigger();
+    InvocationInput in;
+    in.function_name = fn->name;
+    in.reason = kHttpReason;
+    rpc::ParameterBinding pb;
+    pb.set_name(trigger ? trigger->name : "req");
+    BuildRpcHttp(*req, *params, pb.mutable_data()->mutable_http());
+    in.input_data.push_back(std::move(pb));
+    in.http = &in.input_data[0].data().http();
+    in.trace_context.set_trace_parent(ContinueTraceparent(HeaderValue(*req, "traceparent")));
+    in.trace_context.set_trace_state(HeaderValue(*req, "tracestate"));
+    (*in.trace_context.mutable_attributes())["OperationName"] = fn->name;
+    auto begun = std::chrono::steady_clock::now();
+    invoker_->Invoke(std::move(in), [this, set, fn, respond, begun](InvocationOutcome out) {
+      metrics_.RecordInvocation(
+          fn->name, Outcome(out),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count());
+      limiter_->Release();
+      if (out.status.IsUnavailable()) return respond(EmptyResponse(503));
+      if (!out.succeeded()) return respond(EmptyResponse(500));
+      HttpResponse r;
+      Status s = HttpResponseFromInvocation(*fn, out.response, &r);
+      if (!s.ok()) {
+        spdlog::error("Functions.{} (Id={}): {}", fn->name, out.invocation_id, s.message());
+        return respond(EmptyResponse(500));
+      }
+      respond(std::move(r));
+    });
+  };
+  if (!limiter_->Admit(std::move(run))) {
+    HttpResponse r = EmptyResponse(429);
+    r.headers.emplace_back("Retry-After", "1");
     respond(std::move(r));
-  });
+  }
 }
 
 void Host::RequestShutdown(const std::string& why) {
@@ -235,6 +424,7 @@ int Host::Run() {
   int busy = invoker_->in_flight();
   spdlog::info("Stopping the host ({}); waiting up to {}s for {} in-flight invocation(s)",
                shutdown_reason_, settings_.shutdown_grace.count(), busy);
+  triggers_->Stop();  // no new trigger invocations while draining
   http_->StopAccepting();
   while (Clock::now() < deadline && (invoker_->in_flight() > 0 || http_->active_requests() > 0))
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

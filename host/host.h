@@ -24,10 +24,16 @@
 
 #include "app_loader.h"
 #include "auth.h"
+#include "cors.h"
 #include "function_registry.h"
 #include "http_server.h"
 #include "invoker.h"
+#include "keys.h"
+#include "request_limiter.h"
+#include "metrics.h"
 #include "settings.h"
+#include "storage_runtime.h"
+#include "storage_triggers.h"
 #include "worker_pool.h"
 
 namespace pyfn {
@@ -37,7 +43,8 @@ class Host : public HttpHandler {
   Host(Settings settings, HostConfig config, WorkerConfig worker_config, Environment env);
   ~Host() override;
 
-  // Replaces the authorizer (issue 8: keys). Call before Start().
+  // Replaces the authorizer. Call before Start(); without it Start() makes a
+  // KeyManager from settings.prod (keys.h), which also serves the key admin API.
   void SetAuthorizer(std::unique_ptr<Authorizer> auth) { auth_ = std::move(auth); }
   // The invocation entry point for non-HTTP triggers (issue 7); valid after Start().
   FunctionInvoker* invoker() { return invoker_.get(); }
@@ -56,6 +63,10 @@ class Host : public HttpHandler {
   void Handle(HttpRequest request, std::function<void(HttpResponse)> respond) override;
 
   std::string StatusJson() const;
+  // Readiness (GET /admin/health/ready): Running, not draining, a worker ready.
+  bool Ready() const;
+  // Prometheus text for /admin/metrics and PYFN_METRICS_PORT.
+  std::string MetricsText() const;
 
  private:
   enum class State { kInitializing, kRunning, kStopping };
@@ -63,6 +74,8 @@ class Host : public HttpHandler {
   void OnAllReady();
   void HandleFunction(const std::string& path, HttpRequest request,
                       std::function<void(HttpResponse)> respond);
+  void HandleAdmin(const std::string& path, const std::string& lpath, HttpRequest request,
+                   std::function<void(HttpResponse)> respond);
 
   const Settings settings_;
   const HostConfig config_;
@@ -71,9 +84,19 @@ class Host : public HttpHandler {
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   FunctionRegistry registry_;
+  // Storage bindings and triggers (issue 7). Declared before pool_ and
+  // invoker_ so it outlives the invocations they complete during shutdown.
+  std::unique_ptr<StorageRuntime> storage_;
   std::unique_ptr<Authorizer> auth_;
+  KeyManager* keys_ = nullptr;  // auth_ when it is the KeyManager, else null
+  std::unique_ptr<CorsPolicy> cors_;
+  std::unique_ptr<RequestLimiter> limiter_;
+  Metrics metrics_;
+  std::unique_ptr<HttpHandler> metrics_handler_;
+  std::unique_ptr<HttpServer> metrics_http_;  // PYFN_METRICS_PORT
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<FunctionInvoker> invoker_;
+  std::unique_ptr<StorageTriggers> triggers_;  // started when every worker is ready
   boost::asio::io_context ioc_;
   std::unique_ptr<HttpServer> http_;
   std::vector<std::thread> io_threads_;

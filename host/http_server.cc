@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -19,15 +20,18 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
-constexpr auto kIdleTimeout = std::chrono::seconds(120);
-constexpr auto kHeaderTimeout = std::chrono::seconds(30);
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
+// After an error answer: how long and how much of what the client still sends
+// is read and dropped before closing, so the client sees the answer instead
+// of a reset.
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 1024 * 1024;
 }  // namespace
 
 class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Session> {
  public:
   Session(tcp::socket&& socket, HttpServer* server)
-      : stream_(std::move(socket)), server_(server) {}
+      : stream_(std::move(socket)), server_(server), timer_(stream_.get_executor()) {}
 
   void Start() {
     net::dispatch(stream_.get_executor(),
@@ -39,15 +43,39 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     parser_.emplace();
     parser_->header_limit(server_->options_.header_limit);
     parser_->body_limit(server_->options_.body_limit);
-    // Idle keep-alive connections close after kIdleTimeout.
-    stream_.expires_after(buffer_.size() ? kHeaderTimeout : kIdleTimeout);
+    if (buffer_.size() == 0) {
+      // Idle keep-alive connection: wait for the first byte of the next
+      // request; silence for keepalive_timeout closes it without an answer.
+      ArmReadTimer(server_->options_.keepalive_timeout);
+      stream_.async_read_some(
+          buffer_.prepare(4096),
+          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec) return self->Close();
+            self->buffer_.commit(n);
+            self->ReadHeaderBytes();
+          });
+      return;
+    }
+    ReadHeaderBytes();
+  }
+
+  // The request has started: the whole header must arrive within
+  // headers_timeout (slow clients get 408 and the connection closes).
+  void ReadHeaderBytes() {
+    header_phase_ = true;
+    ArmReadTimer(server_->options_.headers_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
 
   void OnHeader(beast::error_code ec, std::size_t) {
     if (ec) return OnReadError(ec);
+    header_phase_ = false;
     auto& req = parser_->get();
+    version_ = req.version();
+    if (static_cast<size_t>(std::distance(req.begin(), req.end())) >
+        server_->options_.header_count_limit)
+      return SendError(431, false);
     auto len = parser_->content_length();
     if (len && *len > server_->options_.body_limit) return SendError(413, false);
     auto expect = req[http::field::expect];
@@ -65,19 +93,42 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     ReadBody();
   }
 
+  // Reads the body piece by piece; each piece must come within body_timeout.
   void ReadBody() {
-    stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRequest, shared_from_this()));
+    if (parser_->is_done()) return OnRequest({}, 0);
+    ArmReadTimer(server_->options_.body_timeout);
+    http::async_read_some(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->OnReadError(ec);
+                            self->ReadBody();
+                          });
   }
 
+  // Read deadlines use their own timer, not tcp_stream's expiry: that one
+  // closes the socket, and a slow client must still get its 408. The timer
+  // cancels the pending read; OnReadError sees operation_aborted + timed_out_.
+  void ArmReadTimer(std::chrono::steady_clock::duration d) {
+    stream_.expires_never();
+    timed_out_ = false;
+    timer_.expires_after(d);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // re-armed or disarmed
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+
+  void DisarmReadTimer() { timer_.cancel(); }
+
   void OnReadError(beast::error_code ec) {
+    if (ec == net::error::operation_aborted && timed_out_) ec = beast::error::timeout;
     if (ec == http::error::end_of_stream || ec == net::error::eof ||
         ec == net::error::connection_reset || ec == net::error::operation_aborted)
       return Close();
     if (ec == beast::error::timeout) {
       // Mid-request (bytes received, no complete header): 408 then close.
-      if (parser_ && parser_->got_some()) return SendError(408, false);
+      if (header_phase_ || (parser_ && parser_->got_some())) return SendError(408, false);
       return Close();
     }
     if (ec == http::error::body_limit) return SendError(413, false);
@@ -106,6 +157,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     r.base_url = "http://" + (host.empty() ? "localhost:" + std::to_string(server_->port_)
                                            : std::string(host));
     r.body = std::move(req.body());
+    DisarmReadTimer();
     stream_.expires_never();
     server_->active_.fetch_add(1);
     auto self = shared_from_this();
@@ -119,13 +171,16 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
 
   void SendError(int status, bool keep_alive) {
     keep_alive_ = keep_alive;
+    linger_ = !keep_alive;
     Write(EmptyResponse(status));
   }
 
   void Write(HttpResponse resp) {
+    DisarmReadTimer();
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(version_ ? version_ : 11);
     res->result(static_cast<unsigned>(resp.status));
+    if (server_->options_.on_response) server_->options_.on_response(resp.status);
     for (auto& h : resp.headers) res->insert(h.first, h.second);
     if (server_->draining_.load()) keep_alive_ = false;
     res->keep_alive(keep_alive_);
@@ -145,6 +200,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
 
   void OnWrite(beast::error_code ec, bool close) {
     if (ec) return Close();
+    if (linger_) return LingerClose();
     if (close || !keep_alive_) return Close();
     is_head_ = false;
     ReadHeader();
@@ -156,12 +212,42 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     stream_.socket().close(ec);
   }
 
+  // Half-close, then read and drop what the client still sends (for a
+  // moment, up to kLingerBytes) so closing does not reset the connection
+  // before the client read the error answer.
+  void LingerClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    linger_deadline_ = std::chrono::steady_clock::now() + kLingerTimeout;
+    DrainSome();
+  }
+
+  void DrainSome() {
+    if (lingered_ >= kLingerBytes || std::chrono::steady_clock::now() >= linger_deadline_)
+      return Close();
+    stream_.expires_at(linger_deadline_);
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(16384),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->Close();
+                              self->lingered_ += n;
+                              self->DrainSome();
+                            });
+  }
+
   beast::tcp_stream stream_;
   HttpServer* const server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
   bool is_head_ = false;
+  net::steady_timer timer_;  // read deadlines (ArmReadTimer)
+  bool timed_out_ = false;
+  bool header_phase_ = false;
+  bool linger_ = false;
+  size_t lingered_ = 0;
+  std::chrono::steady_clock::time_point linger_deadline_;
   unsigned version_ = 11;
 };
 

@@ -4,8 +4,11 @@
 // connection lives on its own strand. Keep-alive and pipelined requests are
 // served in order, one at a time per connection. Bodies may come with
 // Content-Length or chunked; "Expect: 100-continue" is answered. Limits:
-// body (413), header block 32 KiB (431), idle keep-alive 120 s, a request's
-// header must arrive within 30 s of its first byte (408 and close).
+// body (413), header block 32 KiB and 100 fields (431), idle keep-alive
+// 120 s, a request's header must arrive within 30 s of its first byte and its
+// body may not stall for 30 s (408 and close); all set by HttpServerOptions.
+// Error answers close the connection after draining what the client still
+// sends for a moment, so it can read the answer.
 // The server knows nothing of functions: it hands each request to an
 // HttpHandler and writes whatever response comes back, on whatever thread.
 #ifndef PYFN_HOST_HTTP_SERVER_H_
@@ -16,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -36,6 +40,12 @@ struct HttpServerOptions {
   int port = 7071;
   uint64_t body_limit = 100ull * 1024 * 1024;
   uint32_t header_limit = 32 * 1024;
+  uint32_t header_count_limit = 100;
+  std::chrono::seconds headers_timeout{30};    // first byte -> end of the header
+  std::chrono::seconds body_timeout{30};       // the body makes no progress
+  std::chrono::seconds keepalive_timeout{120};  // idle between requests
+  // Called with the status of every response written (metrics); any thread.
+  std::function<void(int)> on_response;
 };
 
 class HttpServer {

@@ -35,6 +35,12 @@ void FunctionInvoker::AddBindingExtension(std::shared_ptr<BindingExtension> ext)
   extensions_.push_back(std::move(ext));
 }
 
+bool FunctionInvoker::HasHostOutputs(const FunctionSpec& fn) const {
+  for (const auto& b : fn.bindings)
+    if (b.direction != BindingDirection::kIn && ExtensionFor(b.type) != nullptr) return true;
+  return false;
+}
+
 BindingExtension* FunctionInvoker::ExtensionFor(const std::string& type) const {
   std::string t = Lower(type);
   for (const auto& e : extensions_)
@@ -95,12 +101,17 @@ void FunctionInvoker::DispatchCall(std::shared_ptr<Call> call) {
   rpc::InvocationRequest req;
   req.set_invocation_id(call->id);
   req.set_function_id(call->fn->function_id);
-  for (auto& pb : call->input.input_data) *req.add_input_data() = std::move(pb);
+  // Output bindings the host performs resolve {expressions} from the request
+  // and the trigger metadata after the call: they keep a copy.
+  const bool keep = HasHostOutputs(*call->fn);
+  for (auto& pb : call->input.input_data) *req.add_input_data() = keep ? pb : std::move(pb);
   for (auto& pb : call->extra_inputs) *req.add_input_data() = std::move(pb);
   for (auto& kv : call->input.trigger_metadata)
-    (*req.mutable_trigger_metadata())[kv.first] = std::move(kv.second);
-  call->input.trigger_metadata.clear();
-  call->input.http = nullptr;  // the request's RpcHttp has been moved into input_data
+    (*req.mutable_trigger_metadata())[kv.first] = keep ? kv.second : std::move(kv.second);
+  if (!keep) {
+    call->input.trigger_metadata.clear();
+    call->input.http = nullptr;  // the request's RpcHttp has been moved into input_data
+  }
   *req.mutable_trace_context() = call->input.trace_context;
   if (req.trace_context().trace_parent().empty())
     req.mutable_trace_context()->set_trace_parent(NewTraceparent());
@@ -132,7 +143,7 @@ void FunctionInvoker::WriteOutputs(std::shared_ptr<Call> call, size_t next) {
         if (pb.name() == b.name && pb.has_data()) value = &pb.data();
     }
     if (value == nullptr || value->data_case() == rpc::TypedData::DATA_NOT_SET) continue;
-    BindingContext ctx{call->fn, &b, &call->id, &call->input.trigger_metadata, nullptr};
+    BindingContext ctx{call->fn, &b, &call->id, &call->input.trigger_metadata, call->input.http};
     ext->WriteOutput(ctx, *value, [this, call, i, &b](Status s) {
       if (!s.ok()) {
         Finish(call, Status::InvalidArgument("output binding '" + b.name + "': " + s.message()));

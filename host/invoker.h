@@ -86,7 +86,9 @@ struct BindingContext {
   const BindingSpec* binding = nullptr;
   const std::string* invocation_id = nullptr;
   const std::map<std::string, rpc::TypedData>* trigger_metadata = nullptr;
-  const rpc::RpcHttp* http = nullptr;  // null for non-HTTP triggers
+  // null for non-HTTP triggers. Valid for outputs too (the invoker keeps the
+  // request and trigger metadata of functions with host-performed outputs).
+  const rpc::RpcHttp* http = nullptr;
 };
 
 // Input and output bindings the host performs itself (blob, queue...).
@@ -120,6 +122,7 @@ class FunctionInvoker : public Invoker {
  private:
   struct Call;
   BindingExtension* ExtensionFor(const std::string& type) const;
+  bool HasHostOutputs(const FunctionSpec& fn) const;
   void ReadInputs(std::shared_ptr<Call> call, size_t next);
   void DispatchCall(std::shared_ptr<Call> call);
   void WriteOutputs(std::shared_ptr<Call> call, size_t next);

@@ -12,6 +12,14 @@ namespace pyfn {
 // Safe to call again to change the level.
 void InitLogging(const std::string& level);
 
+// PYFN_LOG_FORMAT: "text" (the pattern above) or "json": one object per line,
+// {"time": "...Z", "level": "info", "message": "..."}, the message JSON-escaped
+// (tracebacks stay on one line), for log collectors.
+void SetLogFormat(const std::string& format);
+
+// A string as the inside of a JSON string literal. Exposed for tests.
+std::string JsonEscape(const std::string& s);
+
 }  // namespace pyfn
 
 #endif  // PYFN_HOST_LOGGING_H_

@@ -2,6 +2,7 @@
 // command line and settings, host.h for the parts.
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -107,7 +108,15 @@ int main(int argc, char** argv) {
   settings.script_root = root;
   s = pyfn::ResolveSettings(cl, env, local, &settings);
   if (!s.ok()) Die(s.message());
+  s = pyfn::ResolveProdSettings(env, local, config, &settings.prod);
+  if (!s.ok()) Die(s.message());
   pyfn::InitLogging(settings.log_level);
+  pyfn::SetLogFormat(settings.prod.log_format);
+  // Orphans of the workers (processes a function started and left behind)
+  // are re-parented to the host instead of init, and reaped by the
+  // supervisor's waitpid(-1) like they would be if the host were PID 1 in a
+  // container.
+  if (::getpid() != 1) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
   // worker.config.json
   std::string wdir = pyfn::WorkerConfigDirectory(settings, ExeDir());

@@ -155,8 +155,9 @@ environment, real environment variables win):
 
 host.json: version "2.0", extensions.http.routePrefix (default "api"),
 functionTimeout ("hh:mm:ss", "-1" = none; default 00:30:00).
-Admin endpoints: GET /admin/host/status, GET /admin/host/ping.
-)";
+Admin endpoints: GET /admin/host/status, GET /admin/host/ping; the key admin API
+/admin/host/keys[/{name}] and /admin/functions/{name}/keys[/{name}] (master key).
+)" + ProdHelpText();
 }
 
 std::string ResolveScriptRoot(const CommandLine& cl, const Environment& env,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app_loader.h"
+#include "prod_settings.h"
 #include "status.h"
 
 namespace pyfn {
@@ -44,6 +45,7 @@ struct Settings {
   std::string worker_executable;      // languageWorkers__python__defaultExecutablePath
   std::string worker_path;            // languageWorkers__python__defaultWorkerPath
   std::optional<std::string> worker_arguments;  // languageWorkers__python__arguments
+  ProdSettings prod;  // keys, CORS, limits, metrics (ResolveProdSettings, called by main)
 };
 
 // Script root: --script-root, else AzureWebJobsScriptRoot, else `cwd`.

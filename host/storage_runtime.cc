@@ -166,7 +166,7 @@ void BuildBindingData(const rpc::RpcHttp* http,
       if (!http->params().count(kv.first)) data->Set(kv.first, kv.second);
     std::string body;
     if (http->has_body()) body = TypedText(http->body());
-    if (body.empty() && http->has_raw_body()) body = TypedText(http->raw_body());
+    if (body.empty() && http->has_rawbody()) body = TypedText(http->rawbody());
     if (!body.empty() && (body[0] == '{' || body[0] == ' ' || body[0] == '\n')) {
       nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
       if (j.is_object()) data->AddJson(j);

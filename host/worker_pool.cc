@@ -332,6 +332,14 @@ void WorkerPool::OnMetadataResponse(Worker* w, const rpc::FunctionMetadataRespon
                                            rpc::RpcRetryOptions::fixed_delay
                                        ? "fixedDelay"
                                        : "exponentialBackoff"}};
+          // Intervals in milliseconds (RetryPolicy in trigger_util.h reads both forms).
+          auto ms = [](const google::protobuf::Duration& d) {
+            return d.seconds() * 1000 + d.nanos() / 1000000;
+          };
+          const auto& ro = md.retry_options();
+          if (ro.has_delay_interval()) fn.retry["delayInterval"] = ms(ro.delay_interval());
+          if (ro.has_minimum_interval()) fn.retry["minimumInterval"] = ms(ro.minimum_interval());
+          if (ro.has_maximum_interval()) fn.retry["maximumInterval"] = ms(ro.maximum_interval());
         }
         specs.push_back(std::move(fn));
       }
@@ -543,10 +551,12 @@ void WorkerPool::KillWorker(Worker* w, const std::string& reason, Deferred* late
     spdlog::info("Worker {} (pid {}) {}", w->id, w->pid, reason);
     return;
   }
-  if (was_ready && Clock::now() - w->ready_since > std::chrono::seconds(30)) w->failures = 0;
+  // A worker that got ready and then died (killed, OOM, os._exit) is replaced
+  // at once; only workers that never get ready back off (crash loops).
+  if (was_ready) w->failures = 0;
   w->failures++;
   w->restarts++;
-  auto delay = RestartDelay(w->failures);
+  auto delay = was_ready ? std::chrono::milliseconds(0) : RestartDelay(w->failures);
   w->restart_at = Clock::now() + delay;
   spdlog::error("Worker {} (pid {}) {}; restarting it in {}ms (restart #{})", w->id, w->pid,
                 reason, delay.count(), w->restarts);
@@ -688,6 +698,13 @@ int WorkerPool::in_flight() const {
 bool WorkerPool::spawn_failing() const {
   std::lock_guard<std::mutex> l(mu_);
   return spawn_failing_;
+}
+
+long long WorkerPool::restarts_total() const {
+  std::lock_guard<std::mutex> l(mu_);
+  long long n = 0;
+  for (const auto& w : workers_) n += w->restarts;
+  return n;
 }
 
 void WorkerPool::KillAll() {

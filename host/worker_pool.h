@@ -16,9 +16,10 @@
 // Routing: least outstanding invocations among ready workers, ties broken
 // round-robin. A request that finds no ready worker waits up to
 // options.worker_wait, then fails with Unavailable (HTTP 503).
-// Restart backoff: 200 ms doubling up to 10 s; reset once a worker stayed
-// ready for 30 s. On functionTimeout the invocation fails with TimedOut and
-// the worker is restarted, as Azure's host does for out-of-process workers.
+// Restart backoff: 200 ms doubling up to 10 s while workers die before they
+// get ready; a worker that was ready is replaced at once (issue 8 kill
+// test). On functionTimeout the invocation fails with TimedOut and the
+// worker is restarted, as Azure's host does for out-of-process workers.
 #ifndef PYFN_HOST_WORKER_POOL_H_
 #define PYFN_HOST_WORKER_POOL_H_
 
@@ -84,6 +85,7 @@ class WorkerPool : public WorkerDispatcher {
   int ready_workers() const;
   int in_flight() const;        // sent to a worker or waiting for one
   bool spawn_failing() const;   // the last spawn attempt failed
+  long long restarts_total() const;  // workers restarted since Start (metrics)
   int grpc_port() const { return grpc_port_; }
 
   // Wakes the supervisor (SIGCHLD arrived).
@@ -100,6 +102,7 @@ class WorkerPool : public WorkerDispatcher {
  private:
   class Service;
   friend class Service;
+  friend class WorkerPoolTestPeer;  // fuzz/worker_stream_fuzzer.cc
   using Clock = std::chrono::steady_clock;
   using Deferred = std::vector<std::function<void()>>;
 

@@ -5,7 +5,8 @@
 #   scripts/build-images.sh python311-slim-bookworm                  bake targets or groups
 # Options: --no-cache (build every step again), --quiet (progress lines only).
 # Environment: SOURCE_DATE_EPOCH (default: last commit time), DEBIAN_SNAPSHOT, VERSION,
-# REGISTRY (bake variables), PYFN_ENGINE (docker|podman), OUT (default out); with Docker
+# REGISTRY (bake variables), PYFN_ENGINE (docker|podman), OUT (default out),
+# PYFN_CONTEXT (podman: another build context, e.g. a clean `git archive` tree); with Docker
 # also PYFN_BUILDX_OUTPUT and PYFN_BUILDX_ARGS (see below).
 #
 # Where a Docker daemon answers: `docker buildx bake` per cell. Otherwise podman: the
@@ -86,7 +87,10 @@ progress() {  # progress LABEL LOG
       if [[ $what =~ ^FROM\ .*\ [Aa][Ss]\ ([A-Za-z0-9_-]+) ]]; then stages[$idx]=${BASH_REMATCH[1]}; fi
       stage=${stages[$idx]:-stage$idx}
       say "$label $stage step $step: ${what:0:90}"
-    elif [[ $line =~ ^(builder:|check-libraries:|apt-install:|pyfn-|azure) ]] && [ "$quiet" = 0 ]; then
+    elif [[ $line =~ ^#[0-9]+\ \[([A-Za-z0-9_-]+)\ ([0-9]+/[0-9]+)\]\ (.*)$ ]]; then
+      # BuildKit (docker buildx): "#12 [builder 5/9] RUN ..."
+      say "$label ${BASH_REMATCH[1]} step ${BASH_REMATCH[2]}: ${BASH_REMATCH[3]:0:90}"
+    elif [[ $line =~ ^(#[0-9]+\ [0-9.]+\ )?(builder:|check-libraries:|apt-install:) ]] && [ "$quiet" = 0 ]; then
       say "$label   ${line:0:160}"
     fi
   done
@@ -119,13 +123,14 @@ while read -r row; do
     if ! docker buildx bake "${no_cache[@]}" "${set_output[@]}" ${PYFN_BUILDX_ARGS:-} "$name" \
          2>&1 | progress "$cell/$variant" "$log"; then status=failed; fi
   else
+    ctx=${PYFN_CONTEXT:-$(field "$row" 'r.get("context", ".")')}
     args=(build --format docker --layers --pull=never --network host
           --timestamp "$SOURCE_DATE_EPOCH"
-          -f "$(field "$row" 'r["dockerfile"]')" --target "$(field "$row" 'r.get("target", "")')")
+          -f "$ctx/$(field "$row" 'r["dockerfile"]')" --target "$(field "$row" 'r.get("target", "")')")
     while read -r kv; do [ -n "$kv" ] && args+=(--build-arg "$kv"); done < <(field "$row" '[k + "=" + v for k, v in sorted(r.get("args", {}).items())]')
     while read -r kv; do [ -n "$kv" ] && args+=(--label "$kv"); done < <(field "$row" '[k + "=" + v for k, v in sorted(r.get("labels", {}).items())]')
     for t in "${tags[@]}"; do args+=(-t "$t"); done
-    if ! "$engine" "${args[@]}" "${no_cache[@]}" "$(field "$row" 'r.get("context", ".")')" \
+    if ! "$engine" "${args[@]}" "${no_cache[@]}" "$ctx" \
          2>&1 | progress "$cell/$variant" "$log"; then status=failed; fi
   fi
   secs=$((SECONDS - start))

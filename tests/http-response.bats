@@ -92,13 +92,11 @@ teardown_file() {
   assert [ "$HTTP_STATUS" = 404 ] || assert [ "$HTTP_STATUS" = 405 ]
 }
 
-@test "B3: authLevel function and admin are served without a key (keys not implemented yet)" {
+@test "B3: authLevel function and admin refuse a request without a key (keys: prod-keys.bats)" {
   http_request GET /api/auth_function
-  assert_http_status 200
-  assert_output 'function level'
+  assert_http_status 401
   http_request GET /api/auth_admin
-  assert_http_status 200
-  assert_output 'admin level'
+  assert_http_status 401
 }
 
 @test "B3: a path no function serves answers 404" {

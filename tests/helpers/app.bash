@@ -37,8 +37,15 @@ s.close()
 EOF
 }
 
+# Every engine call is bounded (PYFN_ENGINE_TIMEOUT, default 120 s; builds: 1800 s) so that a
+# stuck engine fails the test instead of hanging the suite.
 pyfn_engine() {
-  "$PYFN_ENGINE" "$@"
+  local t=${PYFN_ENGINE_TIMEOUT:-120}
+  [ "${1:-}" != build ] || t=${PYFN_BUILD_TIMEOUT:-1800}
+  local rc=0
+  timeout "$t" "$PYFN_ENGINE" "$@" || rc=$?
+  [ "$rc" != 124 ] || echo "pyfn_engine: '$1' timed out after ${t}s" >&2
+  return "$rc"
 }
 
 # pyfn_app_dir APP: absolute path of a sample app.

@@ -8,6 +8,7 @@ function.json's `dataType` (string/binary) decides between str and bytes.
 
 import datetime
 import email.utils
+import inspect
 import json
 import typing
 from typing import Any, Dict, List, Optional
@@ -221,11 +222,35 @@ def generic_decode(datum: Optional[Datum], data_type: str, pytype) -> Any:
     return value
 
 
+def accepts_annotation(conv, pytype) -> bool:
+    """Whether an input converter takes this annotation (None: no annotation)."""
+    if pytype is None or isinstance(pytype, str):
+        return True
+    try:
+        return bool(conv.check_input_type_annotation(pytype))
+    except Exception:
+        return True
+
+
+def _takes_pytype(conv) -> bool:
+    try:
+        return 'pytype' in inspect.signature(conv.decode).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 def decode_param(binding_type: str, data_type: str, datum: Optional[Datum],
                  pytype, trigger_metadata: Dict[str, Datum]) -> Any:
     conv = get_converter(binding_type)
     if conv is None:
         return generic_decode(datum, data_type, pytype)
+    # A str/bytes parameter on a trigger whose converter wants its own type
+    # (queueTrigger: func.QueueMessage) gets the generic value (B8).
+    if pytype in (str, bytes) and not accepts_annotation(conv, pytype):
+        return generic_decode(datum, data_type, pytype)
+    if _takes_pytype(conv):  # blob: str/bytes annotations get the content
+        return conv.decode(datum, trigger_metadata=trigger_metadata,
+                           pytype=pytype)
     return conv.decode(datum, trigger_metadata=trigger_metadata)
 
 
@@ -237,13 +262,34 @@ def encode_value(binding_type: str, data_type: str, obj: Any,
     if conv is not None:
         try:
             datum = conv.encode(obj, expected_type=pytype)
-        except NotImplementedError:
+        except NotImplementedError as e:
+            if binding_type.lower() in _STORAGE_OUTPUTS:
+                return _storage_fallback(binding_type, obj, e)
             datum = None
         if datum is not None:
             return datum_to_typed_data(datum)
     if binding_type == 'http':
         return _fallback_http(obj)
     return python_to_typed_data(obj, data_type)
+
+
+_STORAGE_OUTPUTS = ('queue', 'blob')
+
+
+def _storage_fallback(binding_type: str, obj: Any, err: Exception) -> dict:
+    """A queue output also takes any JSON-serialisable value (one message;
+    a list: one message per item); anything else, and any blob value the
+    library cannot convert, is a clear TypeError naming binding and type."""
+    if binding_type.lower() == 'queue' and isinstance(
+            obj, (dict, list, tuple, int, float, bool)):
+        try:
+            return {'json': json.dumps(obj)}
+        except (TypeError, ValueError) as e:
+            raise TypeError(
+                f'the {binding_type!r} output binding cannot send a value of '
+                f'type {type(obj).__name__}: it is not JSON-serialisable '
+                f'({e})') from None
+    raise TypeError(f'{err}') from None
 
 
 def _fallback_http(obj) -> dict:
