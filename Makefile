@@ -56,5 +56,14 @@ test-image: ## bats suite in one cell: make test-image CELL=python311-bookworm
 bench: build ## throughput, latency, cold start, memory, image sizes -> out/bench/results.json
 	/usr/bin/python3 bench/bench.py $(BENCH_ARGS)
 
+soak: build ## 10 minutes of load on the host: RSS over time and errors -> out/soak/ (SOAK_SECONDS)
+	./scripts/soak.sh
+
+fuzz: ## libFuzzer (clang) on the HTTP request path and the worker stream (FUZZ_SECONDS each)
+	./scripts/fuzz.sh
+
+asan: ## unit tests and a native bats subset under ASan+UBSan (out/build-asan)
+	./scripts/asan.sh
+
 clean:
 	rm -rf $(OUT)

@@ -1,5 +1,8 @@
 #include "blob_binding.h"
 
+#include "storage/encoding.h"
+#include "trigger_util.h"
+
 namespace pyfn {
 namespace {
 
@@ -43,7 +46,8 @@ Status BlobBinding::Read(const BindingContext& ctx, rpc::TypedData* out) {
   ss = client->GetBlob(container, blob, &body);
   if (ss.IsNotFound()) return Status::OK();  // None
   if (!ss.ok()) return FromStorage(ss);
-  if (ctx.binding->data_type == "string") out->set_string(std::move(body));
+  if (storage::EqualsIgnoreCase(ctx.binding->data_type, "string") && IsValidUtf8(body))
+    out->set_string(std::move(body));
   else out->set_bytes(std::move(body));
   return Status::OK();
 }

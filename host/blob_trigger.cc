@@ -78,6 +78,8 @@ Status BlobTrigger::Start() {
     if (self && c == self->pattern.container() && account == self->client->account().name)
       self->waker->Wake();
   });
+  spdlog::info("Blob trigger for 'Functions.{}' watches '{}' in account {}", s->function,
+               s->pattern.pattern(), s->client->account().name);
   auto self = state_;
   s->thread = std::thread([self] { self->Run(); });
   return Status::OK();
@@ -109,7 +111,7 @@ void BlobTrigger::State::Run() {
       for (const auto& item : page.blobs) {
         if (waker->stopped()) return;
         if (!pattern.Match(item.name)) continue;
-        if (done.count(item.name + "\n" + item.properties.etag)) continue;
+        if (done.count(item.name + "\n" + Unquote(item.properties.etag))) continue;
         bool failed = false;
         if (Process(item, &failed)) worked = true;
         any_failed = any_failed || failed;
@@ -139,7 +141,7 @@ void BlobTrigger::State::Run() {
 
 bool BlobTrigger::State::Process(const storage::BlobItem& item, bool* failed) {
   const std::string& container = pattern.container();
-  const std::string key = item.name + "\n" + item.properties.etag;
+  const std::string key = item.name + "\n" + Unquote(item.properties.etag);
   std::string receipt =
       BlobTrigger::ReceiptName(rt->host_id(), function, item.properties.etag, container, item.name);
   storage::BlobProperties rp;
@@ -159,7 +161,11 @@ bool BlobTrigger::State::Process(const storage::BlobItem& item, bool* failed) {
   if (s.ok())
     s = receipts->AcquireLease(kHostsContainer, receipt, kReceiptLeaseSeconds, storage::NewGuid(),
                                &lease);
-  if (s.IsConflict()) return false;  // another host is on it
+  if (s.IsConflict()) {  // another host is on it
+    spdlog::debug("Blob trigger for 'Functions.{}': {}/{} is leased by another host", function,
+                  container, item.name);
+    return false;
+  }
   if (!s.ok()) {
     spdlog::warn("Blob trigger for 'Functions.{}': receipt for {}/{}: {}", function, container,
                  item.name, s.message());
@@ -189,8 +195,10 @@ bool BlobTrigger::State::Process(const storage::BlobItem& item, bool* failed) {
   std::string body;
   storage::BlobProperties props;
   s = client->GetBlob(container, item.name, &body, &props);
-  if (s.IsNotFound() || (s.ok() && props.etag != item.properties.etag)) {
+  if (s.IsNotFound() || (s.ok() && Unquote(props.etag) != Unquote(item.properties.etag))) {
     // Deleted or changed since the listing: the new version gets its own receipt.
+    spdlog::debug("Blob trigger for 'Functions.{}': {}/{} changed or vanished since the listing",
+                  function, container, item.name);
     receipts->ReleaseLease(kHostsContainer, receipt, lease);
     return false;
   }
@@ -207,7 +215,7 @@ bool BlobTrigger::State::Process(const storage::BlobItem& item, bool* failed) {
   in.reason = "New blob detected(LogsAndContainerScan): " + container + "/" + item.name;
   rpc::ParameterBinding pb;
   pb.set_name(binding.name);
-  if (binding.data_type == "string" && IsValidUtf8(body)) pb.mutable_data()->set_string(body);
+  if (storage::EqualsIgnoreCase(binding.data_type, "string") && IsValidUtf8(body)) pb.mutable_data()->set_string(body);
   else pb.mutable_data()->set_bytes(body);
   in.input_data.push_back(std::move(pb));
   auto& md = in.trigger_metadata;

@@ -191,7 +191,7 @@ void QueueTrigger::State::Process(storage::QueueMessage m) {
   in.reason = "New queue message detected on '" + queue + "'.";
   rpc::ParameterBinding pb;
   pb.set_name(binding.name);
-  bool as_bytes = binding.data_type == "binary" || !IsValidUtf8(body);
+  bool as_bytes = storage::EqualsIgnoreCase(binding.data_type, "binary") || !IsValidUtf8(body);
   if (as_bytes) pb.mutable_data()->set_bytes(body);
   else pb.mutable_data()->set_string(body);
   in.input_data.push_back(std::move(pb));

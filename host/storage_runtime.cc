@@ -228,7 +228,7 @@ struct StorageRuntime::Account {
 };
 
 StorageRuntime::StorageRuntime(Environment env, const nlohmann::json& host_json,
-                               const std::string& script_root)
+                               const std::string& script_root, storage::HttpTransport* transport)
     : env_(std::move(env)) {
   settings_status_ = ParseQueueSettings(host_json, &queue_settings_);
   if (settings_status_.ok()) settings_status_ = ParseBlobSettings(host_json, &blob_settings_);
@@ -246,8 +246,13 @@ StorageRuntime::StorageRuntime(Environment env, const nlohmann::json& host_json,
     host_id_ = "pyfn-" + std::string(hex);
   }
   while (!host_id_.empty() && host_id_.back() == '-') host_id_.pop_back();
-  curl_.reset(new storage::CurlTransport());
-  retrying_.reset(new storage::RetryingTransport(curl_.get(), storage::RetryOptions()));
+  if (transport != nullptr) {
+    transport_ = transport;
+  } else {
+    curl_.reset(new storage::CurlTransport());
+    retrying_.reset(new storage::RetryingTransport(curl_.get(), storage::RetryOptions()));
+    transport_ = retrying_.get();
+  }
   for (int i = 0; i < kPoolThreads; ++i) threads_.emplace_back([this] { RunPool(); });
 }
 
@@ -335,12 +340,12 @@ Status StorageRuntime::AccountFor(const std::string& setting, Account** out) {
   if (!s.ok())
     return Status::InvalidArgument("the storage connection setting '" + name +
                                    "' is malformed: " + s.message());
-  acc->blob.reset(new storage::BlobClient(acc->account, retrying_.get()));
+  acc->blob.reset(new storage::BlobClient(acc->account, transport_));
   storage::QueueClientOptions qo;
   qo.encoding = queue_settings_.encoding;
-  acc->queue.reset(new storage::QueueClient(acc->account, retrying_.get(), qo));
+  acc->queue.reset(new storage::QueueClient(acc->account, transport_, qo));
   qo.encoding = storage::MessageEncoding::kNone;
-  acc->raw_queue.reset(new storage::QueueClient(acc->account, retrying_.get(), qo));
+  acc->raw_queue.reset(new storage::QueueClient(acc->account, transport_, qo));
   *out = acc.get();
   accounts_[setting] = std::move(acc);
   return Status::OK();

@@ -89,8 +89,11 @@ std::string ConnectionSettingName(const BindingSpec& binding);
 class StorageRuntime {
  public:
   // env: the host's environment (local.settings.json merged). host_json: the
-  // whole host.json. script_root: for the default host id.
-  StorageRuntime(Environment env, const nlohmann::json& host_json, const std::string& script_root);
+  // whole host.json. script_root: for the default host id. transport: null
+  // for the real one (curl with Azure's retries); tests pass a FakeTransport,
+  // which must outlive the runtime.
+  StorageRuntime(Environment env, const nlohmann::json& host_json, const std::string& script_root,
+                 storage::HttpTransport* transport = nullptr);
   ~StorageRuntime();  // stops the pool (pending tasks still run)
 
   // Load-time check of one function's storage bindings (spec L8): the
@@ -151,6 +154,7 @@ class StorageRuntime {
 
   std::unique_ptr<storage::HttpTransport> curl_;
   std::unique_ptr<storage::HttpTransport> retrying_;
+  storage::HttpTransport* transport_ = nullptr;  // retrying_, or the one given
 
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Account>> accounts_;  // by setting; GUARDED_BY(mu_)

@@ -26,7 +26,13 @@ bool BoolProp(const nlohmann::json& raw, const char* key, bool dflt) {
   return dflt;
 }
 
-int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+// system_clock, not time(): glibc's time() reads a coarse clock that can lag
+// system_clock by a tick, which would make an occurrence look not yet due.
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace
 
@@ -44,6 +50,7 @@ struct TimerTrigger::State : std::enable_shared_from_this<TimerTrigger::State> {
   std::string lock_blob, status_blob, lease_id;
   bool holding = false;
   bool started_once = false;
+  int64_t last_fired = 0;  // the last occurrence run: never run one twice
   std::chrono::steady_clock::time_point last_renew;
   std::shared_ptr<Waker> waker = std::make_shared<Waker>();
   std::thread thread;
@@ -210,7 +217,7 @@ void TimerTrigger::State::Fire(int64_t scheduled, bool past_due, const nlohmann:
   for (int attempt = 0;; ++attempt) {
     InvocationInput in;
     in.function_name = function;
-    in.reason = "Timer fired at " + AzureLocalTime(Now(), tz);
+    in.reason = "Timer fired at " + AzureLocalTime(std::max(scheduled, Now()), tz);
     rpc::ParameterBinding pb;
     pb.set_name(binding.name);
     *pb.mutable_data() = JsonData(info);
@@ -267,7 +274,7 @@ void TimerTrigger::State::Run() {
       started_once = true;
     }
     int64_t next = 0;
-    if (!schedule->Next(Now(), tz, &next)) {
+    if (!schedule->Next(std::max(Now(), last_fired), tz, &next)) {
       spdlog::warn("Timer trigger 'Functions.{}': schedule '{}' has no next occurrence", function,
                    schedule->expression());
       waker->WaitFor(std::chrono::hours(24));
@@ -277,6 +284,7 @@ void TimerTrigger::State::Run() {
     if (waker->stopped() || !holding) continue;
     nlohmann::json status;
     ReadStatus(&status);
+    last_fired = next;
     Fire(next, false, status);
     int64_t after = 0;
     if (schedule->Next(std::max(next, Now()), tz, &after)) WriteStatus(next, after);

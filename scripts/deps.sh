@@ -20,6 +20,8 @@ packages=(
   python3-fastapi python3-starlette python3-flask
   # benchmarks
   wrk hyperfine valgrind
+  # make fuzz (libFuzzer) and make asan
+  clang
   # images: podman/buildah without a daemon (vfs, runc), offline base images from the archive
   podman buildah runc uidmap mmdebstrap debian-archive-keyring
   # storage tests: Azurite (npm, pinned in package.json) runs on Node.js

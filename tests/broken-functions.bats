@@ -4,9 +4,16 @@
 # App: tests/apps/broken (see its README).
 
 load helpers/common
+load helpers/prod
 
 setup_file() {
-  pyfn_start broken
+  # Keys live in Azure's secrets files (tests/prod-keys.bats); bad_json needs one.
+  if [ "$PYFN_TARGET" = native ]; then
+    export PROD_SECRETS="$BATS_FILE_TMPDIR/secrets"
+  else
+    export PROD_SECRETS=/tmp/secrets
+  fi
+  pyfn_start -e "AzureWebJobsSecretStoragePath=$PROD_SECRETS" broken
 }
 
 teardown_file() {
@@ -58,7 +65,10 @@ load_failure() {
 }
 
 @test "L8: a function whose function.json is not JSON answers 500" {
+  # Its authLevel is unknown, so the host asks for a key like for authLevel function.
   http_request GET /api/bad_json
+  refute [ "$HTTP_STATUS" = 200 ]
+  prod_with_key "$(prod_key_json .masterKey.value)" GET /api/bad_json
   assert_http_status 500
 }
 

@@ -43,13 +43,13 @@ worker_pid() { curl -s --max-time 5 "$(pyfn_url)/api/pid"; }
     done
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     [ "$ms" -le "$worst" ] || worst=$ms
-    echo "kill $i: recovered in ${ms} ms" >&3
+    echo "# kill $i: recovered in ${ms} ms" >&3
     sleep 0.2
   done
   wait "$load_pid"
   [ -z "${wrk_pid:-}" ] || wait "$wrk_pid" || true
-  cat "$result" >&3
-  echo "worst recovery: ${worst} ms" >&3
+  echo "# $(cat "$result")" >&3
+  echo "# worst recovery: ${worst} ms" >&3
   mkdir -p "$PYFN_ROOT/out/test-results"
   jq --argjson worst "$worst" '. + {worst_recovery_ms: $worst}' "$result" \
     >"$PYFN_ROOT/out/test-results/prod-kill.json"
