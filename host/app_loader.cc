@@ -116,6 +116,37 @@ Status ParseHostConfig(const std::string& text, HostConfig* out) {
   return Status::OK();
 }
 
+Status HostLogLevel(const HostConfig& config, std::string* level) {
+  static const char* kNames[][2] = {{"trace", "trace"}, {"debug", "debug"},
+                                    {"information", "info"}, {"warning", "warn"},
+                                    {"error", "error"}, {"critical", "critical"},
+                                    {"none", "off"}};
+  level->clear();
+  const nlohmann::json* levels = nullptr;
+  auto logging = config.raw.find("logging");
+  if (logging != config.raw.end() && logging->is_object()) {
+    auto it = logging->find("logLevel");
+    if (it != logging->end() && it->is_object()) levels = &*it;
+  }
+  if (levels == nullptr) return Status::OK();
+  int best = -1;
+  for (const char* category : {"default", "Function"}) {
+    auto it = levels->find(category);
+    if (it == levels->end()) continue;
+    std::string name = it->is_string() ? it->get<std::string>() : "";
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    int found = -1;
+    for (int i = 0; i < 7; ++i)
+      if (name == kNames[i][0]) found = i;
+    if (found < 0)
+      return Status::InvalidArgument("host.json logging.logLevel." + std::string(category) +
+                                     ": '" + it->dump() + "' is not a log level");
+    if (best < 0 || found < best) best = found;
+  }
+  if (best >= 0) *level = kNames[best][1];
+  return Status::OK();
+}
+
 Status LoadHostConfig(const std::string& script_root, HostConfig* out, bool* missing) {
   std::string path = (fs::path(script_root) / "host.json").string();
   *missing = false;

@@ -36,6 +36,13 @@ Status ParseHostConfig(const std::string& text, HostConfig* out);
 // unreadable or invalid content is an error naming the file.
 Status LoadHostConfig(const std::string& script_root, HostConfig* out, bool* missing);
 
+// The host log level host.json asks for: the most verbose of
+// logging.logLevel.default and logging.logLevel.Function (.NET names: Trace,
+// Debug, Information, Warning, Error, Critical, None), as an spdlog level name
+// ("trace", "debug", "info", "warn", "error", "critical", "off"). Empty when
+// host.json sets neither; an unknown name is an error naming it.
+Status HostLogLevel(const HostConfig& config, std::string* level);
+
 // "hh:mm:ss[.fff]" or "d.hh:mm:ss" (.NET TimeSpan), or "-1" for unlimited
 // (out = nullopt).
 Status ParseTimeSpan(const std::string& text, std::optional<std::chrono::milliseconds>* out);

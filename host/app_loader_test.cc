@@ -139,6 +139,27 @@ TEST(HostJson, RoutePrefixAndTimeout) {
   EXPECT_FALSE(c.function_timeout);
 }
 
+TEST(HostJson, LogLevelTakesTheMostVerboseOfDefaultAndFunction) {
+  HostConfig c;
+  std::string level;
+  ASSERT_TRUE(ParseHostConfig(R"({"version": "2.0"})", &c).ok());
+  ASSERT_TRUE(HostLogLevel(c, &level).ok());
+  EXPECT_EQ(level, "");
+  ASSERT_TRUE(ParseHostConfig(R"({"version": "2.0",
+      "logging": {"logLevel": {"default": "Warning"}}})", &c).ok());
+  ASSERT_TRUE(HostLogLevel(c, &level).ok());
+  EXPECT_EQ(level, "warn");
+  ASSERT_TRUE(ParseHostConfig(R"({"version": "2.0",
+      "logging": {"logLevel": {"default": "Information", "Function": "debug"}}})", &c).ok());
+  ASSERT_TRUE(HostLogLevel(c, &level).ok());
+  EXPECT_EQ(level, "debug");
+  ASSERT_TRUE(ParseHostConfig(R"({"version": "2.0",
+      "logging": {"logLevel": {"default": "Loud"}}})", &c).ok());
+  Status s = HostLogLevel(c, &level);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("Loud"), std::string::npos);
+}
+
 TEST(HostJson, Errors) {
   HostConfig c;
   EXPECT_FALSE(ParseHostConfig("{", &c).ok());

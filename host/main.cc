@@ -110,6 +110,12 @@ int main(int argc, char** argv) {
   if (!s.ok()) Die(s.message());
   s = pyfn::ResolveProdSettings(env, local, config, &settings.prod);
   if (!s.ok()) Die(s.message());
+  if (env.find("PYFN_LOG_LEVEL") == env.end()) {
+    std::string from_host_json;
+    s = pyfn::HostLogLevel(config, &from_host_json);
+    if (!s.ok()) Die(s.message());
+    if (!from_host_json.empty()) settings.log_level = from_host_json;
+  }
   pyfn::InitLogging(settings.log_level);
   pyfn::SetLogFormat(settings.prod.log_format);
   // Orphans of the workers (processes a function started and left behind)

@@ -398,3 +398,59 @@ def test_retry_options_from_settings():
                               'minimum_interval': '00:00:01',
                               'maximum_interval': '00:01:00'})
     assert r['retry_strategy'] == 0 and r['maximum_interval'] == 60.0
+
+
+# ---- storage bindings (issue 7) --------------------------------------------
+
+def test_storage_decode_str_bytes_and_input_stream():
+    import azure.functions as func
+    from azure.functions import meta
+    # queueTrigger with a str annotation: the generic rule (the converter wants QueueMessage)
+    assert bindings.decode_param('queueTrigger', 'undefined',
+                                 meta.Datum('hi', 'string'), str, {}) == 'hi'
+    msg = bindings.decode_param('queueTrigger', 'undefined', meta.Datum('hi', 'string'),
+                                func.QueueMessage,
+                                {'DequeueCount': meta.Datum('2', 'json')})
+    assert msg.get_body() == b'hi' and msg.dequeue_count == 2
+    # blob: str/bytes annotations get the content (the converter's pytype=)
+    assert bindings.decode_param('blob', 'binary', meta.Datum(b'ab', 'bytes'), bytes,
+                                 {}) == b'ab'
+    assert bindings.decode_param('blob', 'string', meta.Datum('ab', 'string'), str,
+                                 {}) == 'ab'
+    stream = bindings.decode_param('blob', '', meta.Datum(b'ab', 'bytes'),
+                                   func.InputStream, {})
+    assert stream.read() == b'ab'
+    assert bindings.decode_param('blob', '', None, bytes, {}) is None
+
+
+def test_storage_encode_json_fallback_and_clear_type_errors():
+    import azure.functions as func
+    assert bindings.encode_value('queue', '', {'a': 1}, None) == {'json': '{"a": 1}'}
+    assert bindings.encode_value('queue', '', [{'a': 1}, 'x'], None) == \
+        {'json': '[{"a": 1}, "x"]'}
+    assert 'json' in bindings.encode_value('queue', '', func.QueueMessage(body='b'), None)
+    with pytest.raises(TypeError, match="'queue' binding cannot convert a value of type object"):
+        bindings.encode_value('queue', '', object(), None)
+    with pytest.raises(TypeError, match="'queue' output binding .* not JSON-serialisable"):
+        bindings.encode_value('queue', '', {'k': object()}, None)
+    with pytest.raises(TypeError, match="'blob' binding cannot convert a value of type int"):
+        bindings.encode_value('blob', '', 12, None)
+
+
+def test_storage_queue_trigger_str_annotation_loads_and_runs(host):
+    write(host.root, 'q/__init__.py', '''
+        def main(msg: str) -> str:
+            return msg.upper()
+        ''')
+    host.init()
+    qt = json.dumps({'type': 'queueTrigger', 'direction': 'in', 'name': 'msg',
+                     'queueName': 'x'})
+    ret = json.dumps({'type': 'queue', 'direction': 'out', 'name': '$return',
+                      'queueName': 'y'})
+    res = host.load('q1', 'q', [qt, ret])
+    assert res['result']['status'] == 1, res
+    out = host.ask('invocation_request', {
+        'invocation_id': 'i', 'function_id': 'q1',
+        'input_data': [{'name': 'msg', 'data': {'string': 'hello'}}],
+        'trigger_metadata': {'DequeueCount': {'json': '1'}}})[2]
+    assert out['return_value'] == {'string': 'HELLO'}, out
