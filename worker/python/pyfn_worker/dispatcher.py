@@ -226,7 +226,9 @@ class Dispatcher:
                 'use_default_metadata_indexing': False,
             })
             return
-        if fns is None:
+        if not fns:
+            # No function_app.py, or one that declares no function: the host indexes
+            # function.json folders (Azure's worker answers the same for both).
             self.send('function_metadata_response', request_id, {
                 'result': {'status': SUCCESS},
                 'use_default_metadata_indexing': True,

@@ -314,6 +314,20 @@ def test_function_app_indexing(host):
     assert r['return_value']['http']['body'] == {'bytes': b'hi x'}
 
 
+def test_function_app_without_functions_means_default_indexing(host):
+    # As Azure's worker: a function_app.py that declares no function leaves the
+    # function.json folders to the host.
+    write(host.root, 'function_app.py', '''
+        import azure.functions as func
+        app = func.FunctionApp()
+    ''')
+    host.init()
+    _, _, p = host.ask('functions_metadata_request',
+                       {'function_app_directory': host.root})
+    assert p['result']['status'] == 1, p
+    assert p['use_default_metadata_indexing'] is True
+
+
 def test_function_app_import_error_is_reported(host):
     write(host.root, 'function_app.py', 'import azure.functions as func\n\nx = 1 / 0\n')
     host.init()
