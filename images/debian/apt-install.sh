@@ -19,6 +19,7 @@ clean() {
          /var/cache/debconf/*-old /var/lib/dpkg/*-old \
          /var/cache/ldconfig/aux-cache \
          /var/cache/fontconfig/* \
+         /var/lib/dbus/machine-id \
          /root/.cache /tmp/* /var/tmp/*
 }
 # Files this RUN step created or changed get mtime = SOURCE_DATE_EPOCH, so the layer is

@@ -319,27 +319,21 @@ def out_inner_type(ann):
     return args[0] if args else None
 
 
+class _OutValue:
+    def __init__(self) -> None:
+        self._value = None
+
+    def set(self, val) -> None:
+        self._value = val
+
+    def get(self):
+        return self._value
+
+
 try:
     from azure.functions import _abc as _fabc
 
-    class OutValue(_fabc.Out):
+    class OutValue(_OutValue, _fabc.Out):
         """The concrete func.Out handed to functions."""
-
-        def __init__(self) -> None:
-            self._value = None
-
-        def set(self, val) -> None:
-            self._value = val
-
-        def get(self):
-            return self._value
 except ImportError:  # pragma: no cover
-    class OutValue:  # type: ignore[no-redef]
-        def __init__(self) -> None:
-            self._value = None
-
-        def set(self, val) -> None:
-            self._value = val
-
-        def get(self):
-            return self._value
+    OutValue = _OutValue  # type: ignore[misc]

@@ -5,7 +5,6 @@ import asyncio
 import json
 import os
 import sys
-import types
 import warnings
 
 import pytest
@@ -13,32 +12,11 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
 
-from azure.functions._http import HttpRequest  # noqa: E402
 from azure.functions._http_asgi import AsgiMiddleware  # noqa: E402
 from azure.functions.decorators import AsgiFunctionApp  # noqa: E402
 
-def importorskip_any(name):
-    """Like pytest.importorskip, but also skips when the installed package
-    fails to import for another reason (e.g. Debian's pydantic on a newer
-    Python)."""
-    try:
-        return __import__(name, fromlist=['_'])
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f'{name} not usable here: {exc!r}')
-
-
-
-def make_request(method='GET', url='http://localhost:7071/api/echo',
-                 headers=None, body=b'', params=None):
-    return HttpRequest(method, url, headers=headers or {}, params=params,
-                       body=body)
-
-
-def context(name='http_app_func'):
-    return types.SimpleNamespace(
-        function_name=name, function_directory='/home/site/wwwroot',
-        invocation_id='11111111-2222-3333-4444-555555555555',
-        thread_local_storage=None, trace_context=None, retry_context=None)
+from _support import importorskip_any, make_request  # noqa: E402
+from _support import make_context as context  # noqa: E402
 
 
 class EchoApp:

@@ -18,15 +18,7 @@ APPS = os.path.join(REPO, 'tests', 'apps')
 
 import azure.functions as func  # noqa: E402
 
-
-def importorskip_any(name):
-    """Like pytest.importorskip, but also skips when the installed package
-    fails to import for another reason (e.g. Debian's pydantic on a newer
-    Python)."""
-    try:
-        return __import__(name, fromlist=['_'])
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f'{name} not usable here: {exc!r}')
+from _support import importorskip_any  # noqa: E402
 
 
 def load_app(path):

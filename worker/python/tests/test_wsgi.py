@@ -5,38 +5,21 @@ import json
 import logging
 import os
 import sys
-import types
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
 
-from azure.functions._http import HttpRequest  # noqa: E402
 from azure.functions._http_wsgi import WsgiMiddleware  # noqa: E402
 from azure.functions.decorators import WsgiFunctionApp  # noqa: E402
 
-def importorskip_any(name):
-    """Like pytest.importorskip, but also skips when the installed package
-    fails to import for another reason (e.g. Debian's pydantic on a newer
-    Python)."""
-    try:
-        return __import__(name, fromlist=['_'])
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f'{name} not usable here: {exc!r}')
-
-
-
-def make_request(method='GET', url='http://localhost:7071/api/echo',
-                 headers=None, body=b''):
-    return HttpRequest(method, url, headers=headers or {}, body=body)
+from _support import importorskip_any, make_context, \
+    make_request  # noqa: E402
 
 
 def context():
-    return types.SimpleNamespace(
-        function_name='http_app_func', function_directory='/app',
-        invocation_id='inv-1', thread_local_storage=None,
-        trace_context=None, retry_context=None)
+    return make_context(function_directory='/app', invocation_id='inv-1')
 
 
 class EchoApp:

@@ -30,39 +30,28 @@ def _deserialize_custom_object(obj: dict) -> typing.Any:
     return obj
 
 
-class OrchestrationContext(_abc.OrchestrationContext):
+class _BodyContext(_abc.OrchestrationContext):
+    """What the orchestration and entity contexts share: a text body."""
+
+    def __init__(self, body: typing.Union[str, bytes]) -> None:
+        if isinstance(body, (bytes, bytearray)):
+            body = bytes(body).decode('utf-8')
+        self._body = body
+
+    @property
+    def body(self) -> str:
+        return self._body
+
+    def __repr__(self) -> str:
+        return f'<azure.{type(self).__name__} body={self.body}>'
+
+    def __str__(self) -> str:
+        return self._body
+
+
+class OrchestrationContext(_BodyContext):
     """The body of an orchestration trigger."""
 
-    def __init__(self, body: typing.Union[str, bytes]) -> None:
-        if isinstance(body, (bytes, bytearray)):
-            body = bytes(body).decode('utf-8')
-        self.__body = body
 
-    @property
-    def body(self) -> str:
-        return self.__body
-
-    def __repr__(self) -> str:
-        return f'<azure.OrchestrationContext body={self.body}>'
-
-    def __str__(self) -> str:
-        return self.__body
-
-
-class EntityContext(_abc.OrchestrationContext):
+class EntityContext(_BodyContext):
     """The body of an entity trigger."""
-
-    def __init__(self, body: typing.Union[str, bytes]) -> None:
-        if isinstance(body, (bytes, bytearray)):
-            body = bytes(body).decode('utf-8')
-        self.__body = body
-
-    @property
-    def body(self) -> str:
-        return self.__body
-
-    def __repr__(self) -> str:
-        return f'<azure.EntityContext body={self.body}>'
-
-    def __str__(self) -> str:
-        return self.__body

@@ -10,8 +10,7 @@ import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
-from ._http_wsgi import WsgiRequest, _http_response_class, \
-    _split_content_type
+from ._http_wsgi import WsgiRequest, _func_response
 
 __all__ = ('AsgiMiddleware', 'AsgiRequest', 'AsgiResponse')
 
@@ -111,16 +110,7 @@ class AsgiResponse:
         return res
 
     def to_func_response(self) -> Any:
-        HttpResponse = _http_response_class()
-        content_type = next((v for k, v in self._headers
-                             if k.lower() == 'content-type'), None)
-        mimetype, charset = _split_content_type(content_type)
-        return HttpResponse(
-            body=b"".join(self._buffer),
-            status_code=self._status_code,
-            headers=list(self._headers),
-            mimetype=mimetype,
-            charset=charset)
+        return _func_response(self._status_code, self._headers, self._buffer)
 
     def _handle_http_response_start(self, message: Dict[str, Any]) -> None:
         self._started = True

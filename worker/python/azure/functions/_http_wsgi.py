@@ -46,10 +46,21 @@ def _split_content_type(value: Optional[str]) -> Tuple[Optional[str],
     return mimetype.strip() or None, charset
 
 
-def _http_response_class() -> Any:
+def _func_response(status_code: int, headers: List[Tuple[str, str]],
+                   buffer: List[bytes]) -> Any:
+    """A ``func.HttpResponse`` of the collected status, headers and body
+    chunks; mimetype and charset come from the Content-Type header."""
     # Resolved at call time: the package imports this module first.
     from . import _http
-    return _http.HttpResponse
+    content_type = next((v for k, v in headers
+                         if k.lower() == 'content-type'), None)
+    mimetype, charset = _split_content_type(content_type)
+    return _http.HttpResponse(
+        body=b''.join(buffer),
+        status_code=status_code,
+        headers=list(headers),
+        mimetype=mimetype,
+        charset=charset)
 
 
 class WsgiRequest:
@@ -183,16 +194,7 @@ class WsgiResponse:
             self._buffer.append(bytes(data))
 
     def to_func_response(self) -> Any:
-        HttpResponse = _http_response_class()
-        content_type = next((v for k, v in self._headers
-                             if k.lower() == 'content-type'), None)
-        mimetype, charset = _split_content_type(content_type)
-        return HttpResponse(
-            body=b''.join(self._buffer),
-            status_code=self._status_code,
-            headers=list(self._headers),
-            mimetype=mimetype,
-            charset=charset)
+        return _func_response(self._status_code, self._headers, self._buffer)
 
 
 class WsgiMiddleware:

@@ -1,5 +1,7 @@
 """Internal helpers shared by the binding converters (pyfn)."""
 
+import collections
+import collections.abc
 import datetime
 import json
 import re
@@ -164,3 +166,108 @@ def json_loads(data: typing.Union[str, bytes, bytearray]) -> typing.Any:
     if isinstance(data, (bytes, bytearray)):
         data = bytes(data).decode('utf-8')
     return json.loads(data)
+
+
+class JsonDictMixin:
+    """The dict behaviour of Document and SqlRow (mixed in before their
+    abstract base, with ``collections.UserDict``)."""
+
+    @classmethod
+    def from_json(cls, json_data: str):
+        return cls.from_dict(json.loads(json_data))
+
+    @classmethod
+    def from_dict(cls, dct: dict):
+        return cls(dict(dct))  # type: ignore[call-arg]
+
+    def to_json(self) -> str:
+        return json.dumps(dict(self))  # type: ignore[call-overload]
+
+    def __getitem__(self, key):
+        return collections.UserDict.__getitem__(self, key)  # type: ignore
+
+    def __setitem__(self, key, value):
+        collections.UserDict.__setitem__(self, key, value)  # type: ignore
+
+
+def decode_json_rows(binding: str, data: typing.Any, row_type: typing.Any,
+                     list_type: typing.Any, expected: str = ''):
+    """A string/bytes/json datum holding a JSON object or list -> a
+    ``list_type`` of ``row_type.from_dict`` rows (``None`` rows kept)."""
+    if data is None or data.type is None:
+        return None
+    if data.type in ('string', 'json'):
+        body = data.value
+    elif data.type == 'bytes':
+        body = bytes(data.value).decode('utf-8')
+    else:
+        raise unsupported_datum(binding, data.type, expected)
+    rows = json.loads(body)
+    if not isinstance(rows, list):
+        rows = [rows]
+    return list_type(
+        None if row is None else row_type.from_dict(row) for row in rows)
+
+
+def encode_json_rows(binding: str, obj: typing.Any, row_type: typing.Any,
+                     item_expected: str, expected: str) -> str:
+    """One ``row_type`` or an iterable of them -> a JSON list of objects."""
+    if isinstance(obj, row_type):
+        rows = [obj]
+    elif isinstance(obj, collections.abc.Iterable) and \
+            not isinstance(obj, (str, bytes, dict)):
+        rows = list(obj)
+        for row in rows:
+            if not isinstance(row, row_type):
+                raise unsupported(binding, row, item_expected)
+    else:
+        raise unsupported(binding, obj, expected)
+    return json.dumps([dict(r) for r in rows])
+
+
+def encode_messages(binding: str, obj: typing.Any, msg_type: typing.Any,
+                    to_dict: typing.Callable[[typing.Any], typing.Any],
+                    item_expected: str, expected: str):
+    """str -> string, bytes -> bytes, a ``msg_type`` -> its ``to_dict`` as
+    JSON, an iterable of str/``msg_type`` -> a JSON list.  Returns the
+    ``(type, value)`` of the datum."""
+    if isinstance(obj, str):
+        return 'string', obj
+    if isinstance(obj, (bytes, bytearray)):
+        return 'bytes', bytes(obj)
+    if isinstance(obj, msg_type):
+        return 'json', json.dumps(to_dict(obj))
+    if isinstance(obj, collections.abc.Iterable) and \
+            not isinstance(obj, collections.abc.Mapping):
+        msgs: typing.List[typing.Any] = []
+        for item in obj:
+            if isinstance(item, str):
+                msgs.append(item)
+            elif isinstance(item, msg_type):
+                msgs.append(to_dict(item))
+            else:
+                raise unsupported(binding, item, item_expected)
+        return 'json', json.dumps(msgs)
+    raise unsupported(binding, obj, expected)
+
+
+def body_bytes(value: typing.Any) -> bytes:
+    """A message body as bytes: str as UTF-8, bytes as is, anything else
+    as its JSON text."""
+    if isinstance(value, str):
+        return value.encode('utf-8')
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    return json.dumps(value).encode('utf-8')
+
+
+def batch_bodies(binding: str, data: typing.Any) -> list:
+    """The bodies of a batch datum: collection_bytes, collection_string or
+    a JSON list."""
+    if data.type == 'collection_bytes':
+        return collection_items(data.value, 'bytes')
+    if data.type == 'collection_string':
+        return collection_items(data.value, 'string')
+    if data.type == 'json':
+        return json.loads(data.value)
+    raise unsupported_datum(binding, data.type)

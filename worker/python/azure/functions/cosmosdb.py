@@ -1,7 +1,5 @@
 """Converters for the ``cosmosDB`` / ``cosmosDBTrigger`` bindings."""
 
-import collections.abc
-import json
 import typing
 
 from . import _cosmosdb as cdb
@@ -25,41 +23,17 @@ class CosmosDBConverter(meta.InConverter, meta.OutConverter,
     @classmethod
     def decode(cls, data: meta.Datum, *, trigger_metadata=None) \
             -> typing.Optional[cdb.DocumentList]:
-        if data is None or data.type is None:
-            return None
-        if data.type in ('string', 'json'):
-            body = data.value
-        elif data.type == 'bytes':
-            body = bytes(data.value).decode('utf-8')
-        else:
-            raise _utils.unsupported_datum(cls._binding_name, data.type,
-                                           'string, bytes or json')
-        documents = json.loads(body)
-        if not isinstance(documents, list):
-            documents = [documents]
-        return cdb.DocumentList(
-            None if doc is None else cdb.Document.from_dict(doc)
-            for doc in documents)
+        return _utils.decode_json_rows(
+            cls._binding_name, data, cdb.Document, cdb.DocumentList,
+            'string, bytes or json')
 
     @classmethod
     def encode(cls, obj: typing.Any, *,
                expected_type: typing.Optional[type] = None) -> meta.Datum:
-        if isinstance(obj, cdb.Document):
-            docs = [obj]
-        elif isinstance(obj, (cdb.DocumentList, collections.abc.Iterable)) \
-                and not isinstance(obj, (str, bytes, dict)):
-            docs = list(obj)
-            for doc in docs:
-                if not isinstance(doc, cdb.Document):
-                    raise _utils.unsupported(
-                        cls._binding_name, doc,
-                        'azure.functions.Document list items')
-        else:
-            raise _utils.unsupported(
-                cls._binding_name, obj,
-                'azure.functions.Document or DocumentList')
-        return meta.Datum(type='json',
-                          value=json.dumps([dict(d) for d in docs]))
+        return meta.Datum(type='json', value=_utils.encode_json_rows(
+            cls._binding_name, obj, cdb.Document,
+            'azure.functions.Document list items',
+            'azure.functions.Document or DocumentList'))
 
 
 class CosmosDBTriggerConverter(CosmosDBConverter, binding='cosmosDBTrigger',

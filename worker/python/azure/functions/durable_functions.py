@@ -17,55 +17,43 @@ def _text(data: meta.Datum) -> typing.Any:
         else v
 
 
-class OrchestrationTriggerConverter(meta.InConverter, meta.OutConverter,
+class _ContextTriggerConverter(meta.InConverter, meta.OutConverter):
+    """What the orchestration and entity triggers share: the input is a
+    ``_context_type`` of the body text, the (implicit) output is JSON."""
+
+    _context_type: typing.Any = None
+
+    @classmethod
+    def check_input_type_annotation(cls, pytype) -> bool:
+        return _utils.safe_issubclass(pytype, cls._context_type)
+
+    @classmethod
+    def check_output_type_annotation(cls, pytype) -> bool:
+        return True
+
+    @classmethod
+    def decode(cls, data: meta.Datum, *, trigger_metadata=None):
+        return cls._context_type(_text(data))
+
+    @classmethod
+    def encode(cls, obj: typing.Any, *,
+               expected_type: typing.Optional[type] = None) -> meta.Datum:
+        return meta.Datum(type='json', value=obj)
+
+    @classmethod
+    def has_implicit_output(cls) -> bool:
+        return True
+
+
+class OrchestrationTriggerConverter(_ContextTriggerConverter,
                                     binding='orchestrationTrigger',
                                     trigger=True):
-
-    @classmethod
-    def check_input_type_annotation(cls, pytype) -> bool:
-        return _utils.safe_issubclass(pytype, df.OrchestrationContext)
-
-    @classmethod
-    def check_output_type_annotation(cls, pytype) -> bool:
-        return True
-
-    @classmethod
-    def decode(cls, data: meta.Datum, *, trigger_metadata=None):
-        return df.OrchestrationContext(_text(data))
-
-    @classmethod
-    def encode(cls, obj: typing.Any, *,
-               expected_type: typing.Optional[type] = None) -> meta.Datum:
-        return meta.Datum(type='json', value=obj)
-
-    @classmethod
-    def has_implicit_output(cls) -> bool:
-        return True
+    _context_type = df.OrchestrationContext
 
 
-class EntityTriggerConverter(meta.InConverter, meta.OutConverter,
+class EntityTriggerConverter(_ContextTriggerConverter,
                              binding='entityTrigger', trigger=True):
-
-    @classmethod
-    def check_input_type_annotation(cls, pytype) -> bool:
-        return _utils.safe_issubclass(pytype, df.EntityContext)
-
-    @classmethod
-    def check_output_type_annotation(cls, pytype) -> bool:
-        return True
-
-    @classmethod
-    def decode(cls, data: meta.Datum, *, trigger_metadata=None):
-        return df.EntityContext(_text(data))
-
-    @classmethod
-    def encode(cls, obj: typing.Any, *,
-               expected_type: typing.Optional[type] = None) -> meta.Datum:
-        return meta.Datum(type='json', value=obj)
-
-    @classmethod
-    def has_implicit_output(cls) -> bool:
-        return True
+    _context_type = df.EntityContext
 
 
 class ActivityTriggerConverter(meta.InConverter, meta.OutConverter,

@@ -1,6 +1,5 @@
 """Converters for the ``eventGridTrigger`` and ``eventGrid`` bindings."""
 
-import collections.abc
 import json
 import typing
 
@@ -61,24 +60,8 @@ class EventGridEventOutConverter(meta.OutConverter, binding='eventGrid'):
     @classmethod
     def encode(cls, obj: typing.Any, *,
                expected_type: typing.Optional[type] = None) -> meta.Datum:
-        if isinstance(obj, str):
-            return meta.Datum(type='string', value=obj)
-        if isinstance(obj, (bytes, bytearray)):
-            return meta.Datum(type='bytes', value=bytes(obj))
-        if isinstance(obj, azf_eventgrid.EventGridOutputEvent):
-            return meta.Datum(type='json', value=json.dumps(_event_dict(obj)))
-        if isinstance(obj, collections.abc.Iterable) and \
-                not isinstance(obj, collections.abc.Mapping):
-            msgs: typing.List[typing.Any] = []
-            for item in obj:
-                if isinstance(item, str):
-                    msgs.append(item)
-                elif isinstance(item, azf_eventgrid.EventGridOutputEvent):
-                    msgs.append(_event_dict(item))
-                else:
-                    raise _utils.unsupported(
-                        'eventGrid', item,
-                        'str or EventGridOutputEvent list items')
-            return meta.Datum(type='json', value=json.dumps(msgs))
-        raise _utils.unsupported(
-            'eventGrid', obj, 'str, bytes, EventGridOutputEvent or a list')
+        kind, value = _utils.encode_messages(
+            'eventGrid', obj, azf_eventgrid.EventGridOutputEvent, _event_dict,
+            'str or EventGridOutputEvent list items',
+            'str, bytes, EventGridOutputEvent or a list')
+        return meta.Datum(type=kind, value=value)

@@ -12,12 +12,7 @@ __all__ = ('EventHubConverter', 'EventHubTriggerConverter')
 _EVENT = _eventhub.EventHubEvent
 
 
-def _body_bytes(value: typing.Any) -> bytes:
-    if isinstance(value, str):
-        return value.encode('utf-8')
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    return json.dumps(value).encode('utf-8')
+_body_bytes = _utils.body_bytes
 
 
 class EventHubConverter(meta.InConverter, meta.OutConverter,
@@ -89,14 +84,7 @@ class EventHubTriggerConverter(EventHubConverter, binding='eventHubTrigger',
 
     @classmethod
     def _decode_many(cls, data: meta.Datum, md) -> typing.List[_EVENT]:
-        if data.type == 'collection_bytes':
-            bodies = _utils.collection_items(data.value, 'bytes')
-        elif data.type == 'collection_string':
-            bodies = _utils.collection_items(data.value, 'string')
-        elif data.type == 'json':
-            bodies = json.loads(data.value)
-        else:
-            raise _utils.unsupported_datum(cls._binding_name, data.type)
+        bodies = _utils.batch_bodies(cls._binding_name, data)
         props: list = []
         if md.get('SystemPropertiesArray') is not None:
             props = md['SystemPropertiesArray'].python_value or []

@@ -76,12 +76,7 @@ class KafkaEvent(AbstractKafkaEvent):
                 f'at 0x{id(self):0x}>')
 
 
-def _body(value: typing.Any) -> bytes:
-    if isinstance(value, str):
-        return value.encode('utf-8')
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    return json.dumps(value).encode('utf-8')
+_body = _utils.body_bytes
 
 
 def _bodies(data: meta.Datum) -> typing.List[bytes]:

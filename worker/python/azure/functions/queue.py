@@ -1,7 +1,5 @@
 """Converters for the ``queueTrigger`` and ``queue`` bindings."""
 
-import collections.abc
-import json
 import typing
 
 from . import _abc
@@ -98,25 +96,8 @@ class QueueMessageOutConverter(meta.OutConverter, binding='queue'):
     @classmethod
     def encode(cls, obj: typing.Any, *,
                expected_type: typing.Optional[type] = None) -> meta.Datum:
-        if isinstance(obj, str):
-            return meta.Datum(type='string', value=obj)
-        if isinstance(obj, (bytes, bytearray)):
-            return meta.Datum(type='bytes', value=bytes(obj))
-        if isinstance(obj, _abc.QueueMessage):
-            return meta.Datum(type='json', value=json.dumps(_message_dict(obj)))
-        if isinstance(obj, collections.abc.Iterable) and \
-                not isinstance(obj, collections.abc.Mapping):
-            msgs: typing.List[typing.Any] = []
-            for item in obj:
-                if isinstance(item, str):
-                    msgs.append(item)
-                elif isinstance(item, _abc.QueueMessage):
-                    msgs.append(_message_dict(item))
-                else:
-                    raise _utils.unsupported(
-                        'queue', item,
-                        'str or azure.functions.QueueMessage list items')
-            return meta.Datum(type='json', value=json.dumps(msgs))
-        raise _utils.unsupported(
-            'queue', obj, 'str, bytes, azure.functions.QueueMessage or a '
-            'list of them')
+        kind, value = _utils.encode_messages(
+            'queue', obj, _abc.QueueMessage, _message_dict,
+            'str or azure.functions.QueueMessage list items',
+            'str, bytes, azure.functions.QueueMessage or a list of them')
+        return meta.Datum(type=kind, value=value)

@@ -2,7 +2,6 @@
 converters."""
 
 import datetime
-import json
 from typing import Any, Dict, List, Mapping, Optional
 
 from . import _servicebus as azf_sbus
@@ -127,13 +126,7 @@ _FIELDS = (
 
 
 def _body_bytes(value: Any) -> bytes:
-    if value is None:
-        return b''
-    if isinstance(value, str):
-        return value.encode('utf-8')
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    return json.dumps(value).encode('utf-8')
+    return b'' if value is None else _utils.body_bytes(value)
 
 
 class ServiceBusMessageInConverter(meta.InConverter,
@@ -174,14 +167,7 @@ class ServiceBusMessageInConverter(meta.InConverter,
 
     @classmethod
     def _decode_many(cls, data: meta.Datum, md) -> List[ServiceBusMessage]:
-        if data.type == 'collection_bytes':
-            bodies = _utils.collection_items(data.value, 'bytes')
-        elif data.type == 'collection_string':
-            bodies = _utils.collection_items(data.value, 'string')
-        elif data.type == 'json':
-            bodies = json.loads(data.value)
-        else:
-            raise _utils.unsupported_datum('serviceBusTrigger', data.type)
+        bodies = _utils.batch_bodies('serviceBusTrigger', data)
         arrays: Dict[str, list] = {}
         for _, key, _kind in _FIELDS:
             datum = md.get(key + 'Array')

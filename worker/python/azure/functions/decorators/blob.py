@@ -23,7 +23,9 @@ class BlobTrigger(Trigger):
         super().__init__(name=name, data_type=data_type)
 
 
-class BlobInput(InputBinding):
+class _BlobBinding:
+    """What the blob input and output bindings share."""
+
     @staticmethod
     def get_binding_name() -> str:
         return BLOB
@@ -36,20 +38,12 @@ class BlobInput(InputBinding):
                  **kwargs) -> None:
         self.path = path
         self.connection = connection
-        super().__init__(name=name, data_type=data_type)
+        super().__init__(name=name, data_type=data_type)  # type: ignore
 
 
-class BlobOutput(OutputBinding):
-    @staticmethod
-    def get_binding_name() -> str:
-        return BLOB
+class BlobInput(_BlobBinding, InputBinding):
+    pass
 
-    def __init__(self,
-                 name: str,
-                 path: str,
-                 connection: str,
-                 data_type: Optional[DataType] = None,
-                 **kwargs) -> None:
-        self.path = path
-        self.connection = connection
-        super().__init__(name=name, data_type=data_type)
+
+class BlobOutput(_BlobBinding, OutputBinding):
+    pass

@@ -267,6 +267,30 @@ class DecoratorApi(ABC):
 
         return wrap
 
+    def _add_binding(self, binding_cls: Callable[..., Binding],
+                     data_type: Optional[Union[DataType, str]],
+                     fields: Dict[str, Any], as_trigger: bool = False,
+                     enums: Optional[Dict[str, Any]] = None,
+                     ) -> Callable[..., Any]:
+        """A decorator that adds ``binding_cls(**fields)`` to the function,
+        as its trigger or as one more binding.  ``data_type`` and the
+        ``enums`` fields (name -> (value, enum class)) are parsed to enum
+        members when the decorator is applied."""
+
+        @self._configure_function_builder
+        def wrap(fb: FunctionBuilder) -> FunctionBuilder:
+            parsed = {name: _enum(value, enum_cls)
+                      for name, (value, enum_cls) in (enums or {}).items()}
+            binding = binding_cls(**fields, **parsed,
+                                  data_type=_enum(data_type, DataType))
+            if as_trigger:
+                fb.add_trigger(trigger=binding)
+            else:
+                fb.add_binding(binding=binding)
+            return fb
+
+        return wrap
+
 
 def _enum(value: Any, enum_cls: Any) -> Any:
     return parse_singular_param_to_enum(value, enum_cls)
@@ -313,15 +337,12 @@ class TriggerApi(DecoratorApi, ABC):
                  **kwargs) -> Callable[..., Any]:
         """Timer trigger on an NCRONTAB ``schedule`` (or a TimeSpan)."""
 
-        @self._configure_function_builder
-        def wrap(fb: FunctionBuilder) -> FunctionBuilder:
-            fb.add_trigger(trigger=TimerTrigger(
-                name=arg_name, schedule=schedule,
-                run_on_startup=run_on_startup, use_monitor=use_monitor,
-                data_type=_enum(data_type, DataType), **kwargs))
-            return fb
-
-        return wrap
+        return self._add_binding(
+            TimerTrigger, data_type,
+            dict(name=arg_name, schedule=schedule,
+                 run_on_startup=run_on_startup, use_monitor=use_monitor,
+                 **kwargs),
+            as_trigger=True)
 
     def timer_trigger(self,
                       arg_name: str,
@@ -344,14 +365,11 @@ class TriggerApi(DecoratorApi, ABC):
                       **kwargs) -> Callable[..., Any]:
         """Storage queue trigger."""
 
-        @self._configure_function_builder
-        def wrap(fb: FunctionBuilder) -> FunctionBuilder:
-            fb.add_trigger(trigger=QueueTrigger(
-                name=arg_name, queue_name=queue_name, connection=connection,
-                data_type=_enum(data_type, DataType), **kwargs))
-            return fb
-
-        return wrap
+        return self._add_binding(
+            QueueTrigger, data_type,
+            dict(name=arg_name, queue_name=queue_name, connection=connection,
+                 **kwargs),
+            as_trigger=True)
 
     def blob_trigger(self,
                      arg_name: str,
@@ -362,15 +380,10 @@ class TriggerApi(DecoratorApi, ABC):
                      **kwargs) -> Callable[..., Any]:
         """Storage blob trigger on ``path`` (``container/{name}``)."""
 
-        @self._configure_function_builder
-        def wrap(fb: FunctionBuilder) -> FunctionBuilder:
-            fb.add_trigger(trigger=BlobTrigger(
-                name=arg_name, path=path, connection=connection,
-                source=_enum(source, BlobSource),
-                data_type=_enum(data_type, DataType), **kwargs))
-            return fb
-
-        return wrap
+        return self._add_binding(
+            BlobTrigger, data_type,
+            dict(name=arg_name, path=path, connection=connection, **kwargs),
+            as_trigger=True, enums={'source': (source, BlobSource)})
 
     def generic_trigger(self,
                         arg_name: str,
@@ -380,14 +393,9 @@ class TriggerApi(DecoratorApi, ABC):
         """A trigger of any ``type``; extra keyword arguments become
         binding fields (snake_case -> camelCase)."""
 
-        @self._configure_function_builder
-        def wrap(fb: FunctionBuilder) -> FunctionBuilder:
-            fb.add_trigger(trigger=GenericTrigger(
-                name=arg_name, type=type,
-                data_type=_enum(data_type, DataType), **kwargs))
-            return fb
-
-        return wrap
+        return self._add_binding(
+            GenericTrigger, data_type,
+            dict(name=arg_name, type=type, **kwargs), as_trigger=True)
 
 
 class BindingApi(DecoratorApi, ABC):
@@ -401,14 +409,10 @@ class BindingApi(DecoratorApi, ABC):
                      **kwargs) -> Callable[..., Any]:
         """Storage queue output binding."""
 
-        @self._configure_function_builder
-        def wrap(fb: FunctionBuilder) -> FunctionBuilder:
-            fb.add_binding(binding=QueueOutput(
-                name=arg_name, queue_name=queue_name, connection=connection,
-                data_type=_enum(data_type, DataType), **kwargs))
-            return fb
-
-        return wrap
+        return self._add_binding(
+            QueueOutput, data_type,
+            dict(name=arg_name, queue_name=queue_name, connection=connection,
+                 **kwargs))
 
     def blob_input(self,
                    arg_name: str,
@@ -418,14 +422,9 @@ class BindingApi(DecoratorApi, ABC):
                    **kwargs) -> Callable[..., Any]:
         """Storage blob input binding."""
 
-        @self._configure_function_builder
-        def wrap(fb: FunctionBuilder) -> FunctionBuilder:
-            fb.add_binding(binding=BlobInput(
-                name=arg_name, path=path, connection=connection,
-                data_type=_enum(data_type, DataType), **kwargs))
-            return fb
-
-        return wrap
+        return self._add_binding(
+            BlobInput, data_type,
+            dict(name=arg_name, path=path, connection=connection, **kwargs))
 
     def blob_output(self,
                     arg_name: str,
@@ -435,14 +434,9 @@ class BindingApi(DecoratorApi, ABC):
                     **kwargs) -> Callable[..., Any]:
         """Storage blob output binding."""
 
-        @self._configure_function_builder
-        def wrap(fb: FunctionBuilder) -> FunctionBuilder:
-            fb.add_binding(binding=BlobOutput(
-                name=arg_name, path=path, connection=connection,
-                data_type=_enum(data_type, DataType), **kwargs))
-            return fb
-
-        return wrap
+        return self._add_binding(
+            BlobOutput, data_type,
+            dict(name=arg_name, path=path, connection=connection, **kwargs))
 
     def generic_input_binding(self,
                               arg_name: str,
@@ -451,14 +445,8 @@ class BindingApi(DecoratorApi, ABC):
                               **kwargs) -> Callable[..., Any]:
         """An input binding of any ``type``."""
 
-        @self._configure_function_builder
-        def wrap(fb: FunctionBuilder) -> FunctionBuilder:
-            fb.add_binding(binding=GenericInputBinding(
-                name=arg_name, type=type,
-                data_type=_enum(data_type, DataType), **kwargs))
-            return fb
-
-        return wrap
+        return self._add_binding(GenericInputBinding, data_type,
+                                 dict(name=arg_name, type=type, **kwargs))
 
     def generic_output_binding(self,
                                arg_name: str,
@@ -468,14 +456,8 @@ class BindingApi(DecoratorApi, ABC):
                                **kwargs) -> Callable[..., Any]:
         """An output binding of any ``type``."""
 
-        @self._configure_function_builder
-        def wrap(fb: FunctionBuilder) -> FunctionBuilder:
-            fb.add_binding(binding=GenericOutputBinding(
-                name=arg_name, type=type,
-                data_type=_enum(data_type, DataType), **kwargs))
-            return fb
-
-        return wrap
+        return self._add_binding(GenericOutputBinding, data_type,
+                                 dict(name=arg_name, type=type, **kwargs))
 
 
 class SettingsApi(DecoratorApi, ABC):

@@ -4,7 +4,10 @@ from typing import Optional
 from .core import DataType, InputBinding, OutputBinding, Trigger
 
 
-class GenericTrigger(Trigger):
+class _GenericBinding:
+    """What the generic trigger and bindings share: no fixed binding name;
+    ``type`` is the caller's."""
+
     @staticmethod
     def get_binding_name() -> Optional[str]:
         return None
@@ -14,30 +17,17 @@ class GenericTrigger(Trigger):
                  type: str,  # noqa: A002
                  data_type: Optional[DataType] = None,
                  **kwargs) -> None:
-        super().__init__(name=name, data_type=data_type, type=type)
+        super().__init__(name=name, data_type=data_type,  # type: ignore
+                         type=type)
 
 
-class GenericInputBinding(InputBinding):
-    @staticmethod
-    def get_binding_name() -> Optional[str]:
-        return None
-
-    def __init__(self,
-                 name: str,
-                 type: str,  # noqa: A002
-                 data_type: Optional[DataType] = None,
-                 **kwargs) -> None:
-        super().__init__(name=name, data_type=data_type, type=type)
+class GenericTrigger(_GenericBinding, Trigger):
+    pass
 
 
-class GenericOutputBinding(OutputBinding):
-    @staticmethod
-    def get_binding_name() -> Optional[str]:
-        return None
+class GenericInputBinding(_GenericBinding, InputBinding):
+    pass
 
-    def __init__(self,
-                 name: str,
-                 type: str,  # noqa: A002
-                 data_type: Optional[DataType] = None,
-                 **kwargs) -> None:
-        super().__init__(name=name, data_type=data_type, type=type)
+
+class GenericOutputBinding(_GenericBinding, OutputBinding):
+    pass
