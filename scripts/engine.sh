@@ -10,7 +10,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-engine=${PYFN_ENGINE:-}
+# Only the names count: the test harness keeps this script's own path in PYFN_ENGINE,
+# and exec'ing that would recurse forever.
+case "${PYFN_ENGINE:-}" in
+  docker|podman) engine=$PYFN_ENGINE ;;
+  *) engine="" ;;
+esac
 if [ -z "$engine" ]; then
   if command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; then
     engine=docker
