@@ -11,7 +11,7 @@ load helpers/common
 setup_file() {
   local proto grpcapp
   proto=$(pyfn_copy_app isolation_protobuf)
-  pyfn_add_debian_python -r "$(pyfn_other_release)" "$proto" python3-protobuf
+  pyfn_add_debian_python -r "$(pyfn_other_release)" "$proto" python3-protobuf python3-six
   grpcapp=$(pyfn_copy_app isolation_grpc)
   pyfn_add_debian_python -r "$PYFN_DEBIAN_RELEASE" -l -d "$grpcapp" python3-grpcio python3-protobuf
 

@@ -77,7 +77,9 @@ teardown_file() {
 @test "I2: the image's HEALTHCHECK reports healthy once the host is Running" {
   require_image "HEALTHCHECK"
   local test
-  test=$(pyfn_engine inspect --format '{{json .Config.Healthcheck.Test}}' "$PYFN_IMAGE" 2>/dev/null || true)
+  # docker keeps it under .Config.Healthcheck, podman's image inspect under .HealthCheck
+  test=$(pyfn_engine image inspect --format '{{json .Config.Healthcheck.Test}}' "$PYFN_IMAGE" 2>/dev/null ||
+         pyfn_engine image inspect --format '{{json .HealthCheck.Test}}' "$PYFN_IMAGE" 2>/dev/null || true)
   assert_regex "$test" 'pyfn-healthcheck'
   run pyfn_exec /opt/pyfn/bin/pyfn-healthcheck
   assert_success
