@@ -127,14 +127,17 @@ def memory(host):
 
 def parse_wrk(text):
     """rps, p50 and p99 (ms), errors from `wrk --latency` output."""
-    def ms(v):
-        m = re.match(r"([\d.]+)(us|ms|s)", v)
+    def ms(pct):
+        m = re.search(pct + r"%\s+([\d.]+)(us|ms|s|m)\b", text)
+        if not m:
+            sys.stderr.write("bench: no %s%% latency in wrk output:\n%s\n" % (pct, text))
+            return None
         x = float(m.group(1))
-        return {"us": x / 1000.0, "ms": x, "s": x * 1000.0}[m.group(2)]
+        return x * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[m.group(2)]
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
-    p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+    p50 = ms("50")
+    p99 = ms("99")
     errors = 0
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     if m:
@@ -306,9 +309,9 @@ def report(r):
         print("\n%-16s %7s %5s %10s %8s %8s %7s %7s" %
               ("target", "workers", "conns", "rps", "p50 ms", "p99 ms", "errors", "ratio"))
         for x in r["throughput"]:
-            print("%-16s %7d %5d %10.0f %8.2f %8.2f %7d %7s" %
-                  (x["target"], x["workers"], x["conns"], x["rps"], x["p50_ms"], x["p99_ms"],
-                   x["errors"], fmt(x.get("ratio_to_ceiling"), "%.2f")))
+            print("%-16s %7d %5d %10.0f %8s %8s %7d %7s" %
+                  (x["target"], x["workers"], x["conns"], x["rps"], fmt(x["p50_ms"], "%.2f"),
+                   fmt(x["p99_ms"], "%.2f"), x["errors"], fmt(x.get("ratio_to_ceiling"), "%.2f")))
         print("goal: function/ceiling >= %.1f at 32 connections" % GOALS["ratio_function_ceiling_c32"])
     if "cold_start" in r:
         print()
