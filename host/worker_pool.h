@@ -36,15 +36,13 @@
 #include <thread>
 #include <vector>
 
+#include <grpcpp/server.h>  // not a forward declaration: gRPC 1.30's grpc::Server is an alias
+
 #include "function_registry.h"
 #include "invoker.h"
 #include "settings.h"
 #include "status.h"
 #include "subprocess.h"
-
-namespace grpc {
-class Server;
-}
 
 namespace pyfn {
 

@@ -1,27 +1,30 @@
 #!/usr/bin/env bats
 # Spec row I3: a custom image `FROM` the cell's image with the app copied in and its
-# requirements.txt installed with pip, offline, from a wheel the test builds.
+# requirements.txt installed with pip, offline, from a wheel the test builds (pip runs in an
+# install stage FROM the cell's full variant, as examples/custom-container does).
 # App: tests/apps/derived (see its README).
 
 load helpers/common
 
 setup_file() {
   [ "$PYFN_TARGET" = image ] || return 0
-  local ctx="$BATS_FILE_TMPDIR/derived" user
+  local ctx="$BATS_FILE_TMPDIR/derived"
   rm -rf "$ctx"; cp -a "$PYFN_APPS/derived" "$ctx"
   /usr/bin/python3 "$PYFN_ROOT/tests/helpers/make-wheel.py" "$ctx/wheels" >/dev/null
-  user=$(pyfn_engine inspect --format '{{.Config.User}}' "$PYFN_IMAGE")
-  # What a user writes (Azure's custom-container recipe), with pip offline; the base image
-  # runs as a non-root user, so the install step switches to root and back.
+  # What a user writes (examples/custom-container): pip runs offline in an install stage
+  # FROM the cell's full variant (the slim one has no pip), as root; the result is copied
+  # into the image under test, whose non-root user must stay the default.
   cat >"$ctx/Dockerfile" <<DOCKERFILE
+ARG INSTALL_IMAGE
 ARG BASE_IMAGE
-FROM \${BASE_IMAGE}
+FROM \${INSTALL_IMAGE} AS install
 USER root
+COPY . /src
+RUN python3 -m pip install --no-cache-dir --no-index --find-links /src/wheels \\
+      --target /site-packages -r /src/requirements.txt
+FROM \${BASE_IMAGE}
 COPY . /home/site/wwwroot
-RUN python3 -m pip install --no-cache-dir --no-index --find-links /home/site/wwwroot/wheels \\
-      --target /home/site/wwwroot/.python_packages/lib/site-packages \\
-      -r /home/site/wwwroot/requirements.txt
-USER ${user:-1000:1000}
+COPY --from=install /site-packages /home/site/wwwroot/.python_packages/lib/site-packages
 DOCKERFILE
   export PYFN_DERIVED_TAG="localhost/pyfn-test/derived:${PYFN_IMAGE##*:}-$$"
   pyfn_build_image "$ctx" "$PYFN_DERIVED_TAG" >"$BATS_FILE_TMPDIR/build.log" 2>&1 || {

@@ -24,7 +24,8 @@
 #   pyfn_copy_app APP                  copy an app into $BATS_FILE_TMPDIR (to add packages
 #                                      fetched at test time) and print the copy's path
 #   pyfn_engine ARGS...                scripts/engine.sh (docker, else podman) with ARGS
-#   pyfn_build_image CONTEXT TAG       build CONTEXT/Dockerfile as TAG (FROM $PYFN_IMAGE)
+#   pyfn_build_image CONTEXT TAG       build CONTEXT/Dockerfile as TAG: build args BASE_IMAGE =
+#                                      $PYFN_IMAGE, INSTALL_IMAGE = its full variant (has pip)
 
 # pyfn_free_port: print a TCP port that is free on 127.0.0.1 right now.
 pyfn_free_port() {
@@ -275,5 +276,6 @@ pyfn_exec() {
 
 pyfn_build_image() {
   local context="$1" tag="$2"
-  pyfn_engine build --build-arg "BASE_IMAGE=$PYFN_IMAGE" -t "$tag" "$context"
+  pyfn_engine build --build-arg "BASE_IMAGE=$PYFN_IMAGE" \
+    --build-arg "INSTALL_IMAGE=${PYFN_IMAGE/-slim-/-}" -t "$tag" "$context"
 }
