@@ -124,8 +124,11 @@ while read -r row; do
          2>&1 | progress "$cell/$variant" "$log"; then status=failed; fi
   else
     ctx=${PYFN_CONTEXT:-$(field "$row" 'r.get("context", ".")')}
+    # --timestamp: every image and history time = SOURCE_DATE_EPOCH. --omit-history:
+    # podman records "FROM <id of the stage it started from>" in the history, and
+    # that id differs between two builds without cache; history is not needed to run.
     args=(build --format docker --layers --pull=never --network host
-          --timestamp "$SOURCE_DATE_EPOCH"
+          --timestamp "$SOURCE_DATE_EPOCH" --omit-history
           -f "$ctx/$(field "$row" 'r["dockerfile"]')" --target "$(field "$row" 'r.get("target", "")')")
     while read -r kv; do [ -n "$kv" ] && args+=(--build-arg "$kv"); done < <(field "$row" '[k + "=" + v for k, v in sorted(r.get("args", {}).items())]')
     while read -r kv; do [ -n "$kv" ] && args+=(--label "$kv"); done < <(field "$row" '[k + "=" + v for k, v in sorted(r.get("labels", {}).items())]')
