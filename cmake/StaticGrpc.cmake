@@ -3,9 +3,10 @@
 # Sets <out-var> to the static archives (full paths) of gRPC++, protobuf and
 # everything they need, as `pkg-config --static` lists them for this Debian
 # release (gRPC 1.30 on bullseye has no separate abseil list, 1.51 does), plus
-# OpenSSL and zlib, which pkg-config may leave implicit, and abseil when gRPC
-# needs it but its .pc does not say so (bullseye's 1.30: every libabsl_*.a, of
-# which the linker takes only what is referenced). Names given after
+# OpenSSL and zlib, which pkg-config may leave implicit, and every libabsl_*.a:
+# the .pc files do not list all that the archives use (bullseye's gRPC 1.30 names
+# no abseil at all; trixie's re2 needs absl's log_internal, which nothing names).
+# Inside the group the linker takes only the objects something references. Names given after
 # WITHOUT (e.g. ssl crypto z) are left to the dynamic linker. Fails the
 # configure step naming the missing archives and the fix.
 # Link the result inside -Wl,--start-group ... -Wl,--end-group: the archives
@@ -34,11 +35,8 @@ function(pyfn_static_grpc_archives out_var)
   endforeach()
   list(REMOVE_DUPLICATES names)
   set(archives "")
-  if(NOT names MATCHES "absl_")
-    file(GLOB absl_archives /usr/lib/*/libabsl_*.a /usr/lib/libabsl_*.a)
-    list(SORT absl_archives)
-    list(APPEND archives ${absl_archives})
-  endif()
+  file(GLOB absl_archives /usr/lib/*/libabsl_*.a /usr/lib/libabsl_*.a)
+  list(SORT absl_archives)
   set(missing "")
   foreach(name IN LISTS names)
     string(MAKE_C_IDENTIFIER "PYFN_ARCHIVE_${name}" var)
@@ -53,5 +51,7 @@ function(pyfn_static_grpc_archives out_var)
     message(FATAL_ERROR "gRPC is linked statically but these archives are missing: "
                         "${missing} (install the matching -dev packages)")
   endif()
+  list(APPEND archives ${absl_archives})
+  list(REMOVE_DUPLICATES archives)
   set(${out_var} ${archives} PARENT_SCOPE)
 endfunction()

@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "blob_binding.h"
+#include "blob_secrets_store.h"
 #include "queue_binding.h"
 #include "trace_context.h"
 
@@ -43,8 +44,9 @@ std::string HostName() {
   return Lower(buf);
 }
 
-// The secrets store the settings ask for (prod_settings.h). Never fails: what
-// cannot be persisted is kept in memory, with a warning saying how to fix it.
+// The files or memory store the settings ask for (prod_settings.h). Never
+// fails: what cannot be persisted is kept in memory, with a warning saying how
+// to fix it. (Blob storage: OpenBlobSecretsStore, which may fail.)
 std::unique_ptr<SecretsStore> OpenSecretsStore(const ProdSettings& p, const std::string& root,
                                                const Environment& env) {
   const char* kHow =
@@ -52,8 +54,6 @@ std::unique_ptr<SecretsStore> OpenSecretsStore(const ProdSettings& p, const std:
       "AzureWebJobsSecretStoragePath to a writable directory, or PYFN_MASTER_KEY and "
       "PYFN_FUNCTION_KEY)";
   if (p.secret_storage_type == "memory") return std::make_unique<MemorySecretsStore>();
-  if (p.secret_storage_type == "blob")
-    spdlog::warn("AzureWebJobsSecretStorageType=blob is not supported by pyfn yet; using files");
   std::string dir = p.secrets_path;
   auto home = env.find("HOME");
   if (dir.empty() && home != env.end() && !home->second.empty() &&
@@ -77,6 +77,24 @@ std::unique_ptr<SecretsStore> OpenSecretsStore(const ProdSettings& p, const std:
     return std::make_unique<MemorySecretsStore>();
   }
   return files;
+}
+
+// Blob storage holds the keys every host of the app shares: without it the
+// host does not start (no silent fallback to other keys).
+Status OpenSharedKeys(const ProdSettings& p, StorageRuntime* storage,
+                      std::unique_ptr<KeyManager>* out) {
+  std::unique_ptr<SecretsStore> store;
+  Status s = OpenBlobSecretsStore(storage, HostName(), &store);
+  if (!s.ok()) return Status::InvalidArgument("Function keys: " + s.message());
+  std::string where = store->Describe();
+  auto km = std::make_unique<KeyManager>(std::move(store), p.master_key, p.function_key);
+  s = km->Initialize();
+  if (!s.ok())
+    return Status::Unavailable("Function keys in " + where + ": " + s.message() +
+                               "; the host does not start without them "
+                               "(AzureWebJobsSecretStorageType=blob)");
+  *out = std::move(km);
+  return Status::OK();
 }
 
 const char* Outcome(const InvocationOutcome& out) {
@@ -139,7 +157,15 @@ Status Host::Start() {
     if (f.disabled) spdlog::info("Function '{}' is disabled", f.name);
 
   const ProdSettings& prod = settings_.prod;
-  if (!auth_) {
+  // Storage first: blob secrets use its clients and transport.
+  storage_.reset(new StorageRuntime(env_, config_.raw, settings_.script_root));
+  if (!auth_ && prod.secret_storage_type == "blob") {
+    std::unique_ptr<KeyManager> km;
+    Status ks = OpenSharedKeys(prod, storage_.get(), &km);
+    if (!ks.ok()) return ks;
+    keys_ = km.get();
+    auth_ = std::move(km);
+  } else if (!auth_) {
     auto km = std::make_unique<KeyManager>(OpenSecretsStore(prod, settings_.script_root, env_),
                                            prod.master_key, prod.function_key);
     Status ks = km->Initialize();
@@ -175,10 +201,13 @@ Status Host::Start() {
   cb.on_all_ready = [this] { OnAllReady(); };
   pool_.reset(new WorkerPool(po, &registry_, cb));
   invoker_.reset(new FunctionInvoker(&registry_, pool_.get()));
-  storage_.reset(new StorageRuntime(env_, config_.raw, settings_.script_root));
+  invoker_->SetObserver([this](const std::string& function, const std::string& trigger,
+                               const InvocationOutcome& out, double seconds) {
+    metrics_.RecordInvocation(function, TriggerLabel(trigger), Outcome(out), seconds);
+  });
   invoker_->AddBindingExtension(std::make_shared<BlobBinding>(storage_.get()));
   invoker_->AddBindingExtension(std::make_shared<QueueBinding>(storage_.get()));
-  triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get()));
+  triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get(), &metrics_));
 
   HttpServerOptions ho;
   ho.port = settings_.port;
@@ -373,11 +402,7 @@ void Host::HandleFunction(const std::string& path, HttpRequest request,
     in.trace_context.set_trace_parent(ContinueTraceparent(HeaderValue(*req, "traceparent")));
     in.trace_context.set_trace_state(HeaderValue(*req, "tracestate"));
     (*in.trace_context.mutable_attributes())["OperationName"] = fn->name;
-    auto begun = std::chrono::steady_clock::now();
-    invoker_->Invoke(std::move(in), [this, set, fn, respond, begun](InvocationOutcome out) {
-      metrics_.RecordInvocation(
-          fn->name, Outcome(out),
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count());
+    invoker_->Invoke(std::move(in), [this, set, fn, respond](InvocationOutcome out) {
       limiter_->Release();
       if (out.status.IsUnavailable()) return respond(EmptyResponse(503));
       if (!out.succeeded()) return respond(EmptyResponse(500));

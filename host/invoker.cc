@@ -161,8 +161,8 @@ void FunctionInvoker::Finish(std::shared_ptr<Call> call, Status status) {
   out.status = std::move(status);
   out.response = std::move(call->response);
   out.invocation_id = call->id;
-  out.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - call->start);
+  const auto elapsed = std::chrono::steady_clock::now() - call->start;
+  out.duration = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed);
   const std::string& name = call->input.function_name;
   if (out.succeeded()) {
     spdlog::info("Executed 'Functions.{}' (Succeeded, Id={}, Duration={}ms)", name, call->id,
@@ -180,6 +180,11 @@ void FunctionInvoker::Finish(std::shared_ptr<Call> call, Status status) {
                   out.duration.count());
     spdlog::error("Functions.{} (Id={}): Exception while executing function: Functions.{}. {}",
                   name, call->id, name, detail);
+  }
+  if (observer_) {
+    const BindingSpec* trigger = call->fn ? call->fn->trigger() : nullptr;
+    observer_(name, trigger ? trigger->type : "", out,
+              std::chrono::duration<double>(elapsed).count());
   }
   in_flight_.fetch_sub(1);
   InvocationCallback done = std::move(call->done);

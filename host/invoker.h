@@ -114,6 +114,14 @@ class FunctionInvoker : public Invoker {
   // Registers an extension before the first Invoke (not thread safe).
   void AddBindingExtension(std::shared_ptr<BindingExtension> ext);
 
+  // Sees every invocation once it is over, whatever its trigger, just before
+  // `done` runs and on the same thread: the function's name, its trigger
+  // binding type ("" when there is no such function), the outcome and the
+  // time from Invoke in seconds. Set before the first Invoke (metrics).
+  using Observer = std::function<void(const std::string& function, const std::string& trigger,
+                                      const InvocationOutcome& outcome, double seconds)>;
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
+
   void Invoke(InvocationInput input, InvocationCallback done) override;
 
   // Invocations started and not yet completed.
@@ -131,6 +139,7 @@ class FunctionInvoker : public Invoker {
   const FunctionRegistry* registry_;
   WorkerDispatcher* dispatcher_;
   std::vector<std::shared_ptr<BindingExtension>> extensions_;
+  Observer observer_;
   std::atomic<int> in_flight_{0};
 };
 

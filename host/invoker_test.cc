@@ -106,6 +106,37 @@ TEST(FunctionInvoker, Failures) {
   EXPECT_EQ(inv.in_flight(), 0);
 }
 
+TEST(FunctionInvoker, ObserverSeesEveryInvocationWithItsTrigger) {
+  auto* reg = new FunctionRegistry("api");
+  std::unique_ptr<FunctionRegistry> owned(reg);
+  FunctionSpec q;
+  ASSERT_TRUE(ParseFunctionJson("q", "/a/q", R"({"bindings": [
+      {"type": "queueTrigger", "direction": "in", "name": "msg", "queueName": "items"}]})", &q).ok());
+  reg->Replace({q});
+  FakeDispatcher d;
+  FunctionInvoker inv(reg, &d);
+  std::vector<std::string> seen;
+  inv.SetObserver([&](const std::string& fn, const std::string& trigger,
+                      const InvocationOutcome& out, double seconds) {
+    EXPECT_GE(seconds, 0);
+    seen.push_back(fn + "/" + trigger + "/" + (out.succeeded() ? "ok" : "failed"));
+  });
+  InvocationInput in;
+  in.function_name = "q";
+  bool done = false;
+  inv.Invoke(in, [&](InvocationOutcome) {
+    EXPECT_EQ(seen.size(), 1u);  // before done
+    done = true;
+  });
+  EXPECT_TRUE(done);
+  d.ok = false;
+  inv.Invoke(in, [](InvocationOutcome) {});
+  in.function_name = "nosuch";
+  inv.Invoke(in, [](InvocationOutcome) {});
+  EXPECT_EQ(seen, (std::vector<std::string>{"q/queueTrigger/ok", "q/queueTrigger/failed",
+                                            "nosuch//failed"}));
+}
+
 TEST(FunctionInvoker, KeepsIncomingTraceparent) {
   std::unique_ptr<FunctionRegistry> reg(MakeRegistry());
   FakeDispatcher d;

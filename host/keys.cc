@@ -160,6 +160,18 @@ KeyManager::KeyManager(std::unique_ptr<SecretsStore> store, std::string master_o
 
 Status KeyManager::Initialize() {
   std::lock_guard<std::mutex> l(mu_);
+  Status s;
+  // Hosts sharing a store that start together race to create the keys: the
+  // loser reads the winner's.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    s = InitializeOnce();
+    if (!s.IsAborted()) break;
+    spdlog::info("Another host wrote the host keys at the same time; reading them again");
+  }
+  return s;
+}
+
+Status KeyManager::InitializeOnce() {
   HostSecrets hs;
   Status s = store_->ReadHost(&hs);
   bool dirty = false;
@@ -198,6 +210,7 @@ Status KeyManager::Initialize() {
     if (!s.ok()) return s;
   }
   host_ = std::move(hs);
+  ++generation_;
   return Status::OK();
 }
 
@@ -219,19 +232,22 @@ void KeyManager::SyncFunctions(const std::vector<FunctionSpec>& functions) {
         e.secrets.keys.push_back({"default", GenerateKey()});
         s = store_->WriteFunction(f.name, e.secrets);
         if (s.ok()) spdlog::debug("Created key 'default' of function '{}'", f.name);
+        if (s.IsAborted()) s = store_->ReadFunction(f.name, &e.secrets);  // another host's
       }
       if (!s.ok()) spdlog::error("Keys of function '{}': {}", f.name, s.message());
     }
     next[Lower(f.name)] = std::move(e);
   }
-  // Functions that are gone: their secrets go too (Azure purges them the same way).
-  for (const auto& stem : store_->ListFunctions()) {
+  // Functions that are gone: their secrets go too (Azure purges them the same
+  // way), unless other hosts share the store (Azure's blob repository keeps them).
+  for (const auto& stem : store_->shared() ? std::vector<std::string>() : store_->ListFunctions()) {
     if (stems.count(stem)) continue;
     Status s = store_->DeleteFunction(stem);
     if (s.ok()) spdlog::info("Deleted the keys of function '{}', which no longer exists", stem);
     else spdlog::error("{}", s.message());
   }
   functions_ = std::move(next);
+  ++generation_;
 }
 
 bool KeyManager::Authorize(const FunctionSpec& fn, const HttpRequest& req,
@@ -240,6 +256,14 @@ bool KeyManager::Authorize(const FunctionSpec& fn, const HttpRequest& req,
   if (level == "anonymous") return true;
   std::string key = PresentedKey(req, query);
   if (key.empty()) return false;
+  if (Matches(fn, level, key)) return true;
+  // Refreshing the cache from a shared store is not a logical change.
+  return const_cast<KeyManager*>(this)->ReloadAfterMiss(level == "admin" ? "" : fn.name) &&
+         Matches(fn, level, key);
+}
+
+bool KeyManager::Matches(const FunctionSpec& fn, const std::string& level,
+                         const std::string& key) const {
   std::lock_guard<std::mutex> l(mu_);
   // Every candidate is compared, so the time does not say which one matched.
   bool ok = ConstantTimeEquals(key, host_.master.value);
@@ -255,8 +279,71 @@ bool KeyManager::AuthorizeAdmin(const HttpRequest& req,
                                 const std::map<std::string, std::string>& query) const {
   std::string key = PresentedKey(req, query);
   if (key.empty()) return false;
+  auto master = [&] {
+    std::lock_guard<std::mutex> l(mu_);
+    return ConstantTimeEquals(key, host_.master.value);
+  };
+  return master() || (const_cast<KeyManager*>(this)->ReloadAfterMiss("") && master());
+}
+
+bool KeyManager::ReloadAfterMiss(const std::string& function) {
+  if (!store_->shared()) return false;
+  {
+    std::lock_guard<std::mutex> l(reload_mu_);
+    auto now = std::chrono::steady_clock::now();
+    auto it = last_reload_.find(Lower(function));
+    if (it != last_reload_.end() && now - it->second < reload_interval_) return false;
+    last_reload_[Lower(function)] = now;
+  }
+  uint64_t generation;
+  std::string name = function;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    generation = generation_;
+    auto it = functions_.find(Lower(function));
+    if (it != functions_.end()) name = it->second.name;
+  }
+  // Storage is read without mu_, so that other requests are not held up.
+  HostSecrets hs;
+  Status hstat = store_->ReadHost(&hs);
+  FunctionSecrets fs;
+  Status fstat = function.empty() ? Status::NotFound("") : store_->ReadFunction(name, &fs);
   std::lock_guard<std::mutex> l(mu_);
-  return ConstantTimeEquals(key, host_.master.value);
+  if (generation != generation_) return true;  // refreshed meanwhile; newer than what we read
+  if (!hstat.ok() && !hstat.IsNotFound())
+    spdlog::warn("Cannot reload the host keys from {}: {}", store_->Describe(), hstat.message());
+  if (!fstat.ok() && !fstat.IsNotFound())
+    spdlog::warn("Cannot reload the keys of function '{}': {}", name, fstat.message());
+  if (hstat.ok()) {
+    hs.master.name = "master";
+    host_ = std::move(hs);
+  }
+  auto it = functions_.find(Lower(function));
+  if (fstat.ok() && it != functions_.end()) it->second.secrets = std::move(fs);
+  ++generation_;
+  spdlog::debug("Reloaded the keys from {} after a key that matched none", store_->Describe());
+  return hstat.ok() || fstat.ok();
+}
+
+Status KeyManager::Refresh(Scope scope, const std::string& function) {
+  Status s;
+  if (scope != Scope::kFunction) {
+    HostSecrets hs;
+    s = store_->ReadHost(&hs);
+    if (s.ok()) {
+      hs.master.name = "master";
+      host_ = std::move(hs);
+    }
+  } else {
+    auto it = functions_.find(Lower(function));
+    if (it == functions_.end()) return Status::NotFound(function);
+    FunctionSecrets fs;
+    s = store_->ReadFunction(it->second.name, &fs);
+    if (s.ok()) it->second.secrets = std::move(fs);
+  }
+  if (s.ok()) ++generation_;
+  // Missing: what memory holds is written back (only if-none-match) by the next change.
+  return s.IsNotFound() ? Status::OK() : s;
 }
 
 std::string KeyManager::StartupNotice(const std::vector<FunctionSpec>& functions) const {
@@ -309,7 +396,8 @@ HttpResponse KeyManager::Get(Scope scope, const std::string& function, const std
 }
 
 HttpResponse KeyManager::Set(Scope scope, const std::string& function, const std::string& name,
-                             const std::string* value, const std::string& self) {
+                             const std::string* value, const std::string& self,
+                             Status* persisted) {
   if (value != nullptr && !ValidKeyValue(*value))
     return TextAnswer(400, "Invalid key value (16 to 4096 visible ASCII characters)");
   std::string v = value ? *value : GenerateKey();
@@ -318,6 +406,7 @@ HttpResponse KeyManager::Set(Scope scope, const std::string& function, const std
     HostSecrets before = host_;
     host_.master.value = v;
     Status s = Persist(scope, function);
+    if (persisted) *persisted = s;
     if (!s.ok()) {
       host_ = std::move(before);
       spdlog::error("Cannot store the master key: {}", s.message());
@@ -338,6 +427,7 @@ HttpResponse KeyManager::Set(Scope scope, const std::string& function, const std
       }
     if (status == 201) keys->push_back({name, v});
     Status s = Persist(scope, function);
+    if (persisted) *persisted = s;
     if (!s.ok()) {
       *keys = std::move(before);
       spdlog::error("Cannot store key '{}': {}", name, s.message());
@@ -353,7 +443,7 @@ HttpResponse KeyManager::Set(Scope scope, const std::string& function, const std
 }
 
 HttpResponse KeyManager::Delete(Scope scope, const std::string& function,
-                                const std::string& name) {
+                                const std::string& name, Status* persisted) {
   if (name.empty() || name[0] == '_') return TextAnswer(400, "Invalid key name.");
   std::vector<Key>* keys = KeysFor(scope, function);
   if (keys == nullptr) return EmptyResponse(404);
@@ -364,6 +454,7 @@ HttpResponse KeyManager::Delete(Scope scope, const std::string& function,
     else ++i;
   if (keys->size() == n) return EmptyResponse(404);
   Status s = Persist(scope, function);
+  if (persisted) *persisted = s;
   if (!s.ok()) {
     *keys = std::move(before);
     spdlog::error("Cannot delete key '{}': {}", name, s.message());
@@ -413,27 +504,51 @@ bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, Ht
     }
     function = it->second.name;
   }
+  const bool reading = m == "GET" || m == "HEAD";
+  if (store_->shared() && reading) {
+    Status s = Refresh(scope, function);
+    if (!s.ok())
+      spdlog::warn("Key admin API: cannot re-read the keys from {}: {}; answering from memory",
+                   store_->Describe(), s.message());
+  }
   if (!has_name) {
-    *out = (m == "GET" || m == "HEAD") ? List(scope, function, self) : EmptyResponse(405);
+    *out = reading ? List(scope, function, self) : EmptyResponse(405);
     return true;
   }
-  if (m == "GET" || m == "HEAD") {
+  if (reading) {
     *out = Get(scope, function, name, self);
-  } else if (m == "POST") {
-    *out = Set(scope, function, name, nullptr, self);
-  } else if (m == "PUT") {
+    return true;
+  }
+  std::string value;
+  if (m == "PUT") {
     json body = json::parse(req.body, nullptr, false);
     auto v = body.is_object() ? body.find("value") : body.end();
     if (!body.is_object() || v == body.end() || !v->is_string()) {
       *out = TextAnswer(400, "Invalid key value");
-    } else {
-      std::string value = v->get<std::string>();
-      *out = Set(scope, function, name, &value, self);
+      return true;
     }
-  } else if (m == "DELETE") {
-    *out = Delete(scope, function, name);
-  } else {
+    value = v->get<std::string>();
+  } else if (m != "POST" && m != "DELETE") {
     *out = EmptyResponse(405);
+    return true;
+  }
+  // A shared store may hold changes of other hosts: change what it holds, and
+  // again if another host writes between our read and our write.
+  for (int attempt = 1;; ++attempt) {
+    if (store_->shared()) {
+      Status s = Refresh(scope, function);
+      if (!s.ok()) {
+        spdlog::error("Key admin API: cannot read the keys from {} before changing them: {}",
+                      store_->Describe(), s.message());
+        *out = EmptyResponse(500);
+        return true;
+      }
+    }
+    Status persisted;
+    if (m == "DELETE") *out = Delete(scope, function, name, &persisted);
+    else *out = Set(scope, function, name, m == "PUT" ? &value : nullptr, self, &persisted);
+    if (!persisted.IsAborted() || !store_->shared() || attempt == 3) break;
+    spdlog::info("Key admin API: another host changed the keys meanwhile; trying again");
   }
   return true;
 }

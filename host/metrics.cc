@@ -2,12 +2,46 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <sstream>
 
 namespace pyfn {
 
 constexpr std::array<double, 14> Metrics::kBuckets;
+constexpr std::array<double, 14> Metrics::kLagBuckets;
+
+namespace {
+
+template <size_t N>
+void RenderHistogram(std::ostringstream& o, const char* name, const std::string& labels,
+                     const std::array<double, N>& bounds, const std::vector<long long>& counts,
+                     long long count, double sum) {
+  for (size_t i = 0; i < N; ++i)
+    o << name << "_bucket{" << labels << ",le=\"" << bounds[i] << "\"} "
+      << (i < counts.size() ? counts[i] : 0) << "\n";
+  o << name << "_bucket{" << labels << ",le=\"+Inf\"} " << count << "\n";
+  o << name << "_sum{" << labels << "} " << sum << "\n";
+  o << name << "_count{" << labels << "} " << count << "\n";
+}
+
+}  // namespace
+
+template <size_t N>
+void Metrics::Histogram::Observe(const std::array<double, N>& bounds, double v) {
+  counts.resize(N);
+  for (size_t i = 0; i < N; ++i)
+    if (v <= bounds[i]) ++counts[i];
+  ++count;
+  sum += v;
+}
+
+std::string TriggerLabel(const std::string& binding_type) {
+  std::string t;
+  for (char c : binding_type) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t.size() > 7 && t.compare(t.size() - 7, 7, "trigger") == 0) t.resize(t.size() - 7);
+  return t.empty() ? "unknown" : t;
+}
 
 std::string EscapeLabel(const std::string& v) {
   std::string out;
@@ -30,15 +64,23 @@ long long ResidentBytes() {
   return resident * ::sysconf(_SC_PAGESIZE);
 }
 
-void Metrics::RecordInvocation(const std::string& function, const std::string& outcome,
-                               double seconds) {
+void Metrics::RecordInvocation(const std::string& function, const std::string& trigger,
+                               const std::string& outcome, double seconds) {
   std::lock_guard<std::mutex> l(mu_);
-  ++invocations_[{function, outcome}];
-  Histogram& h = durations_[function];
-  for (size_t i = 0; i < kBuckets.size(); ++i)
-    if (seconds <= kBuckets[i]) ++h.counts[i];
-  ++h.count;
-  h.sum += seconds;
+  ++invocations_[{function, trigger, outcome}];
+  durations_[{function, trigger}].Observe(kBuckets, seconds);
+}
+
+void Metrics::RecordQueueLag(const std::string& function, const std::string& queue,
+                             double seconds) {
+  std::lock_guard<std::mutex> l(mu_);
+  queue_lags_[{function, queue}].Observe(kLagBuckets, seconds < 0 ? 0 : seconds);
+}
+
+void Metrics::SetQueueLength(const std::string& function, const std::string& queue,
+                             long long messages) {
+  std::lock_guard<std::mutex> l(mu_);
+  queue_lengths_[{function, queue}] = messages;
 }
 
 void Metrics::RecordHttpStatus(int status) {
@@ -50,25 +92,32 @@ std::string Metrics::Render(const Gauges& g) const {
   std::ostringstream o;
   o.precision(10);
   std::lock_guard<std::mutex> l(mu_);
-  o << "# HELP pyfn_invocations_total Function invocations by outcome.\n"
+  o << "# HELP pyfn_invocations_total Function invocations by trigger and outcome.\n"
        "# TYPE pyfn_invocations_total counter\n";
   for (const auto& kv : invocations_)
-    o << "pyfn_invocations_total{function=\"" << EscapeLabel(kv.first.first) << "\",outcome=\""
-      << kv.first.second << "\"} " << kv.second << "\n";
+    o << "pyfn_invocations_total{function=\"" << EscapeLabel(std::get<0>(kv.first))
+      << "\",trigger=\"" << EscapeLabel(std::get<1>(kv.first)) << "\",outcome=\""
+      << std::get<2>(kv.first) << "\"} " << kv.second << "\n";
   o << "# HELP pyfn_invocation_duration_seconds Invocation duration.\n"
        "# TYPE pyfn_invocation_duration_seconds histogram\n";
-  for (const auto& kv : durations_) {
-    std::string fn = EscapeLabel(kv.first);
-    for (size_t i = 0; i < kBuckets.size(); ++i)
-      o << "pyfn_invocation_duration_seconds_bucket{function=\"" << fn << "\",le=\""
-        << kBuckets[i] << "\"} " << kv.second.counts[i] << "\n";
-    o << "pyfn_invocation_duration_seconds_bucket{function=\"" << fn << "\",le=\"+Inf\"} "
-      << kv.second.count << "\n";
-    o << "pyfn_invocation_duration_seconds_sum{function=\"" << fn << "\"} " << kv.second.sum
-      << "\n";
-    o << "pyfn_invocation_duration_seconds_count{function=\"" << fn << "\"} " << kv.second.count
-      << "\n";
-  }
+  for (const auto& kv : durations_)
+    RenderHistogram(o, "pyfn_invocation_duration_seconds",
+                    "function=\"" + EscapeLabel(kv.first.first) + "\",trigger=\"" +
+                        EscapeLabel(kv.first.second) + "\"",
+                    kBuckets, kv.second.counts, kv.second.count, kv.second.sum);
+  o << "# HELP pyfn_queue_trigger_lag_seconds From a queue message's insertion to its first "
+       "dequeue by this host.\n"
+       "# TYPE pyfn_queue_trigger_lag_seconds histogram\n";
+  for (const auto& kv : queue_lags_)
+    RenderHistogram(o, "pyfn_queue_trigger_lag_seconds",
+                    "function=\"" + EscapeLabel(kv.first.first) + "\",queue=\"" +
+                        EscapeLabel(kv.first.second) + "\"",
+                    kLagBuckets, kv.second.counts, kv.second.count, kv.second.sum);
+  o << "# HELP pyfn_queue_messages Approximate messages in a queue trigger's queue.\n"
+       "# TYPE pyfn_queue_messages gauge\n";
+  for (const auto& kv : queue_lengths_)
+    o << "pyfn_queue_messages{function=\"" << EscapeLabel(kv.first.first) << "\",queue=\""
+      << EscapeLabel(kv.first.second) << "\"} " << kv.second << "\n";
   o << "# HELP pyfn_http_responses_total HTTP responses written, by status code.\n"
        "# TYPE pyfn_http_responses_total counter\n";
   for (const auto& kv : statuses_)

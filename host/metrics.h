@@ -2,15 +2,23 @@
 // (issue 8 item 5). Served at GET /admin/metrics (master key) and, with
 // PYFN_METRICS_PORT, at /metrics on a separate port without a key.
 //
-//   pyfn_invocations_total{function,outcome}          counter; outcome: success,
-//                                                      failure, timeout, unavailable, error
-//   pyfn_invocation_duration_seconds{function}        histogram
+//   pyfn_invocations_total{function,trigger,outcome}  counter; trigger: http, queue,
+//                                                      timer, blob (TriggerLabel);
+//                                                      outcome: success, failure,
+//                                                      timeout, unavailable, error
+//   pyfn_invocation_duration_seconds{function,trigger} histogram (kBuckets)
+//   pyfn_queue_trigger_lag_seconds{function,queue}     histogram (kLagBuckets): from a
+//                                                      message's InsertionTime to its
+//                                                      first dequeue by this host
+//   pyfn_queue_messages{function,queue}                gauge: the queue's approximate
+//                                                      message count, as last polled
 //   pyfn_http_responses_total{code}                    counter, every answer the server wrote
 //   pyfn_http_throttled_total                          counter (429 from the limits)
 //   pyfn_invocations_in_flight, pyfn_http_queued, pyfn_workers_ready,
 //   pyfn_worker_restarts_total, pyfn_host_ready, pyfn_process_resident_memory_bytes,
 //   pyfn_process_uptime_seconds                        read at scrape time (Gauges)
-// HTTP invocations are counted by the host; other triggers are not (yet).
+// Every invocation counts, whatever its trigger (the invoker reports them);
+// each retry of a timer or blob trigger is an invocation of its own.
 // Thread safe.
 #ifndef PYFN_HOST_METRICS_H_
 #define PYFN_HOST_METRICS_H_
@@ -20,7 +28,9 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 namespace pyfn {
 
@@ -38,23 +48,41 @@ class Metrics {
 
   static constexpr std::array<double, 14> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
                                                       1,     2.5,  5,     10,   30,  60,  300};
+  // InsertionTime has a resolution of one second, so lags are up to 1 s high.
+  static constexpr std::array<double, 14> kLagBuckets = {0.5, 1,   2,    5,    10,   30,    60,
+                                                         120, 300, 600, 1800, 3600, 21600, 86400};
 
-  void RecordInvocation(const std::string& function, const std::string& outcome, double seconds);
+  // trigger: TriggerLabel() of the function's trigger binding type.
+  void RecordInvocation(const std::string& function, const std::string& trigger,
+                        const std::string& outcome, double seconds);
+  void RecordQueueLag(const std::string& function, const std::string& queue, double seconds);
+  void SetQueueLength(const std::string& function, const std::string& queue, long long messages);
   void RecordHttpStatus(int status);
 
   std::string Render(const Gauges& g) const;
 
  private:
   struct Histogram {
-    std::array<long long, kBuckets.size()> counts{};
+    std::vector<long long> counts;  // per bucket, cumulative as rendered
     long long count = 0;
     double sum = 0;
+    template <size_t N>
+    void Observe(const std::array<double, N>& bounds, double v);
   };
+  using Labels = std::pair<std::string, std::string>;  // (function, trigger) or (function, queue)
   mutable std::mutex mu_;
-  std::map<std::pair<std::string, std::string>, long long> invocations_;  // GUARDED_BY(mu_)
-  std::map<std::string, Histogram> durations_;                            // GUARDED_BY(mu_)
-  std::map<int, long long> statuses_;                                     // GUARDED_BY(mu_)
+  std::map<std::tuple<std::string, std::string, std::string>, long long>
+      invocations_;                          // (function, trigger, outcome); GUARDED_BY(mu_)
+  std::map<Labels, Histogram> durations_;    // GUARDED_BY(mu_)
+  std::map<Labels, Histogram> queue_lags_;   // GUARDED_BY(mu_)
+  std::map<Labels, long long> queue_lengths_;  // GUARDED_BY(mu_)
+  std::map<int, long long> statuses_;        // GUARDED_BY(mu_)
 };
+
+// "httpTrigger" -> "http", "queueTrigger" -> "queue", "timerTrigger" ->
+// "timer", "blobTrigger" -> "blob" (any "<x>Trigger" -> lower-cased <x>);
+// "" -> "unknown".
+std::string TriggerLabel(const std::string& binding_type);
 
 // Prometheus label value escaping: backslash, double quote, new line.
 std::string EscapeLabel(const std::string& v);

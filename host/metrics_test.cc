@@ -9,18 +9,55 @@ namespace {
 
 TEST(MetricsTest, RendersPrometheusText) {
   Metrics m;
-  m.RecordInvocation("f\"x", "success", 0.2);
-  m.RecordInvocation("f\"x", "failure", 2);
+  m.RecordInvocation("f\"x", "http", "success", 0.2);
+  m.RecordInvocation("f\"x", "http", "failure", 2);
   m.RecordHttpStatus(200);
   Metrics::Gauges g;
   g.workers_ready = 2;
   std::string t = m.Render(g);
-  EXPECT_NE(t.find(R"(pyfn_invocations_total{function="f\"x",outcome="success"} 1)"), std::string::npos);
-  EXPECT_NE(t.find(R"(pyfn_invocation_duration_seconds_bucket{function="f\"x",le="0.25"} 1)"), std::string::npos);
-  EXPECT_NE(t.find(R"(pyfn_invocation_duration_seconds_bucket{function="f\"x",le="+Inf"} 2)"), std::string::npos);
+  EXPECT_NE(t.find(R"(pyfn_invocations_total{function="f\"x",trigger="http",outcome="success"} 1)"), std::string::npos);
+  EXPECT_NE(t.find(R"(pyfn_invocation_duration_seconds_bucket{function="f\"x",trigger="http",le="0.25"} 1)"), std::string::npos);
+  EXPECT_NE(t.find(R"(pyfn_invocation_duration_seconds_bucket{function="f\"x",trigger="http",le="+Inf"} 2)"), std::string::npos);
+  EXPECT_NE(t.find(R"(pyfn_invocation_duration_seconds_count{function="f\"x",trigger="http"} 2)"), std::string::npos);
   EXPECT_NE(t.find(R"(pyfn_http_responses_total{code="200"} 1)"), std::string::npos);
   EXPECT_NE(t.find("pyfn_workers_ready 2\n"), std::string::npos);
   EXPECT_GT(ResidentBytes(), 0);
+}
+
+TEST(MetricsTest, NonHttpTriggersAndQueueLag) {
+  Metrics m;
+  m.RecordInvocation("work", TriggerLabel("queueTrigger"), "success", 0.01);
+  m.RecordInvocation("work", TriggerLabel("queueTrigger"), "failure", 0.01);
+  m.RecordInvocation("tick", TriggerLabel("timerTrigger"), "success", 0.5);
+  m.RecordInvocation("onblob", TriggerLabel("blobTrigger"), "success", 1);
+  m.RecordQueueLag("work", "work-items", 0.3);
+  m.RecordQueueLag("work", "work-items", 7);
+  m.RecordQueueLag("work", "work-items", -1);  // clocks: never below 0
+  m.SetQueueLength("work", "work-items", 42);
+  std::string t = m.Render(Metrics::Gauges());
+  for (const char* line : {
+           R"(pyfn_invocations_total{function="work",trigger="queue",outcome="success"} 1)",
+           R"(pyfn_invocations_total{function="work",trigger="queue",outcome="failure"} 1)",
+           R"(pyfn_invocations_total{function="tick",trigger="timer",outcome="success"} 1)",
+           R"(pyfn_invocations_total{function="onblob",trigger="blob",outcome="success"} 1)",
+           R"(pyfn_invocation_duration_seconds_count{function="work",trigger="queue"} 2)",
+           R"(pyfn_queue_trigger_lag_seconds_bucket{function="work",queue="work-items",le="0.5"} 2)",
+           R"(pyfn_queue_trigger_lag_seconds_bucket{function="work",queue="work-items",le="5"} 2)",
+           R"(pyfn_queue_trigger_lag_seconds_bucket{function="work",queue="work-items",le="10"} 3)",
+           R"(pyfn_queue_trigger_lag_seconds_bucket{function="work",queue="work-items",le="+Inf"} 3)",
+           R"(pyfn_queue_trigger_lag_seconds_sum{function="work",queue="work-items"} 7.3)",
+           R"(pyfn_queue_trigger_lag_seconds_count{function="work",queue="work-items"} 3)",
+           R"(pyfn_queue_messages{function="work",queue="work-items"} 42)",
+           "# TYPE pyfn_queue_trigger_lag_seconds histogram\n",
+           "# TYPE pyfn_queue_messages gauge\n"})
+    EXPECT_NE(t.find(line), std::string::npos) << line << "\n" << t;
+}
+
+TEST(MetricsTest, TriggerLabels) {
+  EXPECT_EQ(TriggerLabel("httpTrigger"), "http");
+  EXPECT_EQ(TriggerLabel("QueueTrigger"), "queue");
+  EXPECT_EQ(TriggerLabel("eventHubTrigger"), "eventhub");
+  EXPECT_EQ(TriggerLabel(""), "unknown");
 }
 
 TEST(LoggingTest, JsonEscape) {

@@ -102,8 +102,11 @@ Status ResolveProdSettings(const Environment& env, const LocalSettings& local,
     std::string l = Lower(*t);
     if (l != "files" && l != "memory" && l != "blob")
       return Status::InvalidArgument("AzureWebJobsSecretStorageType='" + *t +
-                                     "' is not supported (files, memory; blob is read as files)");
+                                     "' is not supported (files, blob or memory)");
     out->secret_storage_type = l;
+  } else if (const std::string* sas = Get(env, "AzureWebJobsSecretStorageSas");
+             sas != nullptr && !sas->empty()) {
+    out->secret_storage_type = "blob";  // as Azure: a secrets SAS URI means blob storage
   }
   if (const std::string* p = Get(env, "AzureWebJobsSecretStoragePath")) out->secrets_path = *p;
   else if (const std::string* p2 = Get(env, "FUNCTIONS_SECRETS_PATH")) out->secrets_path = *p2;
@@ -181,7 +184,14 @@ Status ResolveProdSettings(const Environment& env, const LocalSettings& local,
 std::string ProdHelpText() {
   return R"(
 Keys (authLevel function/admin; x-functions-key header or code query parameter):
-  AzureWebJobsSecretStorageType     files (default) or memory (blob is read as files)
+  AzureWebJobsSecretStorageType     files (default), blob or memory. blob: Azure's layout in
+                                    container azure-webjobs-secrets of AzureWebJobsStorage
+                                    (<slot>/host.json, <slot>/<function>.json; <slot> is
+                                    WEBSITE_SITE_NAME[-WEBSITE_SLOT_NAME], else the host id),
+                                    shared by every host of the app; the host does not start
+                                    when it cannot read or create them
+  AzureWebJobsSecretStorageSas      a container SAS URI for the blob secrets (wins over
+                                    AzureWebJobsStorage; setting it alone means blob)
   AzureWebJobsSecretStoragePath     secrets directory (Azure's host.json + <function>.json,
                                     mode 0600); also FUNCTIONS_SECRETS_PATH. Default:
                                     $HOME/data/Functions/secrets when the script root is

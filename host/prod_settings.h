@@ -17,7 +17,9 @@ namespace pyfn {
 
 struct ProdSettings {
   // Keys.
-  std::string secret_storage_type = "files";  // AzureWebJobsSecretStorageType: files, memory
+  std::string secret_storage_type = "files";  // AzureWebJobsSecretStorageType: files, blob,
+                                              // memory; blob too when only
+                                              // AzureWebJobsSecretStorageSas is set
   std::string secrets_path;  // AzureWebJobsSecretStoragePath, else FUNCTIONS_SECRETS_PATH;
                              // empty: $HOME/data/Functions/secrets under Azure's layout
                              // (script root $HOME/site/wwwroot), else keys live in memory

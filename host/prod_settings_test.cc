@@ -47,6 +47,23 @@ TEST(ProdSettingsTest, LocalSettingsCors) {
   EXPECT_TRUE(p.cors_credentials);
 }
 
+TEST(ProdSettingsTest, BlobSecretStorage) {
+  ProdSettings p;
+  ASSERT_TRUE(ResolveProdSettings({{"AzureWebJobsSecretStorageType", "Blob"}}, LocalSettings(),
+                                  HostConfig(), &p).ok());
+  EXPECT_EQ(p.secret_storage_type, "blob");
+  // As Azure: a secrets SAS URI alone selects blob storage; an explicit type wins.
+  ProdSettings q;
+  ASSERT_TRUE(ResolveProdSettings({{"AzureWebJobsSecretStorageSas", "https://a/c?sig=x"}},
+                                  LocalSettings(), HostConfig(), &q).ok());
+  EXPECT_EQ(q.secret_storage_type, "blob");
+  ProdSettings r;
+  ASSERT_TRUE(ResolveProdSettings({{"AzureWebJobsSecretStorageSas", "https://a/c?sig=x"},
+                                   {"AzureWebJobsSecretStorageType", "files"}},
+                                  LocalSettings(), HostConfig(), &r).ok());
+  EXPECT_EQ(r.secret_storage_type, "files");
+}
+
 TEST(ProdSettingsTest, Errors) {
   ProdSettings p;
   EXPECT_FALSE(ResolveProdSettings({{"PYFN_MASTER_KEY", "short"}}, LocalSettings(), HostConfig(), &p).ok());

@@ -16,6 +16,8 @@ namespace {
 // How long a dequeued message stays hidden while its function runs (Azure's
 // queue listener uses 10 minutes and renews; pyfn does not renew).
 constexpr int kProcessingVisibilitySeconds = 600;
+// How often the queue's approximate length is read for the metrics.
+constexpr auto kQueueLengthEvery = std::chrono::seconds(10);
 
 const char* const kQueueMetadataNames[] = {"queuetrigger", "id", "dequeuecount",
                                            "insertiontime", "expirationtime",
@@ -35,6 +37,8 @@ bool IsBuiltinOrMetadata(const std::string& expr) {
 struct QueueTrigger::State : std::enable_shared_from_this<QueueTrigger::State> {
   StorageRuntime* rt = nullptr;
   Invoker* invoker = nullptr;
+  Metrics* metrics = nullptr;
+  std::chrono::steady_clock::time_point length_polled{};
   std::string function;
   BindingSpec binding;
   std::string queue, poison;
@@ -51,6 +55,7 @@ struct QueueTrigger::State : std::enable_shared_from_this<QueueTrigger::State> {
   int inflight = 0;  // GUARDED_BY(mu)
 
   void Run();
+  void PollLength();
   void Process(storage::QueueMessage m);
   void Complete(const storage::QueueMessage& m, bool ok);
   void Poison(const storage::QueueMessage& m, const std::string* body, const std::string& why);
@@ -62,10 +67,12 @@ struct QueueTrigger::State : std::enable_shared_from_this<QueueTrigger::State> {
   }
 };
 
-QueueTrigger::QueueTrigger(StorageRuntime* runtime, Invoker* invoker, const FunctionSpec& fn)
+QueueTrigger::QueueTrigger(StorageRuntime* runtime, Invoker* invoker, const FunctionSpec& fn,
+                           Metrics* metrics)
     : state_(std::make_shared<State>()) {
   state_->rt = runtime;
   state_->invoker = invoker;
+  state_->metrics = metrics;
   state_->function = fn.name;
   if (fn.trigger()) state_->binding = *fn.trigger();
   state_->qs = runtime->queue_settings();
@@ -138,6 +145,7 @@ void QueueTrigger::State::Run() {
       cv.wait(l, [&] { return waker->stopped() || inflight <= threshold; });
     }
     if (waker->stopped()) break;
+    PollLength();
     std::vector<storage::QueueMessage> msgs;
     storage::Status s =
         client->GetMessages(queue, qs.batch_size, kProcessingVisibilitySeconds, &msgs);
@@ -164,7 +172,23 @@ void QueueTrigger::State::Run() {
   }
 }
 
+void QueueTrigger::State::PollLength() {
+  if (metrics == nullptr) return;
+  auto now = std::chrono::steady_clock::now();
+  if (length_polled != std::chrono::steady_clock::time_point{} &&
+      now - length_polled < kQueueLengthEvery)
+    return;
+  length_polled = now;
+  int64_t n = 0;
+  if (client->GetApproximateMessageCount(queue, &n).ok()) metrics->SetQueueLength(function, queue, n);
+}
+
 void QueueTrigger::State::Process(storage::QueueMessage m) {
+  if (metrics != nullptr && m.dequeue_count == 1) {
+    double now = std::chrono::duration<double>(
+                     std::chrono::system_clock::now().time_since_epoch()).count();
+    metrics->RecordQueueLag(function, queue, now - static_cast<double>(m.insertion_time_unix));
+  }
   if (m.dequeue_count > qs.max_dequeue_count) {
     std::string body;
     bool decoded = client->DecodeBody(m, &body).ok();

@@ -15,6 +15,10 @@
 //     when it is not UTF-8) and trigger metadata as Azure sends it:
 //     QueueTrigger, Id, DequeueCount, InsertionTime, ExpirationTime,
 //     NextVisibleTime, PopReceipt, sys.
+//   - with a Metrics: the lag of each message from its InsertionTime to its
+//     first dequeue (dequeue count 1: retries would count their visibility
+//     delays), and the queue's approximate length, polled at most every 10 s
+//     while the trigger polls.
 #ifndef PYFN_HOST_QUEUE_TRIGGER_H_
 #define PYFN_HOST_QUEUE_TRIGGER_H_
 
@@ -23,14 +27,17 @@
 
 #include "function_model.h"
 #include "invoker.h"
+#include "metrics.h"
 #include "storage_runtime.h"
 
 namespace pyfn {
 
 class QueueTrigger {
  public:
-  // runtime and invoker must outlive every invocation this trigger starts.
-  QueueTrigger(StorageRuntime* runtime, Invoker* invoker, const FunctionSpec& fn);
+  // runtime, invoker and metrics (may be null) must outlive every invocation
+  // this trigger starts.
+  QueueTrigger(StorageRuntime* runtime, Invoker* invoker, const FunctionSpec& fn,
+               Metrics* metrics = nullptr);
   ~QueueTrigger();  // Stop()
 
   // Starts the polling thread. Fails (naming the setting) when the

@@ -13,6 +13,8 @@
 // FileSecretsStore writes 0600 files atomically (temp file + rename) in a 0700
 // directory; MemorySecretsStore is the fake for tests and the fallback when
 // nothing can be persisted. Neither is thread safe: KeyManager serializes.
+// BlobSecretsStore (blob_secrets_store.h) keeps them in Azure Blob Storage,
+// shared by several hosts; shared stores are thread safe.
 #ifndef PYFN_HOST_SECRETS_STORE_H_
 #define PYFN_HOST_SECRETS_STORE_H_
 
@@ -66,6 +68,12 @@ class SecretsStore {
   virtual std::vector<std::string> ListFunctions() = 0;
   // For the startup log: "files in /path" (never a key).
   virtual std::string Describe() const = 0;
+  // True when other hosts read and write the same secrets (blob storage).
+  // Such a store is thread safe, and a write another host got in first
+  // answers Aborted (re-read and try again). KeyManager then re-reads before
+  // each change, reloads when a presented key matches nothing, and keeps the
+  // secrets of functions it does not know.
+  virtual bool shared() const { return false; }
 };
 
 class MemorySecretsStore : public SecretsStore {

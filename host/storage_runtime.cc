@@ -9,7 +9,7 @@
 
 #include "storage/blob_path.h"
 #include "storage/connection_string.h"
-#include "storage/curl_transport.h"
+#include "storage/beast_transport.h"
 #include "storage/encoding.h"
 #include "storage/ncrontab.h"
 
@@ -249,8 +249,10 @@ StorageRuntime::StorageRuntime(Environment env, const nlohmann::json& host_json,
   if (transport != nullptr) {
     transport_ = transport;
   } else {
-    curl_.reset(new storage::CurlTransport());
-    retrying_.reset(new storage::RetryingTransport(curl_.get(), storage::RetryOptions()));
+    storage::TransportOptions options;
+    options.user_agent = "pyfn-host/" PYFN_VERSION;
+    http_.reset(new storage::BeastTransport(options));
+    retrying_.reset(new storage::RetryingTransport(http_.get(), storage::RetryOptions()));
     transport_ = retrying_.get();
   }
   for (int i = 0; i < kPoolThreads; ++i) threads_.emplace_back([this] { RunPool(); });
@@ -382,6 +384,28 @@ Status StorageRuntime::BlobClientForSetting(const std::string& setting,
   Status s = AccountFor(setting, &a);
   if (s.ok()) *client = a->blob.get();
   return s;
+}
+
+Status StorageRuntime::BlobClientForContainerSasUri(const std::string& setting,
+                                                    storage::BlobClient** client,
+                                                    std::string* container) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = sas_containers_.find(setting);
+  if (it == sas_containers_.end()) {
+    std::string uri;
+    if (!GetSetting(setting, &uri) || uri.empty())
+      return Status::NotFound("the setting '" + setting + "' is not set");
+    storage::StorageAccount account;
+    std::string name;
+    storage::Status s = storage::ParseContainerSasUri(uri, &account, &name);
+    if (!s.ok())
+      return Status::InvalidArgument("the setting '" + setting + "' is malformed: " + s.message());
+    auto c = std::make_unique<storage::BlobClient>(account, transport_);
+    it = sas_containers_.emplace(setting, std::make_pair(name, std::move(c))).first;
+  }
+  *client = it->second.second.get();
+  *container = it->second.first;
+  return Status::OK();
 }
 
 storage::Status StorageRuntime::EnsureContainer(storage::BlobClient* client,

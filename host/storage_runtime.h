@@ -1,9 +1,9 @@
 // StorageRuntime: what the host's storage bindings and triggers share (issue 7).
 //
-// It owns the one HTTP transport (curl, keep-alive, wrapped in Azure's retry
-// rules), a blob and a queue client per connection setting, and a small pool
-// of threads that run storage calls so that neither the HTTP io threads nor
-// the worker pool's threads ever block on the network. It also reads the
+// It owns the one HTTP transport (Boost.Beast + OpenSSL, keep-alive, wrapped
+// in Azure's retry rules), a blob and a queue client per connection setting,
+// and a small pool of threads that run storage calls so that neither the HTTP
+// io threads nor the worker pool's threads ever block on the network. It also reads the
 // host.json storage settings and answers the questions every binding asks:
 // which account does `connection` name, what does a path expression resolve
 // to for this invocation.
@@ -90,8 +90,8 @@ class StorageRuntime {
  public:
   // env: the host's environment (local.settings.json merged). host_json: the
   // whole host.json. script_root: for the default host id. transport: null
-  // for the real one (curl with Azure's retries); tests pass a FakeTransport,
-  // which must outlive the runtime.
+  // for the real one (BeastTransport with Azure's retries); tests pass a
+  // FakeTransport, which must outlive the runtime.
   StorageRuntime(Environment env, const nlohmann::json& host_json, const std::string& script_root,
                  storage::HttpTransport* transport = nullptr);
   ~StorageRuntime();  // stops the pool (pending tasks still run)
@@ -110,6 +110,12 @@ class StorageRuntime {
   // Clients for a setting name directly (timer monitor / locks: AzureWebJobsStorage).
   // NotFound when the setting is not set.
   Status BlobClientForSetting(const std::string& setting, storage::BlobClient** client);
+  // A client for the account of a container SAS URI held by `setting`
+  // (AzureWebJobsSecretStorageSas), on the same transport; *container is the
+  // URI's container. NotFound when the setting is not set, InvalidArgument
+  // naming it when the URI is malformed (never showing the SAS).
+  Status BlobClientForContainerSasUri(const std::string& setting, storage::BlobClient** client,
+                                      std::string* container);
 
   // Creates the container / queue once per runtime (later calls are free).
   storage::Status EnsureContainer(storage::BlobClient* client, const std::string& container);
@@ -152,12 +158,14 @@ class StorageRuntime {
   Status settings_status_;
   std::string host_id_;
 
-  std::unique_ptr<storage::HttpTransport> curl_;
+  std::unique_ptr<storage::HttpTransport> http_;
   std::unique_ptr<storage::HttpTransport> retrying_;
   storage::HttpTransport* transport_ = nullptr;  // retrying_, or the one given
 
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Account>> accounts_;  // by setting; GUARDED_BY(mu_)
+  std::map<std::string, std::pair<std::string, std::unique_ptr<storage::BlobClient>>>
+      sas_containers_;  // setting -> (container, client); GUARDED_BY(mu_)
   std::set<std::string> ensured_;                             // GUARDED_BY(mu_)
   std::map<int, std::pair<bool, Watcher>> watchers_;          // id -> (is_queue, w); GUARDED_BY(mu_)
   int next_watcher_ = 1;                                      // GUARDED_BY(mu_)

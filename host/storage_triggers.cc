@@ -12,7 +12,7 @@ void StorageTriggers::Start(const FunctionSet& set) {
     if (t == nullptr || fn.disabled || !fn.load_status.ok()) continue;
     Status s;
     if (t->IsType("queueTrigger")) {
-      auto q = std::make_unique<QueueTrigger>(runtime_, invoker_, fn);
+      auto q = std::make_unique<QueueTrigger>(runtime_, invoker_, fn, metrics_);
       s = q->Start();
       if (s.ok()) queues_.push_back(std::move(q));
     } else if (t->IsType("timerTrigger")) {

@@ -11,6 +11,7 @@
 #include "blob_trigger.h"
 #include "function_registry.h"
 #include "invoker.h"
+#include "metrics.h"
 #include "queue_trigger.h"
 #include "storage_runtime.h"
 #include "timer_trigger.h"
@@ -19,9 +20,10 @@ namespace pyfn {
 
 class StorageTriggers {
  public:
-  // runtime and invoker must outlive this object.
-  StorageTriggers(StorageRuntime* runtime, Invoker* invoker)
-      : runtime_(runtime), invoker_(invoker) {}
+  // runtime, invoker and metrics (may be null: no queue lag and length)
+  // must outlive this object.
+  StorageTriggers(StorageRuntime* runtime, Invoker* invoker, Metrics* metrics = nullptr)
+      : runtime_(runtime), invoker_(invoker), metrics_(metrics) {}
   ~StorageTriggers() { Stop(); }
 
   // One trigger per enabled, loaded function whose trigger is queueTrigger,
@@ -34,6 +36,7 @@ class StorageTriggers {
  private:
   StorageRuntime* const runtime_;
   Invoker* const invoker_;
+  Metrics* const metrics_;
   std::mutex mu_;
   bool stopped_ = false;  // GUARDED_BY(mu_)
   std::vector<std::unique_ptr<QueueTrigger>> queues_;  // GUARDED_BY(mu_)

@@ -10,7 +10,7 @@ packages=(
   libgrpc++-dev libgrpc-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libabsl-dev libre2-dev libc-ares-dev libssl-dev zlib1g-dev
   # host: HTTP front end, config, logs, storage client
-  libboost-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev
+  libboost-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   # worker: embedded CPython
   python3 python3-dev
   # tests

@@ -22,9 +22,9 @@
 #include <thread>
 #include <vector>
 
+#include "beast_transport.h"
 #include "blob_client.h"
 #include "connection_string.h"
-#include "curl_transport.h"
 #include "encoding.h"
 #include "queue_client.h"
 #include "shared_key.h"
@@ -92,8 +92,8 @@ class AzuriteTest : public ::testing::Test {
   void SetUp() override {
     if (g_connection_string.empty()) GTEST_SKIP() << g_skip_reason;
     ASSERT_TRUE(ParseConnectionString(g_connection_string, &account_).ok());
-    curl_ = std::make_unique<CurlTransport>();
-    transport_ = std::make_unique<RetryingTransport>(curl_.get(), RetryOptions());
+    http_ = std::make_unique<BeastTransport>();
+    transport_ = std::make_unique<RetryingTransport>(http_.get(), RetryOptions());
     BlobClientOptions bo;
     bo.single_put_max = 2 * 1024 * 1024;
     bo.block_size = 1024 * 1024;
@@ -103,7 +103,7 @@ class AzuriteTest : public ::testing::Test {
   }
 
   StorageAccount account_;
-  std::unique_ptr<CurlTransport> curl_;
+  std::unique_ptr<BeastTransport> http_;
   std::unique_ptr<RetryingTransport> transport_;
   std::unique_ptr<BlobClient> blobs_;
   std::unique_ptr<QueueClient> queues_;
@@ -358,7 +358,7 @@ TEST_F(AzuriteTest, UnreachableStorageIsANetworkErrorAfterRetries) {
   StorageAccount gone = DevelopmentStorageAccount("127.0.0.1", 1, 1);
   int waits = 0;
   RetryingTransport retrying(
-      curl_.get(), RetryOptions{3, std::chrono::milliseconds(1), std::chrono::milliseconds(5)},
+      http_.get(), RetryOptions{3, std::chrono::milliseconds(1), std::chrono::milliseconds(5)},
       [&](std::chrono::milliseconds) { ++waits; });
   QueueClient client(gone, &retrying);
   Status s = client.PutMessage("q", "x");
@@ -366,6 +366,8 @@ TEST_F(AzuriteTest, UnreachableStorageIsANetworkErrorAfterRetries) {
   EXPECT_TRUE(s.IsTransient());
   EXPECT_EQ(waits, 2);
   EXPECT_NE(s.message().find("account devstoreaccount1: PutMessage q"), std::string::npos);
+  EXPECT_NE(s.message().find("connect to 127.0.0.1:1: connection refused"), std::string::npos)
+      << s.message();
 }
 
 // An account SAS made here (Azure's account-SAS string-to-sign for version
@@ -464,8 +466,8 @@ TEST_F(AzuriteTest, MeasureBlobRoundTripAndQueueRates) {
       "get (batches of 32) + delete %.0f msg/s\n",
       kMessages, kMessages / (ms(t1 - t0) / 1000), kMessages / (ms(t2 - t1) / 1000));
 
-  // Four threads on one client: the transport's handle pool gives each its
-  // own keep-alive connection.
+  // Four threads on one client: the transport's connection pool gives each
+  // its own keep-alive connection.
   const int kThreads = 4, kPerThread = 250;
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
@@ -487,9 +489,9 @@ TEST_F(AzuriteTest, MeasureBlobRoundTripAndQueueRates) {
               kThreads * kPerThread / (ms(t4 - t3) / 1000));
   // Keep-alive: a handful of connections served thousands of requests.
   std::printf("[ MEASURE ] %llu requests over %llu TCP connections\n",
-              static_cast<unsigned long long>(curl_->requests_sent()),
-              static_cast<unsigned long long>(curl_->connections_opened()));
-  EXPECT_LT(curl_->connections_opened() * 50, curl_->requests_sent());
+              static_cast<unsigned long long>(http_->requests_sent()),
+              static_cast<unsigned long long>(http_->connections_opened()));
+  EXPECT_LT(http_->connections_opened() * 50, http_->requests_sent());
   ASSERT_TRUE(queues_->DeleteQueue(q).ok());
   ASSERT_TRUE(blobs_->DeleteContainer(c).ok());
 }

@@ -53,11 +53,13 @@ TEST_F(BlobClientTest, MissingBlobIsNotFoundNamingAccountOperationAndBlob) {
 }
 
 TEST_F(BlobClientTest, NetworkErrorNamesAccountAndOperation) {
-  fake_.EnqueueNetworkError("Couldn't connect to server");
+  fake_.EnqueueNetworkError("connect to 127.0.0.1:10000: connection refused");
   std::string body;
   Status s = client_.GetBlob("c", "b", &body);
   EXPECT_TRUE(s.IsNetworkError());
-  EXPECT_EQ(s.message(), "account devstoreaccount1: GetBlob c/b: Couldn't connect to server");
+  EXPECT_EQ(
+      s.message(),
+      "account devstoreaccount1: GetBlob c/b: connect to 127.0.0.1:10000: connection refused");
 }
 
 TEST_F(BlobClientTest, SmallPutIsOnePutBlob) {

@@ -74,6 +74,36 @@ std::string DevelopmentStorageConnectionString(const std::string& host, int blob
          ";QueueEndpoint=" + a.queue_endpoint + ";";
 }
 
+Status ParseContainerSasUri(std::string_view uri, StorageAccount* account,
+                            std::string* container) {
+  *account = StorageAccount();
+  container->clear();
+  auto bad = [](const std::string& what) {
+    return Status::InvalidArgument("container SAS URI: " + what);
+  };
+  std::string text = Trim(uri);
+  size_t q = text.find('?');
+  if (q == std::string::npos || q + 1 >= text.size())
+    return bad("has no SAS token (the query string after '?')");
+  std::string token = text.substr(q + 1);
+  if (token.find("sig=") == std::string::npos) return bad("the SAS token has no sig= parameter");
+  std::string base;
+  if (!NormalizeEndpoint(text.substr(0, q), &base))
+    return bad("is not an http(s) URL of a container");
+  size_t host_start = base.find("://") + 3;
+  size_t slash = base.rfind('/');
+  if (slash == std::string::npos || slash < host_start)
+    return bad("names no container (expected https://<account>.blob.core.windows.net/<container>?<sas>)");
+  *container = base.substr(slash + 1);
+  account->blob_endpoint = base.substr(0, slash);
+  if (container->empty() || account->blob_endpoint.size() <= host_start)
+    return bad("names no container");
+  account->sas = token;
+  account->name = AccountFromEndpoint(account->blob_endpoint);
+  account->development_storage = account->name == kDevStoreAccountName;
+  return Status::OK();
+}
+
 Status ParseConnectionString(std::string_view text, StorageAccount* account) {
   *account = StorageAccount();
   std::map<std::string, std::string> kv;  // lower-cased name -> value

@@ -41,6 +41,15 @@ struct StorageAccount {
 // message never contains the key or the SAS.
 Status ParseConnectionString(std::string_view text, StorageAccount* account);
 
+// A container URI with a SAS token, as Azure's AzureWebJobsSecretStorageSas
+// holds it: "https://acct.blob.core.windows.net/container?sv=...&sig=..."
+// (or path-style, as Azurite serves it: "http://127.0.0.1:10000/devstoreaccount1/
+// container?sv=..."). Fills an account whose blob endpoint is the URI without
+// the container and the query, whose sas is the query, and the container.
+// InvalidArgument naming the bad part; the message never contains the SAS.
+Status ParseContainerSasUri(std::string_view uri, StorageAccount* account,
+                            std::string* container);
+
 // The development-storage account on explicit endpoints, as the test tooling
 // hands them out: blob "http://127.0.0.1:<blob_port>/devstoreaccount1", etc.
 StorageAccount DevelopmentStorageAccount(const std::string& host, int blob_port, int queue_port);

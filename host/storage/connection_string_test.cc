@@ -84,6 +84,41 @@ TEST(ConnectionStringTest, SharedAccessSignature) {
   EXPECT_EQ(a.queue_endpoint, "");
 }
 
+TEST(ConnectionStringTest, ContainerSasUri) {
+  StorageAccount a;
+  std::string container;
+  ASSERT_TRUE(ParseContainerSasUri(
+                  "https://acct.blob.core.windows.net/secrets?sv=2021-12-02&sr=c&sp=rwl&sig=a%2Bb",
+                  &a, &container)
+                  .ok());
+  EXPECT_EQ(container, "secrets");
+  EXPECT_EQ(a.blob_endpoint, "https://acct.blob.core.windows.net");
+  EXPECT_EQ(a.sas, "sv=2021-12-02&sr=c&sp=rwl&sig=a%2Bb");
+  EXPECT_EQ(a.name, "acct");
+  EXPECT_FALSE(a.has_key());
+  // Path-style, as Azurite serves it.
+  ASSERT_TRUE(ParseContainerSasUri("http://127.0.0.1:10000/devstoreaccount1/c/?sv=1&sig=x", &a,
+                                   &container)
+                  .ok());
+  EXPECT_EQ(container, "c");
+  EXPECT_EQ(a.blob_endpoint, "http://127.0.0.1:10000/devstoreaccount1");
+  EXPECT_EQ(a.name, "devstoreaccount1");
+}
+
+TEST(ConnectionStringTest, ContainerSasUriErrorsHideTheSignature) {
+  for (const char* uri : {"https://acct.blob.core.windows.net/c",
+                          "https://acct.blob.core.windows.net/c?sv=1&sp=SECRETSIG",
+                          "https://acct.blob.core.windows.net?sv=1&sig=SECRETSIG",
+                          "ftp://acct/c?sig=SECRETSIG", "not a uri"}) {
+    StorageAccount a;
+    std::string container;
+    Status s = ParseContainerSasUri(uri, &a, &container);
+    EXPECT_TRUE(s.IsInvalidArgument()) << uri;
+    EXPECT_NE(s.message().find("container SAS URI"), std::string::npos) << s.message();
+    EXPECT_EQ(s.message().find("SECRETSIG"), std::string::npos) << s.message();
+  }
+}
+
 TEST(ConnectionStringTest, DevelopmentStorageConnectionStringRoundTrips) {
   StorageAccount a;
   ASSERT_TRUE(

@@ -1,5 +1,5 @@
 // The storage layer's one network touch point: an HttpTransport sends one
-// HTTP request and returns the answer. CurlTransport (curl_transport.h) is
+// HTTP request and returns the answer. BeastTransport (beast_transport.h) is
 // the real one, FakeTransport (fake_transport.h) the in-memory one for tests,
 // and RetryingTransport wraps either with Azure's retry rules.
 #ifndef PYFN_HOST_STORAGE_HTTP_H_

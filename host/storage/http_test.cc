@@ -69,7 +69,9 @@ TEST_F(RetryTest, HonoursRetryAfterUpToTheCap) {
 }
 
 TEST_F(RetryTest, NetworkErrorAfterAllAttemptsIsReturned) {
-  for (int i = 0; i < 4; ++i) fake_.EnqueueNetworkError("Couldn't connect to server");
+  for (int i = 0; i < 4; ++i) {
+    fake_.EnqueueNetworkError("connect to 127.0.0.1:10000: connection refused");
+  }
   HttpRequest req;
   HttpResponse resp;
   Status s = retrying_.Send(req, &resp);

@@ -7,8 +7,8 @@
 // devstoreaccount1: GetBlob samples/a.txt: 404 BlobNotFound: ...") and never
 // contain a key or a SAS signature.
 //
-// A CURLcode becomes a Status in one place (CurlTransport::Send), an HTTP
-// error answer in another (ErrorFromResponse in http.cc). The host
+// A network failure becomes a Status in one place (BeastTransport::Send), an
+// HTTP error answer in another (ErrorFromResponse in http.cc). The host
 // converts a storage Status into its own pyfn::Status at the call site that
 // crosses the module boundary.
 #ifndef PYFN_HOST_STORAGE_STATUS_H_

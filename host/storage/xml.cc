@@ -1,5 +1,6 @@
 #include "xml.h"
 
+#include <cstdint>
 #include <cstdlib>
 
 namespace pyfn {

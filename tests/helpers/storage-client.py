@@ -15,6 +15,9 @@ error on stderr; 404 on reads exits 3 so tests can wait for "not yet"):
   list-blobs CONTAINER [PREFIX]    names, one a line
   list-containers [PREFIX]         container names, one a line
   delete-queue QUEUE
+  sas-uri CONTAINER                print CONTAINER's URI with an account SAS (blob, read/write/
+                                   list/create, one hour), as AzureWebJobsSecretStorageSas
+                                   takes it; creates the container
 """
 import base64
 import datetime
@@ -171,6 +174,19 @@ def main(argv):
                              account, key)
         for n in re.findall(r'<Name>(.*?)</Name>', out.decode()):
             print(unescape(n))
+        return 0
+    if cmd == 'sas-uri':
+        container = argv[2]
+        request('PUT', f'{blob}/{container}?restype=container', account, key)
+        sv = '2021-12-02'
+        se = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)) \
+            .strftime('%Y-%m-%dT%H:%M:%SZ')
+        # Azure's account-SAS string-to-sign for version 2020-12-06 and later.
+        sts = f'{account}\nrwdlac\nb\nsco\n\n{se}\n\nhttp,https\n{sv}\n\n'
+        sig = base64.b64encode(hmac.new(key, sts.encode(), hashlib.sha256).digest()).decode()
+        q = urllib.parse.urlencode({'sv': sv, 'ss': 'b', 'srt': 'sco', 'sp': 'rwdlac', 'se': se,
+                                    'spr': 'http,https', 'sig': sig})
+        print(f'{blob}/{container}?{q}')
         return 0
     if cmd == 'delete-queue':
         request('DELETE', f'{queue}/{argv[2]}', account, key)
