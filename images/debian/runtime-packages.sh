@@ -6,7 +6,9 @@
 set -eu
 owner() {  # owner PATH: package owning PATH, trying the /usr-merged aliases too
   for p in "$1" "/usr$1" "${1#/usr}" "$(readlink -f "$1")"; do
-    pkg=$(dpkg -S "$p" 2>/dev/null | head -1 | cut -d: -f1) && [ -n "$pkg" ] && { echo "$pkg"; return; }
+    # Not the "diversion by libc6 from: /lib64/ld-linux-x86-64.so.2" lines (trixie on).
+    pkg=$(dpkg -S "$p" 2>/dev/null | grep -v '^diversion by ' | head -1 | cut -d: -f1) &&
+      [ -n "$pkg" ] && { echo "$pkg"; return; }
   done
   echo "runtime-packages: no package owns $1" >&2
   return 1
