@@ -31,19 +31,6 @@ start_blob_host() {
     -e "AzureFunctionsWebHost__hostid=$HOSTID" prod-host
 }
 
-# wait_exit NAME SECS: the host exits within SECS; its exit status in $exit_status.
-wait_exit() {
-  local pid i
-  pid=$(pyfn_pid "$1")
-  for i in $(seq 1 $(($2 * 5))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then
-    pyfn_dump_log "$1"
-    fail "host '$1' still runs after $2 s"
-  fi
-  exit_status=0
-  wait "$pid" || exit_status=$?
-}
-
 @test "blob secrets: keys are generated into Azure's blobs, and they open the functions" {
   run storage list-blobs azure-webjobs-secrets "$HOSTID/"
   assert_success
@@ -130,7 +117,7 @@ wait_exit() {
   pyfn_start -w -n down -e AzureWebJobsSecretStorageType=blob \
     -e "AzureWebJobsStorage=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1" \
     prod-host
-  wait_exit down 30
+  pyfn_wait_exit down 30
   [ "$exit_status" -ne 0 ] || fail "exit status 0"
   assert_log -n down "Function keys in blob storage \(AzureWebJobsStorage\), account devstoreaccount1, azure-webjobs-secrets/.*: AzureWebJobsStorage: account devstoreaccount1: GetBlob azure-webjobs-secrets/.*/host.json: .*the host does not start without them"
   refute_log -n down "keeping them in memory"
@@ -138,7 +125,7 @@ wait_exit() {
 
 @test "blob secrets: without a connection the host does not start, naming both settings" {
   pyfn_start -w -n noconn -e AzureWebJobsSecretStorageType=blob prod-host
-  wait_exit noconn 30
+  pyfn_wait_exit noconn 30
   [ "$exit_status" -ne 0 ] || fail "exit status 0"
   assert_log -n noconn "AzureWebJobsSecretStorageType=blob needs AzureWebJobsStorage .* or AzureWebJobsSecretStorageSas"
 }

@@ -20,6 +20,7 @@
 #                                      process or container died; dump the log on failure
 #   pyfn_url [NAME]                    base URL, e.g. http://127.0.0.1:41234
 #   pyfn_alive [NAME]                  status 0 while the host process / container runs
+#   pyfn_wait_exit NAME SECS           wait until the host ends; its exit status in $exit_status
 #   pyfn_pid [NAME] / pyfn_container [NAME]
 #   pyfn_copy_app APP                  copy an app into $BATS_FILE_TMPDIR (to add packages
 #                                      fetched at test time) and print the copy's path
@@ -248,6 +249,24 @@ pyfn_stop() {
   esac
   rm -f "$state/kind"
   _pyfn_keep_log "$name"
+}
+
+# pyfn_wait_exit NAME SECS: the host (process or container) ends within SECS; its exit
+# status in $exit_status. Fails, with the log, if it still runs.
+pyfn_wait_exit() {
+  local name="$1" secs="$2" i
+  for i in $(seq 1 $((secs * 5))); do pyfn_alive "$name" || break; sleep 0.2; done
+  if pyfn_alive "$name"; then
+    pyfn_dump_log "$name"
+    fail "host '$name' still runs after $secs s"
+    return 1
+  fi
+  exit_status=0
+  case "$(_pyfn_state "$name" kind)" in
+    native) wait "$(_pyfn_state "$name" pid)" || exit_status=$? ;;
+    container)
+      exit_status=$(pyfn_engine inspect -f '{{.State.ExitCode}}' "$(_pyfn_state "$name" container)") ;;
+  esac
 }
 
 pyfn_stop_all() {
