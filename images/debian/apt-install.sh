@@ -1,8 +1,9 @@
 #!/bin/sh
 # apt-install.sh SPEC...: apt-get install, the way every RUN of images/debian/Dockerfile does it.
 # SPEC is a package name, `a|b|c` (the first one this release has: names differ across
-# releases, e.g. libasound2t64|libasound2 after trixie's 64-bit time_t transition), or
-# `?name` (skip if this release lacks it). Lines of a file can be passed with `-f FILE`
+# releases, e.g. libasound2t64|libasound2 after trixie's 64-bit time_t transition),
+# `?name` (skip if this release lacks it), or `name!dep` (skip, saying so, if this
+# release's name depends on dep: a package that drags something heavy in some releases). Lines of a file can be passed with `-f FILE`
 # (text after `#` is a comment). Installs without recommends, then leaves no apt lists,
 # caches or logs behind (they would make the layer bigger and not reproducible).
 # `apt-install.sh --clean` only does the cleaning (after other apt-get or dpkg work);
@@ -73,6 +74,12 @@ pkgs=""
 for spec in $specs; do
   case "$spec" in
     \?*) name=${spec#?}; if exists "$name"; then pkgs="$pkgs $name"; else echo "apt-install: $name: not in this release, skipped"; fi ;;
+    *!*) name=${spec%%!*}; dep=${spec#*!}
+         if apt-cache depends --no-recommends "$name" 2>/dev/null | grep -q "Depends: $dep\$"; then
+           echo "apt-install: $name: skipped, it depends on $dep in this release"
+         else
+           pkgs="$pkgs $name"
+         fi ;;
     *\|*) chosen=""
           for alt in $(echo "$spec" | tr '|' ' '); do
             if exists "$alt"; then chosen=$alt; break; fi
