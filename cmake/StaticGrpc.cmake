@@ -1,16 +1,17 @@
 # pyfn_static_grpc_archives(<out-var> [WITHOUT <name>...])
 #
-# Sets <out-var> to the static archives (full paths) of gRPC++, protobuf and
-# everything they need, as `pkg-config --static` lists them for this Debian
-# release (gRPC 1.30 on bullseye has no separate abseil list, 1.51 does), plus
-# OpenSSL and zlib, which pkg-config may leave implicit, and every libabsl_*.a:
-# the .pc files do not list all that the archives use (bullseye's gRPC 1.30 names
-# no abseil at all; trixie's re2 needs absl's log_internal, which nothing names).
-# Inside the group the linker takes only the objects something references. Names given after
-# WITHOUT (e.g. ssl crypto z) are left to the dynamic linker. Fails the
-# configure step naming the missing archives and the fix.
-# Link the result inside -Wl,--start-group ... -Wl,--end-group: the archives
-# then resolve each other in any order.
+# Sets <out-var> to the static archives (full paths) of gRPC++, protobuf and all
+# they need on this Debian release:
+#   - what `pkg-config --static grpc++ protobuf` lists (it differs per release);
+#   - OpenSSL and zlib, which pkg-config may leave implicit;
+#   - every libabsl_*.a, because the .pc files do not name all the archives use
+#     (bullseye's gRPC 1.30 names no abseil at all; trixie's re2 needs abseil's
+#     log_internal, which nothing names).
+# Names after WITHOUT (e.g. ssl crypto z) are left to the dynamic linker. A
+# missing archive fails the configure step, naming it.
+# Link the result inside -Wl,--start-group ... -Wl,--end-group: the archives then
+# resolve each other in any order, and the linker takes only the objects that
+# something references.
 function(pyfn_static_grpc_archives out_var)
   cmake_parse_arguments(ARG "" "" "WITHOUT" ${ARGN})
   find_package(PkgConfig REQUIRED)

@@ -2,9 +2,9 @@
 # apt-install.sh SPEC...: apt-get install, the way every RUN of images/debian/Dockerfile does it.
 # SPEC is a package name, `a|b|c` (the first one this release has: names differ across
 # releases, e.g. libasound2t64|libasound2 after trixie's 64-bit time_t transition),
-# `?name` (skip if this release lacks it), or `name!dep` (skip, saying so, if this
-# release's name depends on dep: a package that drags something heavy in some releases). Lines of a file can be passed with `-f FILE`
-# (text after `#` is a comment). Installs without recommends, then leaves no apt lists,
+# `?name` (skip if this release lacks it), or `name!dep` (skip, saying so, where name
+# depends on dep: for a package that drags something heavy in some releases only).
+# Lines of a file can be passed with `-f FILE` (text after `#` is a comment). Installs without recommends, then leaves no apt lists,
 # caches or logs behind (they would make the layer bigger and not reproducible).
 # `apt-install.sh --clean` only does the cleaning (after other apt-get or dpkg work);
 # `apt-install.sh --finish START STEP` cleans and clamps mtimes: the last command of a
