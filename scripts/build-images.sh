@@ -124,11 +124,13 @@ while read -r row; do
          2>&1 | progress "$cell/$variant" "$log"; then status=failed; fi
   else
     ctx=${PYFN_CONTEXT:-$(field "$row" 'r.get("context", ".")')}
-    # --timestamp: every image and history time = SOURCE_DATE_EPOCH. --omit-history:
-    # podman records "FROM <id of the stage it started from>" in the history, and
-    # that id differs between two builds without cache; history is not needed to run.
+    # --timestamp: every image and history time = SOURCE_DATE_EPOCH. Not --omit-history
+    # (which would make the history comments "FROM <intermediate id>" reproducible):
+    # podman 4.3 then writes a history that does not match the layers, images built
+    # FROM ours fail ("history lists 1 non-empty layers, but we have 6 layers"), and
+    # the layer cache stops matching (every build runs every step).
     args=(build --format docker --layers --pull=never --network host
-          --timestamp "$SOURCE_DATE_EPOCH" --omit-history
+          --timestamp "$SOURCE_DATE_EPOCH"
           -f "$ctx/$(field "$row" 'r["dockerfile"]')" --target "$(field "$row" 'r.get("target", "")')")
     while read -r kv; do [ -n "$kv" ] && args+=(--build-arg "$kv"); done < <(field "$row" '[k + "=" + v for k, v in sorted(r.get("args", {}).items())]')
     while read -r kv; do [ -n "$kv" ] && args+=(--label "$kv"); done < <(field "$row" '[k + "=" + v for k, v in sorted(r.get("labels", {}).items())]')
