@@ -5,7 +5,8 @@
 #
 #   fetch-debian-python.sh [-r RELEASE] [-l] [-d] APP_DIR PKG...
 #     -r RELEASE   Debian release to take the packages from (default: this machine's)
-#     -l           also copy the shared libraries the packages need (their lib* Depends, minus
+#     -l           also copy the shared libraries the packages need (their lib* Depends and
+#                  those libraries' own, minus
 #                  the ones every image has: libc6, libgcc-s1, libstdc++6, libssl, zlib1g,
 #                  libpython) into APP_DIR/.python_packages/lib/native/, for an image that lacks
 #                  them; the app preloads them with ctypes before importing
@@ -62,11 +63,13 @@ if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ]; then
   touch "$stamp"
 fi
 
-# depends_of PKG: direct Depends of PKG's candidate version (names only).
+# depends_of PKG: direct Depends of PKG's candidate version (names only; a virtual
+# package, e.g. trixie's libre2-11-absl20240722, is replaced by its first provider).
 depends_of() {
   apt-cache "${apt_opts[@]}" depends --no-recommends --no-suggests --no-enhances \
     --no-conflicts --no-breaks --no-replaces "$1" 2>/dev/null |
-    sed -n 's/^ *|\{0,1\}Depends: \([^ <>]*\).*/\1/p' | sed 's/:any$//' | sort -u
+    awk '/^ *\|?Depends: / { virtual = ($2 ~ /^</); if (!virtual) print $2; next }
+         virtual && /^    [^ ]/ { print $1; virtual = 0 }' | sed 's/:any$//' | sort -u
 }
 
 # fetch PKG: print the path of PKG's .deb (candidate version), downloading it once.
@@ -82,19 +85,25 @@ fetch() {
   printf '%s\n' "$file"
 }
 
+# python3-* Depends one level deep; lib* Depends all the way down (the slim images carry
+# no gRPC, re2 or abseil libraries of their own: the host links them statically).
 pkgs=("$@")
 libs=()
-if [ "$with_deps" = 1 ] || [ "$with_libs" = 1 ]; then
-  for p in "$@"; do
-    for d in $(depends_of "$p"); do
-      case "$d" in
-        python3|python3-minimal|libpython*|libc6|libgcc-s1|libstdc++6|libssl*|zlib1g) ;;
-        python3-*) [ "$with_deps" = 0 ] || pkgs+=("$d") ;;
-        lib*) [ "$with_libs" = 0 ] || libs+=("$d") ;;
-      esac
-    done
+queue=("$@")
+declare -A seen=()
+while [ ${#queue[@]} -gt 0 ]; do
+  p=${queue[0]}; queue=("${queue[@]:1}")
+  [ "$with_deps" = 1 ] || [ "$with_libs" = 1 ] || break
+  for d in $(depends_of "$p"); do
+    [ -z "${seen[$d]:-}" ] || continue
+    seen[$d]=1
+    case "$d" in
+      python3|python3-minimal|libpython*|libc6|libgcc-s1|libstdc++6|libssl*|zlib1g) ;;
+      python3-*) if [ "$with_deps" = 1 ] && [[ " $* " == *" $p "* ]]; then pkgs+=("$d"); fi ;;
+      lib*) if [ "$with_libs" = 1 ]; then libs+=("$d"); queue+=("$d"); fi ;;
+    esac
   done
-fi
+done
 
 site="$app/.python_packages/lib/site-packages"
 native="$app/.python_packages/lib/native"

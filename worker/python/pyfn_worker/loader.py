@@ -157,6 +157,11 @@ def _this_python() -> str:
     return f'{sys.version_info[0]}.{sys.version_info[1]}'
 
 
+def _built_for_this_python(filename: str) -> bool:
+    """True when an extension's file name carries this interpreter's ABI tag."""
+    return filename.endswith(sysconfig.get_config_var('EXT_SUFFIX') or '.so')
+
+
 def _abi_note(filename: str) -> str:
     m = _ABI_RE.search(filename)
     if m:
@@ -220,6 +225,13 @@ def describe_import_error(e: BaseException, script_root: str) -> str:
             s in text for s in ('undefined symbol', 'ELF', 'cannot open shared',
                                 'GLIBC', 'wrong ELF class'))
         if native:
+            missing = re.search(r'([^\s:]+\.so[.\d]*): cannot open shared object', text)
+            if missing and _built_for_this_python(path):
+                # The extension is right; a library it links to is not in the image.
+                return (f'ImportError: {text}. The native extension '
+                        f'{path} is built for this Python, but the shared library '
+                        f'{missing.group(1)} it needs is not installed: add its Debian '
+                        f'package to the image (or use a wheel that bundles it).')
             return (f'ImportError: {text}. The native extension '
                     f'{path or "(unknown file)"} failed to load: '
                     f'{_abi_note(path)}. Reinstall the package for this '

@@ -468,3 +468,30 @@ def test_storage_queue_trigger_str_annotation_loads_and_runs(host):
         'input_data': [{'name': 'msg', 'data': {'string': 'hello'}}],
         'trigger_metadata': {'DequeueCount': {'json': '1'}}})[2]
     assert out['return_value'] == {'string': 'HELLO'}, out
+
+
+# ---- loader: broken native extensions (P5) -------------------------------------------
+
+def _import_error(text, path):
+    e = ImportError(text)
+    e.path = path
+    return e
+
+
+def test_native_extension_missing_a_shared_library_names_the_library():
+    import sysconfig
+    ext = '/app/.python_packages/lib/site-packages/grpc/_cython/cygrpc' + \
+        sysconfig.get_config_var('EXT_SUFFIX')
+    msg = loader.describe_import_error(_import_error(
+        'libre2.so.11: cannot open shared object file: No such file or directory', ext), '/app')
+    assert 'is built for this Python' in msg
+    assert 'libre2.so.11' in msg and 'not installed' in msg
+    assert 'Reinstall' not in msg
+
+
+def test_native_extension_of_another_python_says_which():
+    ext = '/app/.python_packages/lib/site-packages/x/_x.cpython-27-x86_64-linux-gnu.so'
+    msg = loader.describe_import_error(_import_error(
+        'libfoo.so.1: cannot open shared object file: No such file or directory', ext), '/app')
+    assert 'was built for Python 2.7' in msg
+    assert 'Reinstall the package' in msg
