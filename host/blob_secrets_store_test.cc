@@ -11,6 +11,7 @@
 #include <set>
 
 #include "keys.h"
+#include "keys_test_support.h"
 #include "storage/fake_transport.h"
 #include "storage_runtime.h"
 
@@ -144,21 +145,6 @@ class FakeBlobService {
   std::function<void()> before_put_;
 };
 
-FunctionSpec Fn(const std::string& name) {
-  FunctionSpec f;
-  std::string text = R"({"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req",
-      "authLevel": "function"}, {"type": "http", "direction": "out", "name": "$return"}]})";
-  EXPECT_TRUE(ParseFunctionJson(name, "/app/" + name, text, &f).ok());
-  return f;
-}
-
-HttpRequest WithKey(const std::string& key) {
-  HttpRequest r;
-  r.method = "GET";
-  r.base_url = "http://h";
-  r.headers.emplace_back("x-functions-key", key);
-  return r;
-}
 
 class BlobSecretsTest : public ::testing::Test {
  protected:
@@ -193,7 +179,7 @@ class BlobSecretsTest : public ::testing::Test {
   storage::FakeTransport fake_;
   FakeBlobService service_;
   storage::BlobClient client_;
-  std::vector<FunctionSpec> fns_ = {Fn("Alpha"), Fn("beta")};
+  std::vector<FunctionSpec> fns_ = {HttpFunctionWithLevel("Alpha"), HttpFunctionWithLevel("beta")};
 };
 
 TEST(SecretsSlotNameTest, AzureSiteSlotNameElseHostId) {

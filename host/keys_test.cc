@@ -4,25 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app_loader.h"
+#include "keys_test_support.h"
 
 namespace pyfn {
 namespace {
 
-FunctionSpec Fn(const std::string& name, const std::string& level) {
-  FunctionSpec f;
-  std::string text = R"({"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req",
-      "authLevel": ")" + level + R"("}, {"type": "http", "direction": "out", "name": "$return"}]})";
-  EXPECT_TRUE(ParseFunctionJson(name, "/app/" + name, text, &f).ok());
-  return f;
-}
-
-HttpRequest WithKey(const std::string& key) {
-  HttpRequest r;
-  r.method = "GET";
-  r.base_url = "http://h";
-  if (!key.empty()) r.headers.emplace_back("X-Functions-Key", key);
-  return r;
-}
 
 class KeysTest : public ::testing::Test {
  protected:
@@ -31,7 +17,8 @@ class KeysTest : public ::testing::Test {
     store_ = store.get();
     km_.reset(new KeyManager(std::move(store), "master-key-0123456789", ""));
     ASSERT_TRUE(km_->Initialize().ok());
-    fns_ = {Fn("a", "function"), Fn("b", "function"), Fn("adm", "admin"), Fn("anon", "anonymous")};
+    fns_ = {HttpFunctionWithLevel("a", "function"), HttpFunctionWithLevel("b", "function"),
+            HttpFunctionWithLevel("adm", "admin"), HttpFunctionWithLevel("anon", "anonymous")};
     km_->SyncFunctions(fns_);
   }
   std::string FnKey(const std::string& fn) {
