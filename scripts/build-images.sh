@@ -124,11 +124,12 @@ while read -r row; do
          2>&1 | progress "$cell/$variant" "$log"; then status=failed; fi
   else
     ctx=${PYFN_CONTEXT:-$(field "$row" 'r.get("context", ".")')}
-    # --timestamp: every image and history time = SOURCE_DATE_EPOCH. Not --omit-history
-    # (which would make the history comments "FROM <intermediate id>" reproducible):
-    # podman 4.3 then writes a history that does not match the layers, images built
-    # FROM ours fail ("history lists 1 non-empty layers, but we have 6 layers"), and
-    # the layer cache stops matching (every build runs every step).
+    # --timestamp: the image time = SOURCE_DATE_EPOCH. The history keeps buildah's
+    # comments "FROM <intermediate id>" and the times of cached steps, which are not
+    # reproducible: normalize-image-config.sh rewrites them after the build. Not
+    # --omit-history: podman 4.3 then writes a history that does not match the layers,
+    # images built FROM ours fail ("history lists 1 non-empty layers, but we have 6
+    # layers"), and the layer cache stops matching (every build runs every step).
     args=(build --format docker --layers --pull=never --network host
           --timestamp "$SOURCE_DATE_EPOCH"
           -f "$ctx/$(field "$row" 'r["dockerfile"]')" --target "$(field "$row" 'r.get("target", "")')")
@@ -137,6 +138,14 @@ while read -r row; do
     for t in "${tags[@]}"; do args+=(-t "$t"); done
     if ! "$engine" "${args[@]}" "${no_cache[@]}" "$ctx" \
          2>&1 | progress "$cell/$variant" "$log"; then status=failed; fi
+    if [ "$status" = ok ]; then
+      if note=$(./scripts/normalize-image-config.sh "${tags[@]}" 2>&1); then
+        say "$cell/$variant config: $note"
+      else
+        status=failed
+      fi
+      printf '%s\n' "$note" >>"$log"
+    fi
   fi
   secs=$((SECONDS - start))
   if [ "$status" = ok ]; then

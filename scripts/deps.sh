@@ -23,7 +23,7 @@ packages=(
   # make fuzz (libFuzzer) and make asan
   clang
   # images: podman/buildah without a daemon (vfs, runc), offline base images from the archive
-  podman buildah runc uidmap mmdebstrap debian-archive-keyring
+  podman buildah skopeo runc uidmap mmdebstrap debian-archive-keyring
   # storage tests: Azurite (npm, pinned in package.json) runs on Node.js
   nodejs
 )
