@@ -6,14 +6,14 @@
 # - the comments "FROM <intermediate image id>" that buildah writes with --layers (those
 #   ids come from intermediate images and are not reproducible) are removed; comments
 #   naming a real base ("FROM docker.io/library/debian:bookworm-slim") stay;
-# - every "created" time becomes SOURCE_DATE_EPOCH (podman's --timestamp leaves the times
-#   of steps taken from the layer cache and of the imported base image as they were).
+# - every history "created" time becomes the image's own creation time, which podman's
+#   --timestamp set to SOURCE_DATE_EPOCH (it leaves the times of steps taken from the
+#   layer cache and of the imported base image as they were).
 # Docker/BuildKit builds do not need this (CI uses rewrite-timestamp=true).
 # Needs skopeo (make deps). Prints "normalized TAG: OLD-ID -> NEW-ID" or "unchanged".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ $# -gt 0 ] || { sed -n '2,12p' "$0"; exit 2; }
-: "${SOURCE_DATE_EPOCH:?normalize-image-config: SOURCE_DATE_EPOCH must be set}"
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/images/podman/containers.conf}
 export CONTAINERS_STORAGE_CONF=${CONTAINERS_STORAGE_CONF:-$PWD/images/podman/storage.conf}
 engine=./scripts/engine.sh
@@ -27,15 +27,15 @@ trap 'rm -rf "$dir"' EXIT
 # Podman stores short names under localhost/; skopeo would read them as docker.io/.
 qualified() { case "${1%%/*}" in *.*|*:*|localhost) echo "$1" ;; *) echo "localhost/$1" ;; esac; }
 skopeo copy --quiet "containers-storage:$old_id" "dir:$dir"
-changed=$(python3 - "$dir" "$SOURCE_DATE_EPOCH" <<'PY'
-import datetime, hashlib, json, os, re, sys
-root, epoch = sys.argv[1], int(sys.argv[2])
-created = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+changed=$(python3 - "$dir" <<'PY'
+import hashlib, json, os, re, sys
+root = sys.argv[1]
 manifest_path = os.path.join(root, "manifest.json")
 manifest = json.load(open(manifest_path))
 old_digest = manifest["config"]["digest"]
 old_path = os.path.join(root, old_digest.split(":")[1])
 config = json.load(open(old_path))
+created = config["created"]
 for entry in config.get("history", []):
     if re.fullmatch(r"FROM [0-9a-f]{12,64}", entry.get("comment", "")):
         del entry["comment"]
