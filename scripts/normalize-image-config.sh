@@ -2,18 +2,21 @@
 # Rewrites the config of an image podman built so that it depends only on the build's
 # inputs, and moves the image's tags to the result:
 #   scripts/normalize-image-config.sh TAG [TAG...]      (the first tag names the image)
-# What it changes, in the config's history only (layers and everything else stay):
+# What it changes (layers, settings and labels stay):
+# - the Docker-format fields that name the build's intermediate container and image
+#   ("container", "container_config", "parent") are removed and the config's "Hostname"
+#   (the build container's) emptied;
 # - the comments "FROM <intermediate image id>" that buildah writes with --layers (those
 #   ids come from intermediate images and are not reproducible) are removed; comments
 #   naming a real base ("FROM docker.io/library/debian:bookworm-slim") stay;
 # - every history "created" time becomes the image's own creation time, which podman's
 #   --timestamp set to SOURCE_DATE_EPOCH (it leaves the times of steps taken from the
 #   layer cache and of the imported base image as they were).
-# Docker/BuildKit builds do not need this (CI uses rewrite-timestamp=true).
+# BuildKit (docker buildx, CI) writes none of these, and clamps times itself.
 # Needs skopeo (make deps). Prints "normalized TAG: OLD-ID -> NEW-ID" or "unchanged".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-[ $# -gt 0 ] || { sed -n '2,12p' "$0"; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,16p' "$0"; exit 2; }
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/images/podman/containers.conf}
 export CONTAINERS_STORAGE_CONF=${CONTAINERS_STORAGE_CONF:-$PWD/images/podman/storage.conf}
 engine=./scripts/engine.sh
@@ -36,6 +39,10 @@ old_digest = manifest["config"]["digest"]
 old_path = os.path.join(root, old_digest.split(":")[1])
 config = json.load(open(old_path))
 created = config["created"]
+for key in ("container", "container_config", "parent"):
+    config.pop(key, None)
+if "Hostname" in config.get("config", {}):
+    config["config"]["Hostname"] = ""
 for entry in config.get("history", []):
     if re.fullmatch(r"FROM [0-9a-f]{12,64}", entry.get("comment", "")):
         del entry["comment"]
