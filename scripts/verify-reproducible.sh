@@ -62,10 +62,9 @@ PY
 
 raw_config() {  # raw_config IMAGE: the image's config JSON as stored (the bytes its ID hashes)
   if [ "$("$engine" --which)" = podman ]; then
-    local name=$1
-    case "${name%%/*}" in *.*|*:*|localhost) ;; *) name="localhost/$name" ;; esac
     CONTAINERS_CONF=$PWD/images/podman/containers.conf CONTAINERS_STORAGE_CONF=$PWD/images/podman/storage.conf \
-      skopeo inspect --raw --config "containers-storage:$name" | python3 -m json.tool
+      skopeo inspect --raw --config "containers-storage:$("$engine" image inspect --format '{{.Id}}' "$1")" |
+      python3 -m json.tool
   else
     "$engine" image inspect --format '{{json .}}' "$1" | python3 -m json.tool | grep -v '"Id"\|RepoTags\|RepoDigests\|"Digest"'
   fi
