@@ -11,6 +11,10 @@
 # RUN that began with START=$(date +%s).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
+# Python packages' postinst byte-compiles them (py3compile). Up to 3.9 at least, a .pyc
+# holds frozenset constants in string-hash order, which is random per process unless
+# the hash seed is fixed: bullseye's stdlib .pyc differed between two builds without it.
+export PYTHONHASHSEED=0
 
 clean() {
   # The builder keeps downloaded packages for its apt cache mount (keep-cache).
@@ -21,6 +25,8 @@ clean() {
          /var/cache/ldconfig/aux-cache \
          /var/cache/fontconfig/* \
          /var/lib/dbus/machine-id \
+         /usr/share/fonts/.uuid /usr/share/fonts/*/.uuid /usr/share/fonts/*/*/.uuid \
+         /usr/local/share/fonts/.uuid \
          /root/.cache /tmp/* /var/tmp/*
 }
 # Files this RUN step created or changed get mtime = SOURCE_DATE_EPOCH, so the layer is
