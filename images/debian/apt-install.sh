@@ -11,9 +11,10 @@
 # RUN that began with START=$(date +%s).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
-# Python packages' postinst byte-compiles them (py3compile). Up to 3.9 at least, a .pyc
-# holds frozenset constants in string-hash order, which is random per process unless
-# the hash seed is fixed: bullseye's stdlib .pyc differed between two builds without it.
+# Python packages' postinst byte-compiles them (py3compile); a .pyc can hold frozenset
+# constants in string-hash order, random per process unless the hash seed is fixed (only
+# while building: the image itself keeps Python's random seed). Not enough on Python 3.9:
+# some stdlib .pyc still differ between builds there (images/README.md, Reproducible).
 export PYTHONHASHSEED=0
 
 clean() {
