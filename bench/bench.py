@@ -2,7 +2,7 @@
 """pyfn benchmarks: throughput, latency, cold start, memory, image size.
 
 Prints a table and writes out/bench/results.json. Figures are reported against the
-goals of issue 6; nothing here fails on a time. Every ratio is taken from numbers
+GOALS below; nothing here fails on a time. Every ratio is taken from numbers
 measured in the same run, because the machines are shared and noisy.
 
 Usage: bench/bench.py [--quick] [--only throughput,coldstart,breakdown,images]

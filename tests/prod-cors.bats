@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Spec P4 / issue 8 item 2: CORS answered by the host. Exact origins + credentials from
+# Spec P4: CORS answered by the host. Exact origins + credentials from
 # CORS_ALLOWED_ORIGINS (containers), the wildcard from local.settings.json Host.CORS.
 # App: tests/apps/prod-host, and a copy with a local.settings.json.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Issue 8 item 4: liveness vs readiness, drain, PID 1 duties (reaping), JSON-lines logs.
+# Production host, health (docs/behaviour.md, host-health): liveness vs readiness, drain, PID 1 duties (reaping), JSON-lines logs.
 # App: tests/apps/prod-host.
 
 load helpers/common

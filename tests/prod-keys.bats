@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Issue 8 item 1 / spec B3: function keys. Azure's secrets files (AzureWebJobsSecretStorageType
+# Spec B3, function keys (docs/behaviour.md, host-keys). Azure's secrets files (AzureWebJobsSecretStorageType
 # files), authLevel function/admin, the key admin API, keys from the environment, keys of a
 # deleted function. App: tests/apps/prod-host.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Issue 8 item 6: the worker is killed with SIGKILL 20 times under load (wrk plus an
+# Production host, kill test (docs/behaviour.md, host-kill): the worker is killed with SIGKILL 20 times under load (wrk plus an
 # accounting client). Every request gets exactly one answer (no hang, none twice), and the
 # service answers 200 from a new worker within a second of each kill. Bounded: about 30 s.
 # In an image the kill comes from inside the container (as the worker's own user; the pid

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Issue 8 item 3: limits. Body 413 (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT), header size and count
+# Production host, request limits (docs/behaviour.md, host-limits). Body 413 (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT), header size and count
 # 431, slow clients 408 + close, maxConcurrentRequests/maxOutstandingRequests 429,
 # functionTimeout; malformed, pipelined and odd requests, path traversal.
 # App: tests/apps/prod-limits (its host.json holds the limits).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Issue 8 item 5: Prometheus metrics on /admin/metrics (master key) and PYFN_METRICS_PORT.
+# Production host, metrics (docs/behaviour.md, host-metrics): Prometheus metrics on /admin/metrics (master key) and PYFN_METRICS_PORT.
 # Apps: tests/apps/prod-host; tests/apps/storage-queue against Azurite (queue triggers).
 
 load helpers/common

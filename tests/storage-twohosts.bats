@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Two hosts on one storage account (issue 7): each queue message handled once, each timer
+# Two hosts on one storage account (docs/behaviour.md, storage-scale): each queue message handled once, each timer
 # occurrence fired once, takeover when the timer's host stops; and an Azurite outage: triggers
 # back off and recover, HTTP functions fail clearly and recover. App: tests/apps/storage-twohosts.
 

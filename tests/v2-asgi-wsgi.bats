@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The decorator model's ASGI and WSGI apps, issue 9: AsgiFunctionApp serving FastAPI
+# The decorator model's ASGI and WSGI apps (docs/behaviour.md, v2): AsgiFunctionApp serving FastAPI
 # (tests/apps/v2-asgi) and WsgiFunctionApp serving Flask (tests/apps/v2-wsgi); their
 # function_app.py docstrings say what they answer. FastAPI, Starlette, Flask and their
 # dependencies are Debian's packages of the cell's release, fetched at test time

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The decorator (v2) programming model, issue 9: function_app.py indexed by the worker.
+# The decorator (v2) programming model (docs/behaviour.md, v2): function_app.py indexed by the worker.
 # Apps: examples/hello-v2, tests/apps/v2-http, v2-generic, v2-blueprint, v2-broken-import,
 # v2-mixed (each function_app.py's docstring says what it answers).
 # ASGI/WSGI apps: tests/v2-asgi-wsgi.bats; queue/blob/timer: tests/v2-storage.bats.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # A function that kills its worker (os._exit(1)): the request in flight answers 500 quickly,
-# the host starts a new worker, later requests succeed (issue 2, host item; spec R6's
+# the host starts a new worker, later requests succeed (spec R6's
 # "the worker keeps serving" for the worst case). App: tests/apps/crash.
 
 load helpers/common

@@ -79,8 +79,9 @@ pyfn_pid() { _pyfn_state "${1:-app}" pid; }
 pyfn_container() { _pyfn_state "${1:-app}" container; }
 
 # Containers publish the host's port 80 on a free local port. An engine configured for host
-# networking (podman here, see docs: shared environment.md) cannot publish; then the host inside
-# listens on the chosen port directly (FUNCTIONS_HTTP_PORT) and I2 checks port 80 separately.
+# networking (podman here, images/podman/containers.conf) cannot publish; then the host inside
+# listens on the chosen port directly (FUNCTIONS_HTTP_PORT) and image.bats checks port 80 (I2)
+# separately.
 _pyfn_container_net_args() {  # _pyfn_container_net_args PORT
   if pyfn_engine_host_network; then
     printf '%s\n' --network=host -e "FUNCTIONS_HTTP_PORT=$1"

@@ -1,4 +1,4 @@
-# Helpers for the production-host tests (tests/prod-*.bats, issue 8). Load after common:
+# Helpers for the production-host tests (tests/prod-*.bats). Load after common:
 #   load helpers/common
 #   load helpers/prod
 #

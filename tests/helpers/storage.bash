@@ -1,4 +1,4 @@
-# Azurite for the storage tests (issue 7). Load after common: `load helpers/storage`.
+# Azurite for the storage tests (B5-B7). Load after common: `load helpers/storage`.
 # One Azurite per test file, on free loopback ports, data under $BATS_FILE_TMPDIR/azurite.
 #
 #   azurite_start          start Azurite (scripts/azurite.sh); exports AZURITE_DIR,

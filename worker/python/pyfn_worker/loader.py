@@ -3,7 +3,7 @@
 sys.path, in order (PYTHON_ISOLATE_WORKER_DEPENDENCIES unset or 0):
     <pyfn python dir>            our azure.functions + pyfn_worker, nothing else
     <script root>                L4: `from shared_code import helper`
-    <script root>/.python_packages/lib/site-packages      P1
+    <script root>/.python_packages/lib/site-packages      P1: the app's packages
     <script root>/.python_packages/lib/python3.X/site-packages (if present)
     ... the interpreter's stdlib and site-packages
 With PYTHON_ISOLATE_WORKER_DEPENDENCIES=1 the app's entries go before ours. The

@@ -414,7 +414,7 @@ def test_retry_options_from_settings():
     assert r['retry_strategy'] == 0 and r['maximum_interval'] == 60.0
 
 
-# ---- storage bindings (issue 7) --------------------------------------------
+# ---- storage bindings (B5, B6) --------------------------------------------
 
 def test_storage_decode_str_bytes_and_input_stream():
     import azure.functions as func
