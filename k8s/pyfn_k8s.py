@@ -169,10 +169,15 @@ def to_yaml(v):
 
 def to_yaml_stream(docs, header=()):
     """Multi-document YAML; docs = [(comment lines, object)]."""
-    parts = ["".join("# %s\n" % line if line else "#\n" for line in header)]
+    def comment_lines(lines):
+        # An error message from the index may span lines: each gets its own "#".
+        return "".join(("# %s" % sub).rstrip() + "\n"
+                       for line in lines for sub in (str(line).splitlines() or [""]))
+
+    parts = [comment_lines(header)]
     for comments, obj in docs:
         parts.append("---\n")
-        parts.append("".join(("# %s" % c).rstrip() + "\n" for c in comments))
+        parts.append(comment_lines(comments))
         parts.append(to_yaml(obj))
     return "".join(parts)
 
