@@ -27,7 +27,7 @@ run_unit() {
 
 run_python() {
   local log="$OUT/test-results/python.log"
-  /usr/bin/python3 -m pytest -q -p no:cacheprovider worker/python/tests \
+  /usr/bin/python3 -m pytest -q -p no:cacheprovider worker/python/tests k8s/tests \
     --junitxml="$OUT/test-results/python.xml" 2>&1 | tee "$log"
   local p f e
   p=$(grep -Eo '[0-9]+ passed' "$log" | tail -1 | cut -d' ' -f1)
