@@ -56,10 +56,11 @@ test-image: ## bats suite in one cell: make test-image CELL=python311-bookworm
 bench: build ## throughput, latency, cold start, memory, image sizes -> out/bench/results.json
 	/usr/bin/python3 bench/bench.py $(BENCH_ARGS)
 
-soak: build ## 10 minutes of load on the host: RSS over time and errors -> out/soak/ (SOAK_SECONDS)
+soak: build ## 10 minutes of load on the host: RSS over time and errors, then 30 s of load beside bad bytes -> out/soak/ (SOAK_SECONDS)
 	./scripts/soak.sh
+	./tests/fuzz/bad_bytes_under_load.sh
 
-fuzz: ## libFuzzer (clang) on the HTTP request path and the worker stream (FUZZ_SECONDS each)
+fuzz: ## libFuzzer (clang) on the HTTP request path and the worker stream (FUZZ_SECONDS each), then end-to-end drivers on out/bin (FUZZ_E2E_SECONDS)
 	./scripts/fuzz.sh
 
 asan: ## unit tests and a native bats subset under ASan+UBSan (out/build-asan)

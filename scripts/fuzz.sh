@@ -4,9 +4,32 @@
 # (host/fuzz/corpus/<target>, copied to out/fuzz/corpus so the seeds stay clean).
 # Crashes land in out/fuzz/<target>/; the summary line per target gives the
 # executions and whether it crashed.
+# Then the end-to-end drivers against out/bin (no clang build; tests/README.md "End-to-end
+# fuzzing"): tests/fuzz/e2e_http_fuzz.py for FUZZ_E2E_SECONDS (default 600) and
+# tests/fuzz/e2e_storage_fuzz.py for FUZZ_E2E_STORAGE_SECONDS (default 120; skipped without
+# Azurite); FUZZ_E2E_SEED repeats a run; failing cases land in out/fuzz/e2e/.
+# FUZZ_E2E_ONLY=1 runs only the end-to-end part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-out}
+
+e2e() {
+  local rc=0 seed=()
+  [ -z "${FUZZ_E2E_SEED:-}" ] || seed=(--seed "$FUZZ_E2E_SEED")
+  echo "== e2e HTTP: ${FUZZ_E2E_SECONDS:-600}s against $OUT/bin/pyfn-host"
+  OUT="$OUT" /usr/bin/python3 tests/fuzz/e2e_http_fuzz.py --seconds "${FUZZ_E2E_SECONDS:-600}" \
+    --bin "$OUT/bin" "${seed[@]}" || rc=1
+  echo "== e2e storage: ${FUZZ_E2E_STORAGE_SECONDS:-120}s"
+  local s=0
+  OUT="$OUT" /usr/bin/python3 tests/fuzz/e2e_storage_fuzz.py \
+    --seconds "${FUZZ_E2E_STORAGE_SECONDS:-120}" --bin "$OUT/bin" "${seed[@]}" || s=$?
+  [ "$s" = 0 ] || [ "$s" = 77 ] || rc=1
+  return $rc
+}
+if [ "${FUZZ_E2E_ONLY:-0}" = 1 ]; then
+  e2e
+  exit $?
+fi
 SECONDS_EACH=${FUZZ_SECONDS:-300}
 JOBS=${JOBS:-2}
 BUILD="$OUT/build-fuzz"
@@ -33,4 +56,5 @@ for t in http_request_fuzzer worker_stream_fuzzer; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   echo "$t: ${runs:-?} executions, corpus $(ls "$work/corpus" | wc -l) inputs, $(ls "$work"/crash-* 2>/dev/null | wc -l) crash file(s)"
 done
+e2e || status=1
 exit $status
