@@ -1,6 +1,7 @@
 #include "blob_binding.h"
 
 #include "storage/encoding.h"
+#include "text_encoding.h"
 #include "trigger_util.h"
 
 namespace pyfn {

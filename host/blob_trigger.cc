@@ -7,6 +7,7 @@
 
 #include "storage/blob_path.h"
 #include "storage/encoding.h"
+#include "text_encoding.h"
 #include "trigger_util.h"
 
 namespace pyfn {

@@ -12,6 +12,8 @@
 
 #include <optional>
 
+#include "text_encoding.h"
+
 namespace pyfn {
 
 namespace beast = boost::beast;
@@ -26,6 +28,18 @@ constexpr auto kWriteTimeout = std::chrono::seconds(60);
 // of a reset.
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr size_t kLingerBytes = 1024 * 1024;
+
+// What makes a request unusable for the protocol's string fields: "" when the
+// target and every header value are UTF-8, else a sentence naming the part.
+// Header names are tokens (ASCII), which Beast's parser already enforces.
+template <class Request>
+std::string NotUtf8Problem(const Request& req) {
+  if (!IsValidUtf8(req.target())) return "the request target is not valid UTF-8";
+  for (const auto& f : req)
+    if (!IsValidUtf8(f.value()))
+      return "the value of header '" + std::string(f.name_string()) + "' is not valid UTF-8";
+  return {};
+}
 }  // namespace
 
 class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Session> {
@@ -148,6 +162,12 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
       keep_alive_ = false;
       return SendError(503, false);
     }
+    // Bytes that are not UTF-8 in the target or a header value cannot reach
+    // the worker (protobuf strings); Kestrel answers 400 for them too.
+    if (std::string problem = NotUtf8Problem(req); !problem.empty()) {
+      spdlog::debug("HTTP: bad request: {}", problem);
+      return SendError(400, false, "Bad Request: " + problem + "\n");
+    }
     HttpRequest r;
     r.method = std::string(req.method_string());
     r.target = std::string(req.target());
@@ -169,10 +189,15 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     });
   }
 
-  void SendError(int status, bool keep_alive) {
+  void SendError(int status, bool keep_alive, std::string text = {}) {
     keep_alive_ = keep_alive;
     linger_ = !keep_alive;
-    Write(EmptyResponse(status));
+    HttpResponse r = EmptyResponse(status);
+    if (!text.empty()) {
+      r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+      r.body = std::move(text);
+    }
+    Write(std::move(r));
   }
 
   void Write(HttpResponse resp) {

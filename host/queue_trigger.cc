@@ -8,6 +8,7 @@
 
 #include "storage/binding_expression.h"
 #include "storage/encoding.h"
+#include "text_encoding.h"
 #include "trigger_util.h"
 
 namespace pyfn {

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <regex>
 
+#include "text_encoding.h"
+
 namespace pyfn {
 namespace {
 
@@ -402,28 +404,6 @@ std::vector<int> RouteTemplate::Precedence() const {
   return p;
 }
 
-std::string PercentDecode(const std::string& s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else if (plus_is_space && s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 std::vector<std::string> SplitPath(const std::string& path) {
   std::vector<std::string> raw;
   size_t start = (!path.empty() && path[0] == '/') ? 1 : 0;
@@ -436,7 +416,7 @@ std::vector<std::string> SplitPath(const std::string& path) {
     start = slash + 1;
   }
   if (!raw.empty() && raw.back().empty()) raw.pop_back();
-  for (auto& r : raw) r = PercentDecode(r, false);
+  for (auto& r : raw) r = PercentDecodeUtf8(r, false);
   return raw;
 }
 

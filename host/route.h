@@ -68,13 +68,9 @@ class RouteTemplate {
 };
 
 // Splits "/api/a%20b/c/" into {"api", "a b", "c"}: percent-decodes each
-// segment, drops one trailing empty segment. The query string must already be
-// removed.
+// segment (PercentDecodeUtf8: escapes that are not UTF-8 stay escaped), drops
+// one trailing empty segment. The query string must already be removed.
 std::vector<std::string> SplitPath(const std::string& path);
-
-// Decodes %XX escapes; if `plus_is_space`, '+' becomes ' ' (query strings).
-// Malformed escapes are kept literally.
-std::string PercentDecode(const std::string& s, bool plus_is_space);
 
 class RouteTable {
  public:

@@ -186,14 +186,6 @@ TEST(RouteTable, EmptyPrefixRoot) {
   EXPECT_FALSE(t.Match("GET", "/x", &r));
 }
 
-TEST(PercentDecode, Basics) {
-  EXPECT_EQ(PercentDecode("a%20b", false), "a b");
-  EXPECT_EQ(PercentDecode("a+b", false), "a+b");
-  EXPECT_EQ(PercentDecode("a+b", true), "a b");
-  EXPECT_EQ(PercentDecode("100%", false), "100%");
-  EXPECT_EQ(PercentDecode("%zz", false), "%zz");
-  EXPECT_EQ(PercentDecode("%C3%A9", false), "\xC3\xA9");
-}
 
 TEST(SplitPath, Basics) {
   EXPECT_EQ(SplitPath("/"), std::vector<std::string>{});

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "route.h"
+#include "text_encoding.h"
 
 namespace pyfn {
 namespace {
@@ -81,8 +82,8 @@ std::map<std::string, std::string> ParseQuery(const std::string& query) {
         query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
     if (!part.empty()) {
       size_t eq = part.find('=');
-      std::string k = PercentDecode(part.substr(0, eq), true);
-      std::string v = eq == std::string::npos ? "" : PercentDecode(part.substr(eq + 1), true);
+      std::string k = PercentDecodeUtf8(part.substr(0, eq), true);
+      std::string v = eq == std::string::npos ? "" : PercentDecodeUtf8(part.substr(eq + 1), true);
       auto it = out.find(k);
       if (it == out.end()) out.emplace(k, v);
       else it->second += "," + v;
@@ -95,19 +96,21 @@ std::map<std::string, std::string> ParseQuery(const std::string& query) {
 
 void BuildRpcHttp(const HttpRequest& req, const std::map<std::string, std::string>& params,
                   rpc::RpcHttp* out) {
-  out->set_method(req.method);
-  out->set_url(req.base_url + req.target);
+  // The front door rejects targets and header values that are not UTF-8; the
+  // conversions here keep every string field valid for any caller.
+  out->set_method(ToValidUtf8(req.method));
+  out->set_url(ToValidUtf8(req.base_url + req.target));
   auto* headers = out->mutable_headers();
   for (const auto& h : req.headers) {
-    std::string k = Lower(h.first);
+    std::string k = ToValidUtf8(Lower(h.first));
     auto it = headers->find(k);
-    if (it == headers->end()) (*headers)[k] = h.second;
-    else it->second += ", " + h.second;
+    if (it == headers->end()) (*headers)[k] = ToValidUtf8(h.second);
+    else it->second += ", " + ToValidUtf8(h.second);
   }
   std::string path, query;
   SplitTarget(req.target, &path, &query);
   for (const auto& kv : ParseQuery(query)) (*out->mutable_query())[kv.first] = kv.second;
-  for (const auto& kv : params) (*out->mutable_params())[kv.first] = kv.second;
+  for (const auto& kv : params) (*out->mutable_params())[ToValidUtf8(kv.first)] = ToValidUtf8(kv.second);
   out->mutable_body()->set_bytes(req.body);
 }
 

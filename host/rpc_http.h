@@ -35,7 +35,9 @@ struct HttpResponse {
 void SplitTarget(const std::string& target, std::string* path, std::string* query);
 
 // "a=1&b=x+y&a=2" -> {a: "1,2", b: "x y"} (repeated keys joined with ",", as
-// ASP.NET's StringValues.ToString does). Keys without '=' get "".
+// ASP.NET's StringValues.ToString does). Keys without '=' get "". Names and
+// values are decoded by PercentDecodeUtf8, so they are valid UTF-8 ("%FF"
+// stays "%FF").
 std::map<std::string, std::string> ParseQuery(const std::string& query);
 
 // Fills `out` per internals.md: method, absolute url, lower-cased headers

@@ -51,6 +51,36 @@ TEST(RpcHttp, FromRequest) {
   EXPECT_EQ(http.body().bytes(), req.body);
 }
 
+// Whatever bytes a client sends, every string field of the RpcHttp is UTF-8,
+// so the InvocationRequest it goes into parses on the worker's side. Per field:
+// escapes that are not UTF-8 stay escaped (query, route params), raw bytes
+// become U+FFFD (the front door answers 400 before that for targets/headers).
+TEST(RpcHttp, EveryStringFieldIsUtf8WhateverTheClientSent) {
+  const std::string r = "\xEF\xBF\xBD";
+  HttpRequest req;
+  req.method = "GET";
+  req.target = "/api/hello?name=%FF&na\xFFme=1&ok=%C3%A9";
+  req.base_url = "http://h\xFE";
+  req.headers = {{"X-Bad", "\xFF"}, {"Cookie", "a=\xFF"}, {"X-\xC0", "v"}};
+  req.body = "\xFF\xFE";
+  rpc::RpcHttp http;
+  BuildRpcHttp(req, {{"id", "%FF"}, {"raw", "\xFF"}}, &http);
+  EXPECT_EQ(http.query().at("name"), "%FF");
+  EXPECT_EQ(http.query().at("na" + r + "me"), "1");
+  EXPECT_EQ(http.query().at("ok"), "\xC3\xA9");
+  EXPECT_EQ(http.headers().at("x-bad"), r);
+  EXPECT_EQ(http.headers().at("cookie"), "a=" + r);
+  EXPECT_EQ(http.params().at("id"), "%FF");
+  EXPECT_EQ(http.params().at("raw"), r);
+  EXPECT_EQ(http.url(), "http://h" + r + "/api/hello?name=%FF&na" + r + "me=1&ok=%C3%A9");
+  EXPECT_EQ(http.body().bytes(), req.body);  // bytes field: passed as is
+  rpc::StreamingMessage m;
+  auto* in = m.mutable_invocation_request()->add_input_data();
+  *in->mutable_data()->mutable_http() = http;
+  rpc::StreamingMessage back;
+  EXPECT_TRUE(back.ParseFromString(m.SerializeAsString()));
+}
+
 TEST(RpcHttp, EmptyBodyIsStillBytes) {
   HttpRequest req;
   req.method = "GET";

@@ -290,9 +290,14 @@ TEST(TriggerUtilTest, AzureTimes) {
   EXPECT_EQ(AzureLocalTime(1609459200, tz), "2021-01-01T01:00:00.0000000+01:00");
 }
 
-TEST(TriggerUtilTest, Utf8) {
-  EXPECT_TRUE(IsValidUtf8("héllo"));
-  EXPECT_FALSE(IsValidUtf8(std::string("\xff\xfe", 2)));
+// Storage text that is not UTF-8 (queue message ids, blob names, metadata)
+// still makes a TypedData the worker can parse: U+FFFD, never a throw.
+TEST(TriggerUtilTest, StringAndJsonDataAreAlwaysUtf8) {
+  std::string bad("blob\xff\xfe.txt", 10);
+  EXPECT_EQ(StringData(bad).string(), "blob\xEF\xBF\xBD\xEF\xBF\xBD.txt");
+  EXPECT_EQ(StringData("h\xC3\xA9llo").string(), "h\xC3\xA9llo");
+  nlohmann::json meta = {{"k", bad}};
+  EXPECT_EQ(JsonData(meta).json(), "{\"k\":\"blob\xEF\xBF\xBD\xEF\xBF\xBD.txt\"}");
 }
 
 }  // namespace

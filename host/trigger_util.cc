@@ -7,6 +7,7 @@
 #include "app_loader.h"
 #include "storage/binding_expression.h"
 #include "storage/encoding.h"
+#include "text_encoding.h"
 
 namespace pyfn {
 namespace {
@@ -130,13 +131,13 @@ bool ParseAzureTime(const std::string& text, int64_t* unix_seconds) {
 
 rpc::TypedData StringData(const std::string& s) {
   rpc::TypedData d;
-  d.set_string(s);
+  d.set_string(ToValidUtf8(s));
   return d;
 }
 
 rpc::TypedData JsonData(const nlohmann::json& j) {
   rpc::TypedData d;
-  d.set_json(j.dump());
+  d.set_json(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return d;
 }
 
@@ -144,19 +145,6 @@ rpc::TypedData SysMetadata(const std::string& function_name) {
   return JsonData({{"MethodName", function_name},
                    {"UtcNow", AzureTime(std::time(nullptr))},
                    {"RandGuid", storage::NewGuid()}});
-}
-
-bool IsValidUtf8(const std::string& s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > n) return false;
-    for (int k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
-    i += len;
-  }
-  return true;
 }
 
 std::string FunctionFullName(const std::string& function_name) {

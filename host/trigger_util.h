@@ -62,13 +62,13 @@ std::string AzureLocalTime(int64_t unix_seconds, const storage::TimeZone& tz);
 // fractions ignored). False on anything else.
 bool ParseAzureTime(const std::string& text, int64_t* unix_seconds);
 
-// TypedData helpers.
+// TypedData helpers. Both give valid UTF-8 whatever they are given (storage
+// text that is not UTF-8 gets U+FFFD, text_encoding.h), so the result can
+// always be serialized for the worker.
 rpc::TypedData StringData(const std::string& s);
 rpc::TypedData JsonData(const nlohmann::json& j);
 // The "sys" trigger metadata Azure adds: MethodName, UtcNow, RandGuid.
 rpc::TypedData SysMetadata(const std::string& function_name);
-// True when s is valid UTF-8 (proto3 string fields must be).
-bool IsValidUtf8(const std::string& s);
 // "Functions.<name>"-style full name Azure uses in storage paths.
 std::string FunctionFullName(const std::string& function_name);
 

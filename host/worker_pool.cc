@@ -8,6 +8,7 @@
 #include <climits>
 
 #include "FunctionRpc.grpc.pb.h"
+#include "stream_codec.h"
 #include "trace_context.h"
 
 namespace pyfn {
@@ -18,7 +19,8 @@ namespace pyfn {
 // returns and joins the writer.
 class StreamChannel {
  public:
-  using Stream = grpc::ServerReaderWriter<rpc::StreamingMessage, rpc::StreamingMessage>;
+  // Writes typed messages, reads raw bytes (parsed by stream_codec.h).
+  using Stream = grpc::ServerReaderWriter<rpc::StreamingMessage, grpc::ByteBuffer>;
 
   StreamChannel(grpc::ServerContext* ctx, Stream* stream) : ctx_(ctx), stream_(stream) {
     writer_ = std::thread([this] { WriterLoop(); });
@@ -75,14 +77,28 @@ class StreamChannel {
   std::thread writer_;
 };
 
-class WorkerPool::Service final : public rpc::FunctionRpc::Service {
+// FunctionRpc's one method, registered by hand instead of through the
+// generated service so that incoming messages arrive as raw bytes: a worker
+// message that does not parse is then one dropped message (or one failed
+// invocation), not the end of the worker's stream.
+class WorkerPool::Service final : public grpc::Service {
  public:
-  explicit Service(WorkerPool* pool) : pool_(pool) {}
+  explicit Service(WorkerPool* pool) : pool_(pool) {
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        kEventStreamMethod, grpc::internal::RpcMethod::BIDI_STREAMING,
+        new grpc::internal::BidiStreamingHandler<Service, grpc::ByteBuffer, rpc::StreamingMessage>(
+            [](Service* service, grpc::ServerContext* ctx, StreamChannel::Stream* stream) {
+              return service->EventStream(ctx, stream);
+            },
+            this)));
+  }
 
-  grpc::Status EventStream(grpc::ServerContext* ctx, StreamChannel::Stream* stream) override {
+  grpc::Status EventStream(grpc::ServerContext* ctx, StreamChannel::Stream* stream) {
+    grpc::ByteBuffer raw;
     rpc::StreamingMessage first;
-    if (!stream->Read(&first)) return grpc::Status(grpc::StatusCode::CANCELLED, "no message");
-    if (!first.has_start_stream())
+    UnreadableMessage bad;
+    if (!stream->Read(&raw)) return grpc::Status(grpc::StatusCode::CANCELLED, "no message");
+    if (!ReadStreamingMessage(raw, &first, &bad) || !first.has_start_stream())
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "expected StartStream first");
     std::string wid = first.start_stream().worker_id();
     auto ch = std::make_shared<StreamChannel>(ctx, stream);
@@ -92,7 +108,10 @@ class WorkerPool::Service final : public rpc::FunctionRpc::Service {
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "unknown worker id");
     }
     rpc::StreamingMessage msg;
-    while (stream->Read(&msg)) pool_->OnMessage(wid, msg);
+    while (stream->Read(&raw)) {
+      if (ReadStreamingMessage(raw, &msg, &bad)) pool_->OnMessage(wid, msg);
+      else pool_->OnUnreadableMessage(wid, bad);
+    }
     pool_->OnStreamClosed(wid, ch);
     ch->Finish();
     return grpc::Status::OK;
@@ -281,6 +300,59 @@ void WorkerPool::OnMessage(const std::string& worker_id, const rpc::StreamingMes
   for (auto& f : later) f();
 }
 
+namespace {
+
+// Once a minute at most: true when a report may be written now; counts the
+// ones that may not in *suppressed and hands the count over when allowed.
+bool ReportAllowed(std::chrono::steady_clock::time_point* last, int* suppressed,
+                   int* suppressed_before) {
+  auto now = std::chrono::steady_clock::now();
+  if (*last != std::chrono::steady_clock::time_point{} &&
+      now - *last < std::chrono::minutes(1)) {
+    ++*suppressed;
+    return false;
+  }
+  *last = now;
+  *suppressed_before = *suppressed;
+  *suppressed = 0;
+  return true;
+}
+
+}  // namespace
+
+void WorkerPool::OnUnreadableMessage(const std::string& worker_id, const UnreadableMessage& bad) {
+  Deferred later;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    Worker* w = FindWorker(worker_id);
+    if (w == nullptr) return;
+    std::string why = "worker " + worker_id + " sent a " +
+                      (bad.content_name.empty() ? std::string("message") : bad.content_name) +
+                      " the host cannot read: " + bad.error;
+    int earlier = 0;
+    if (ReportAllowed(&unreadable_report_at_, &unreadable_reports_suppressed_, &earlier))
+      spdlog::error("{}{}", why,
+                    earlier ? fmt::format(" ({} more such message(s) in the last minute)", earlier)
+                            : std::string());
+    if (bad.content_field == rpc::StreamingMessage::kInvocationResponseFieldNumber &&
+        !bad.id.empty()) {
+      rpc::InvocationResponse r;
+      r.set_invocation_id(bad.id);
+      r.mutable_result()->set_status(rpc::StatusResult::Failure);
+      r.mutable_result()->mutable_exception()->set_message(why);
+      OnInvocationResponse(w, r, &later);
+    } else if (bad.content_field == rpc::StreamingMessage::kFunctionLoadResponseFieldNumber &&
+               !bad.id.empty()) {
+      rpc::FunctionLoadResponse r;
+      r.set_function_id(bad.id);
+      r.mutable_result()->set_status(rpc::StatusResult::Failure);
+      r.mutable_result()->mutable_exception()->set_message(why);
+      OnLoadResponse(w, r, &later);
+    }
+  }
+  for (auto& f : later) f();
+}
+
 void WorkerPool::OnInitResponse(Worker* w, const rpc::WorkerInitResponse& r, Deferred* later) {
   if (w->state != State::kInitializing) return;
   if (r.result().status() == rpc::StatusResult::Failure) {
@@ -457,6 +529,10 @@ void WorkerPool::SendInvocation(Worker* w, const std::string& function_name,
   p.slot = w->slot;
   p.worker_id = w->id;
   p.function_name = function_name;
+  if (req.input_data_size() > 0 && req.input_data(0).data().has_http()) {
+    const auto& http = req.input_data(0).data().http();
+    p.what = http.method() + " " + http.url().substr(0, 200);
+  }
   p.done = std::move(done);
   if (options_.function_timeout) p.deadline = Clock::now() + *options_.function_timeout;
   std::string id = req.invocation_id();
@@ -525,10 +601,35 @@ void WorkerPool::OnRpcLog(Worker* w, const rpc::RpcLog& log) {
   spdlog::log(level, "{}", FormatRpcLog(log, fn, w->id));
 }
 
+void WorkerPool::ReportDeath(const Worker& w, const std::string& reason) {
+  if (stopping_ || w.inflight.empty()) return;
+  int earlier = 0;
+  if (!ReportAllowed(&death_report_at_, &death_reports_suppressed_, &earlier)) return;
+  std::string list;
+  int shown = 0;
+  for (const auto& id : w.inflight) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) continue;
+    if (shown++ == 3) {
+      list += ", ...";
+      break;
+    }
+    if (!list.empty()) list += ", ";
+    list += "Functions." + it->second.function_name + " (Id=" + id +
+            (it->second.what.empty() ? "" : ", " + it->second.what) + ")";
+  }
+  spdlog::error("Worker {} (pid {}) {} while running {} invocation(s); one of them may be the "
+                "cause: {}{}",
+                w.id, w.pid, reason, w.inflight.size(), list,
+                earlier ? fmt::format(" ({} more such report(s) in the last minute)", earlier)
+                        : std::string());
+}
+
 void WorkerPool::KillWorker(Worker* w, const std::string& reason, Deferred* later) {
   if (w->state == State::kIdle) return;
   bool was_ready = w->state == State::kReady;
   w->state = State::kIdle;
+  ReportDeath(*w, reason);
   for (const auto& id : w->inflight) {
     auto it = pending_.find(id);
     if (it == pending_.end()) continue;

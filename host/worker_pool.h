@@ -42,6 +42,7 @@
 #include "invoker.h"
 #include "settings.h"
 #include "status.h"
+#include "stream_codec.h"
 #include "subprocess.h"
 
 namespace pyfn {
@@ -124,6 +125,7 @@ class WorkerPool : public WorkerDispatcher {
     int slot;
     std::string worker_id;
     std::string function_name;
+    std::string what;  // "GET http://host/api/x?..." for HTTP, "" otherwise (death reports)
     std::function<void(Status, rpc::InvocationResponse)> done;
     std::optional<Clock::time_point> deadline;
   };
@@ -137,11 +139,17 @@ class WorkerPool : public WorkerDispatcher {
   // Called by the gRPC handler threads.
   bool Attach(const std::string& worker_id, std::shared_ptr<StreamChannel> channel);
   void OnMessage(const std::string& worker_id, const rpc::StreamingMessage& msg);
+  // A message from the worker that did not parse: fails the invocation or
+  // function load it names, else is logged and dropped; the stream goes on.
+  void OnUnreadableMessage(const std::string& worker_id, const UnreadableMessage& bad);
   void OnStreamClosed(const std::string& worker_id, const std::shared_ptr<StreamChannel>& ch);
 
   // All REQUIRE: mu_ held.
   Worker* FindWorker(const std::string& id);
   void SpawnWorker(Worker* w);
+  // Error log naming the invocations in flight on a dying worker (the likely
+  // cause), at most once a minute. REQUIRES: mu_ held.
+  void ReportDeath(const Worker& w, const std::string& reason);
   void KillWorker(Worker* w, const std::string& reason, Deferred* later);
   void OnInitResponse(Worker* w, const rpc::WorkerInitResponse& r, Deferred* later);
   void OnMetadataResponse(Worker* w, const rpc::FunctionMetadataResponse& r, Deferred* later);
@@ -183,6 +191,12 @@ class WorkerPool : public WorkerDispatcher {
   bool spawn_failing_ = false;                     // GUARDED_BY(mu_)
   bool shut_down_ = false;                         // GUARDED_BY(mu_)
   size_t rr_ = 0;                                  // GUARDED_BY(mu_)
+  // Error reports about what killed a worker or what it sent that the host
+  // could not read: at most one a minute each, the rest counted.
+  Clock::time_point death_report_at_{};            // GUARDED_BY(mu_)
+  int death_reports_suppressed_ = 0;               // GUARDED_BY(mu_)
+  Clock::time_point unreadable_report_at_{};       // GUARDED_BY(mu_)
+  int unreadable_reports_suppressed_ = 0;          // GUARDED_BY(mu_)
   std::thread supervisor_;
 };
 

@@ -29,8 +29,13 @@ Status RpcStream::Open(const std::string& target, const std::string& worker_id,
   if (!channel_->WaitForConnected(std::chrono::system_clock::now() + connect_timeout)) {
     return Status::Error("cannot connect to the host at " + target);
   }
-  stub_ = AzureFunctionsRpcMessages::FunctionRpc::NewStub(channel_);
-  stream_ = stub_->EventStream(&context_);
+  // The generated stub would parse every incoming message itself and end the
+  // call on one that does not parse; this stream hands us the raw bytes.
+  stream_.reset(grpc::internal::ClientReaderWriterFactory<StreamingMessage, grpc::ByteBuffer>::Create(
+      channel_.get(),
+      grpc::internal::RpcMethod(kEventStreamMethod, grpc::internal::RpcMethod::BIDI_STREAMING,
+                                channel_),
+      &context_));
   if (!stream_) return Status::Error("cannot open EventStream on " + target);
 
   StreamingMessage start;
@@ -58,8 +63,14 @@ void RpcStream::DrainLocked() {
 }
 
 void RpcStream::ReaderLoop() {
+  grpc::ByteBuffer raw;
   StreamingMessage msg;
-  while (stream_->Read(&msg)) {
+  UnreadableMessage bad;
+  while (stream_->Read(&raw)) {
+    if (!ReadStreamingMessage(raw, &msg, &bad)) {
+      AnswerUnreadable(bad);
+      continue;
+    }
     std::lock_guard<std::mutex> lock(in_mu_);
     incoming_.push_back(std::move(msg));
     msg = StreamingMessage();
@@ -70,6 +81,35 @@ void RpcStream::ReaderLoop() {
   read_closed_ = true;
   SignalLocked();
   in_cv_.notify_all();
+}
+
+void RpcStream::AnswerUnreadable(const UnreadableMessage& bad) {
+  std::string why = "pyfn-worker could not read the host's " +
+                    (bad.content_name.empty() ? std::string("message") : bad.content_name) +
+                    ": " + bad.error;
+  StreamingMessage out;
+  out.set_request_id(bad.request_id);
+  AzureFunctionsRpcMessages::StatusResult* result = nullptr;
+  if (bad.content_field == StreamingMessage::kInvocationRequestFieldNumber && !bad.id.empty()) {
+    auto* r = out.mutable_invocation_response();
+    r->set_invocation_id(bad.id);
+    result = r->mutable_result();
+  } else if (bad.content_field == StreamingMessage::kFunctionLoadRequestFieldNumber &&
+             !bad.id.empty()) {
+    auto* r = out.mutable_function_load_response();
+    r->set_function_id(bad.id);
+    result = r->mutable_result();
+  }
+  if (result != nullptr) {
+    result->set_status(AzureFunctionsRpcMessages::StatusResult::Failure);
+    result->mutable_exception()->set_message(why);
+  } else {
+    auto* log = out.mutable_rpc_log();
+    log->set_level(AzureFunctionsRpcMessages::RpcLog::Error);
+    log->set_category("pyfn.worker");
+    log->set_message(why + " (dropped)");
+  }
+  Send(std::move(out));
 }
 
 void RpcStream::WriterLoop() {

@@ -2,7 +2,10 @@
 //
 // Uses only the synchronous ClientReaderWriter API (the same on gRPC 1.30 through
 // 1.51+). Two threads own the network:
-//   - the reader thread blocks in Read() and appends to the incoming queue; an
+//   - the reader thread blocks in Read() and appends to the incoming queue; it
+//     reads raw bytes and parses them itself (stream_codec.h), so a message
+//     that does not parse fails that one request (an InvocationRequest gets a
+//     failed InvocationResponse saying why) and the stream goes on; an
 //     eventfd is readable whenever the queue is non-empty or the stream has ended,
 //     so Python's asyncio loop can wait on it (add_reader) and never blocks inside
 //     gRPC;
@@ -24,6 +27,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "FunctionRpc.grpc.pb.h"
+#include "stream_codec.h"
 #include "status.h"
 
 namespace pyfn {
@@ -64,14 +68,16 @@ class RpcStream {
 
  private:
   void ReaderLoop();
+  // Answers a message that did not parse: a failed InvocationResponse or
+  // FunctionLoadResponse when it names one, else an error log on the stream.
+  void AnswerUnreadable(const UnreadableMessage& bad);
   void WriterLoop();
   void SignalLocked();  // REQUIRES: in_mu_ held
   void DrainLocked();   // REQUIRES: in_mu_ held
 
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<AzureFunctionsRpcMessages::FunctionRpc::Stub> stub_;
   grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReaderWriter<StreamingMessage, StreamingMessage>> stream_;
+  std::unique_ptr<grpc::ClientReaderWriter<StreamingMessage, grpc::ByteBuffer>> stream_;
 
   int event_fd_ = -1;
 

@@ -1,6 +1,7 @@
 // Drives the real pyfn-worker binary from an in-process gRPC server: StartStream,
 // WorkerInitRequest, FunctionsMetadataRequest, FunctionLoadRequest of a tiny app
-// in a temp dir, one HTTP invocation, one failing invocation, WorkerTerminate.
+// in a temp dir, one HTTP invocation, one unreadable InvocationRequest (fails
+// alone), one failing invocation, WorkerTerminate.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -35,7 +36,7 @@ void WriteFile(const std::string& path, const std::string& text) {
 struct Transcript {
   std::string worker_id;
   StreamingMessage init_response, metadata_response, load_response, bad_load_response,
-      invocation_response, failed_response;
+      invocation_response, unreadable_response, failed_response;
   std::vector<StreamingMessage> logs;
   bool stream_ended = false;
   std::string error;
@@ -127,6 +128,17 @@ class FakeHost final : public rpc::FunctionRpc::Service {
     ir->mutable_trace_context()->set_trace_parent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     s->Write(inv);
     if (!Next(s, t, &t->invocation_response)) { t->error = "no invocation response"; return; }
+
+    // A message the worker cannot parse (a string field that is not UTF-8, as
+    // protobuf serializes it with only a logged error): that invocation fails,
+    // the stream goes on.
+    StreamingMessage unreadable = inv;
+    unreadable.set_request_id("req-inv-bad");
+    unreadable.mutable_invocation_request()->set_invocation_id("inv-bad");
+    (*unreadable.mutable_invocation_request()->mutable_input_data(0)->mutable_data()
+          ->mutable_http()->mutable_query())["name"] = "\xFF";
+    s->Write(unreadable);
+    if (!Next(s, t, &t->unreadable_response)) { t->error = "no answer to the unreadable message"; return; }
 
     StreamingMessage inv2 = inv;
     inv2.set_request_id("req-inv-2");
@@ -242,6 +254,14 @@ TEST(StreamTest, WorkerServesAnHttpFunction) {
   ASSERT_EQ(r.return_value().http().cookies_size(), 1);
   EXPECT_EQ(r.return_value().http().cookies(0).name(), "a");
   EXPECT_EQ(r.return_value().http().cookies(0).path().value(), "/");
+
+  const auto& u = t.unreadable_response.invocation_response();
+  EXPECT_EQ(t.unreadable_response.request_id(), "req-inv-bad");
+  EXPECT_EQ(u.invocation_id(), "inv-bad");
+  EXPECT_EQ(u.result().status(), rpc::StatusResult::Failure);
+  EXPECT_NE(u.result().exception().message().find("could not read the host's invocation_request"),
+            std::string::npos)
+      << u.result().exception().message();
 
   const auto& f = t.failed_response.invocation_response();
   EXPECT_EQ(f.result().status(), rpc::StatusResult::Failure);
