@@ -1,4 +1,4 @@
-#include "host.h"
+#include "host/host.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <nlohmann/json.hpp>
@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cctype>
 
-#include "blob_binding.h"
-#include "blob_secrets_store.h"
-#include "queue_binding.h"
-#include "trace_context.h"
+#include "host/keys/blob_secrets_store.h"
+#include "host/triggers/blob_binding.h"
+#include "host/triggers/queue_binding.h"
+#include "host/workers/trace_context.h"
 
 namespace pyfn {
 namespace {

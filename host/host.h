@@ -22,19 +22,19 @@
 #include <thread>
 #include <vector>
 
-#include "app_loader.h"
-#include "auth.h"
-#include "cors.h"
-#include "function_registry.h"
-#include "http_server.h"
-#include "invoker.h"
-#include "keys.h"
-#include "request_limiter.h"
-#include "metrics.h"
-#include "settings.h"
-#include "storage_runtime.h"
-#include "storage_triggers.h"
-#include "worker_pool.h"
+#include "host/app/app_loader.h"
+#include "host/app/function_registry.h"
+#include "host/app/settings.h"
+#include "host/http/cors.h"
+#include "host/http/http_server.h"
+#include "host/http/request_limiter.h"
+#include "host/keys/auth.h"
+#include "host/keys/keys.h"
+#include "host/metrics.h"
+#include "host/triggers/storage_runtime.h"
+#include "host/triggers/storage_triggers.h"
+#include "host/workers/invoker.h"
+#include "host/workers/worker_pool.h"
 
 namespace pyfn {
 
@@ -42,13 +42,6 @@ class Host : public HttpHandler {
  public:
   Host(Settings settings, HostConfig config, WorkerConfig worker_config, Environment env);
   ~Host() override;
-
-  // Replaces the authorizer. Call before Start(); without it Start() makes a
-  // KeyManager from settings.prod (keys.h), which also serves the key admin API.
-  void SetAuthorizer(std::unique_ptr<Authorizer> auth) { auth_ = std::move(auth); }
-  // The invocation entry point for non-HTTP triggers (issue 7); valid after Start().
-  FunctionInvoker* invoker() { return invoker_.get(); }
-  FunctionRegistry* registry() { return &registry_; }
 
   Status Start();
   // Blocks until shutdown is requested and done. Returns the exit code.
@@ -84,7 +77,7 @@ class Host : public HttpHandler {
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   FunctionRegistry registry_;
-  // Storage bindings and triggers (issue 7). Declared before pool_ and
+  // Storage bindings and triggers (spec B5-B7). Declared before pool_ and
   // invoker_ so it outlives the invocations they complete during shutdown.
   std::unique_ptr<StorageRuntime> storage_;
   std::unique_ptr<Authorizer> auth_;

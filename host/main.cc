@@ -10,11 +10,11 @@
 #include <filesystem>
 #include <thread>
 
-#include "app_loader.h"
-#include "host.h"
-#include "logging.h"
-#include "settings.h"
-#include "subprocess.h"
+#include "host/app/app_loader.h"
+#include "host/app/settings.h"
+#include "host/common/logging.h"
+#include "host/host.h"
+#include "host/workers/subprocess.h"
 
 extern char** environ;
 

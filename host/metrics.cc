@@ -1,4 +1,4 @@
-#include "metrics.h"
+#include "host/metrics.h"
 
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
 // Prometheus text exposition (format 0.0.4) of the host's counters
-// (issue 8 item 5). Served at GET /admin/metrics (master key) and, with
+// (docs/behaviour.md host-metrics). Served at GET /admin/metrics (master key) and, with
 // PYFN_METRICS_PORT, at /metrics on a separate port without a key.
 //
 //   pyfn_invocations_total{function,trigger,outcome}  counter; trigger: http, queue,

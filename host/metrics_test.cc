@@ -1,8 +1,8 @@
-#include "metrics.h"
+#include "host/metrics.h"
 
 #include <gtest/gtest.h>
 
-#include "logging.h"
+#include "host/common/logging.h"
 
 namespace pyfn {
 namespace {

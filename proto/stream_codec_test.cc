@@ -1,4 +1,4 @@
-#include "stream_codec.h"
+#include "proto/stream_codec.h"
 
 #include <grpcpp/support/byte_buffer.h>
 #include <gtest/gtest.h>

@@ -27,7 +27,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "FunctionRpc.grpc.pb.h"
-#include "stream_codec.h"
+#include "proto/stream_codec.h"
 #include "status.h"
 
 namespace pyfn {

@@ -1,4 +1,4 @@
-// Fuzz target: the HTTP request path of the host (issue 8 item 6).
+// Fuzz target: the HTTP request path of the host (make fuzz).
 //
 // Bytes from the network go through the Beast request parser configured as
 // HttpServer configures it (header 32 KiB, body 1 MiB), and every request that
@@ -16,11 +16,11 @@
 #include <memory>
 #include <string>
 
-#include "app_loader.h"
-#include "cors.h"
-#include "function_registry.h"
-#include "keys.h"
-#include "rpc_http.h"
+#include "host/app/app_loader.h"
+#include "host/app/function_registry.h"
+#include "host/http/cors.h"
+#include "host/http/rpc_http.h"
+#include "host/keys/keys.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Fuzz target: the host's side of a worker's gRPC stream (issue 8 item 6).
+// Fuzz target: the host's side of a worker's gRPC stream (make fuzz).
 //
 // A worker in a state chosen by the input sends messages made from the input
 // to WorkerPool::OnMessage: raw protobuf bytes, and messages built from the
@@ -16,9 +16,9 @@
 #include <map>
 #include <string>
 
-#include "app_loader.h"
-#include "function_registry.h"
-#include "worker_pool.h"
+#include "host/app/app_loader.h"
+#include "host/app/function_registry.h"
+#include "host/workers/worker_pool.h"
 
 namespace pyfn {
 

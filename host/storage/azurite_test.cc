@@ -22,12 +22,12 @@
 #include <thread>
 #include <vector>
 
-#include "beast_transport.h"
-#include "blob_client.h"
-#include "connection_string.h"
-#include "encoding.h"
-#include "queue_client.h"
-#include "shared_key.h"
+#include "host/storage/beast_transport.h"
+#include "host/storage/blob_client.h"
+#include "host/storage/connection_string.h"
+#include "host/storage/encoding.h"
+#include "host/storage/queue_client.h"
+#include "host/storage/shared_key.h"
 
 #ifndef PYFN_AZURITE_SCRIPT
 #define PYFN_AZURITE_SCRIPT "scripts/azurite.sh"

@@ -1,4 +1,4 @@
-#include "beast_transport.h"
+#include "host/storage/beast_transport.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -27,7 +27,7 @@
 #include <thread>
 #include <vector>
 
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 namespace pyfn {
 namespace storage {

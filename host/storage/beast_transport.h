@@ -44,7 +44,7 @@
 #include <mutex>
 #include <string>
 
-#include "http.h"
+#include "host/storage/http.h"
 
 namespace pyfn {
 namespace storage {

@@ -2,7 +2,7 @@
 // server on loopback (optionally TLS with a certificate made here) whose
 // per-connection handler scripts what the server does, so that the tests can
 // see the exact bytes the transport sends and make the server misbehave.
-#include "beast_transport.h"
+#include "host/storage/beast_transport.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -36,7 +36,7 @@
 #include <thread>
 #include <vector>
 
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 namespace pyfn {
 namespace storage {

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "status.h"
+#include "host/storage/status.h"
 
 namespace pyfn {
 namespace storage {

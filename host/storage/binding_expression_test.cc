@@ -1,10 +1,10 @@
-#include "binding_expression.h"
+#include "host/storage/binding_expression.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 namespace pyfn {
 namespace storage {

@@ -1,10 +1,10 @@
-#include "blob_client.h"
+#include "host/storage/blob_client.h"
 
 #include <cstdio>
 #include <cstdlib>
 
-#include "encoding.h"
-#include "xml.h"
+#include "host/storage/encoding.h"
+#include "host/storage/xml.h"
 
 namespace pyfn {
 namespace storage {

@@ -1,10 +1,10 @@
-#include "blob_client.h"
+#include "host/storage/blob_client.h"
 
 #include <gtest/gtest.h>
 
-#include "encoding.h"
-#include "fake_transport.h"
-#include "xml.h"
+#include "host/storage/encoding.h"
+#include "host/storage/fake_transport.h"
+#include "host/storage/xml.h"
 
 namespace pyfn {
 namespace storage {

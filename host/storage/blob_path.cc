@@ -1,4 +1,4 @@
-#include "blob_path.h"
+#include "host/storage/blob_path.h"
 
 #include <set>
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "status.h"
+#include "host/storage/status.h"
 
 namespace pyfn {
 namespace storage {

@@ -1,9 +1,9 @@
-#include "connection_string.h"
+#include "host/storage/connection_string.h"
 
 #include <map>
 #include <vector>
 
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 namespace pyfn {
 namespace storage {

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "status.h"
+#include "host/storage/status.h"
 
 namespace pyfn {
 namespace storage {

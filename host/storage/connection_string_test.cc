@@ -1,8 +1,8 @@
-#include "connection_string.h"
+#include "host/storage/connection_string.h"
 
 #include <gtest/gtest.h>
 
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 namespace pyfn {
 namespace storage {

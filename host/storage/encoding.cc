@@ -1,4 +1,4 @@
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

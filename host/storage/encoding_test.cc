@@ -1,4 +1,4 @@
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 #include <gtest/gtest.h>
 

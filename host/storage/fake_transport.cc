@@ -1,6 +1,6 @@
-#include "fake_transport.h"
+#include "host/storage/fake_transport.h"
 
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 namespace pyfn {
 namespace storage {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "http.h"
+#include "host/storage/http.h"
 
 namespace pyfn {
 namespace storage {

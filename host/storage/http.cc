@@ -1,11 +1,11 @@
-#include "http.h"
+#include "host/storage/http.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <thread>
 
-#include "encoding.h"
-#include "xml.h"
+#include "host/storage/encoding.h"
+#include "host/storage/xml.h"
 
 namespace pyfn {
 namespace storage {

@@ -1,8 +1,8 @@
-#include "http.h"
+#include "host/storage/http.h"
 
 #include <gtest/gtest.h>
 
-#include "fake_transport.h"
+#include "host/storage/fake_transport.h"
 
 namespace pyfn {
 namespace storage {

@@ -1,11 +1,11 @@
-#include "ncrontab.h"
+#include "host/storage/ncrontab.h"
 
 #include <cctype>
 #include <cstdlib>
 #include <sstream>
 #include <vector>
 
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 namespace pyfn {
 namespace storage {

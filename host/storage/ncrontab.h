@@ -24,8 +24,8 @@
 #include <memory>
 #include <string>
 
-#include "status.h"
-#include "timezone.h"
+#include "host/storage/status.h"
+#include "host/storage/timezone.h"
 
 namespace pyfn {
 namespace storage {

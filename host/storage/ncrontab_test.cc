@@ -1,8 +1,8 @@
-#include "ncrontab.h"
+#include "host/storage/ncrontab.h"
 
 #include <gtest/gtest.h>
 
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 namespace pyfn {
 namespace storage {

@@ -1,9 +1,9 @@
-#include "queue_client.h"
+#include "host/storage/queue_client.h"
 
 #include <cstdlib>
 
-#include "encoding.h"
-#include "xml.h"
+#include "host/storage/encoding.h"
+#include "host/storage/xml.h"
 
 namespace pyfn {
 namespace storage {

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "connection_string.h"
-#include "http.h"
-#include "service.h"
+#include "host/storage/connection_string.h"
+#include "host/storage/http.h"
+#include "host/storage/service.h"
 
 namespace pyfn {
 namespace storage {

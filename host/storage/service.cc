@@ -1,8 +1,8 @@
-#include "service.h"
+#include "host/storage/service.h"
 
 #include <ctime>
 
-#include "shared_key.h"
+#include "host/storage/shared_key.h"
 
 namespace pyfn {
 namespace storage {

@@ -9,8 +9,8 @@
 #include <functional>
 #include <string>
 
-#include "connection_string.h"
-#include "http.h"
+#include "host/storage/connection_string.h"
+#include "host/storage/http.h"
 
 namespace pyfn {
 namespace storage {

@@ -1,10 +1,10 @@
-#include "shared_key.h"
+#include "host/storage/shared_key.h"
 
 #include <algorithm>
 #include <map>
 #include <vector>
 
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 namespace pyfn {
 namespace storage {

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "connection_string.h"
-#include "http.h"
+#include "host/storage/connection_string.h"
+#include "host/storage/http.h"
 
 namespace pyfn {
 namespace storage {

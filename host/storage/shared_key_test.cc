@@ -1,8 +1,8 @@
-#include "shared_key.h"
+#include "host/storage/shared_key.h"
 
 #include <gtest/gtest.h>
 
-#include "encoding.h"
+#include "host/storage/encoding.h"
 
 namespace pyfn {
 namespace storage {

@@ -1,4 +1,4 @@
-#include "status.h"
+#include "host/storage/status.h"
 
 namespace pyfn {
 namespace storage {

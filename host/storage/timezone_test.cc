@@ -1,4 +1,4 @@
-#include "timezone.h"
+#include "host/storage/timezone.h"
 
 #include <gtest/gtest.h>
 

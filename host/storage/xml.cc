@@ -1,4 +1,4 @@
-#include "xml.h"
+#include "host/storage/xml.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "status.h"
+#include "host/storage/status.h"
 
 namespace pyfn {
 namespace storage {

@@ -1,4 +1,4 @@
-#include "xml.h"
+#include "host/storage/xml.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,62 @@
+#include "host/app/function_registry.h"
+
+#include "host/workers/trace_context.h"
+
+namespace pyfn {
+
+const FunctionSpec* FunctionSet::Find(const std::string& name) const {
+  for (const auto& f : functions)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+const FunctionSpec* FunctionSet::FindById(const std::string& id) const {
+  for (const auto& f : functions)
+    if (f.function_id == id) return &f;
+  return nullptr;
+}
+
+std::shared_ptr<const FunctionSet> FunctionRegistry::Get() const {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!current_) return std::make_shared<FunctionSet>();
+  return current_;
+}
+
+std::vector<std::string> FunctionRegistry::Replace(std::vector<FunctionSpec> functions) {
+  auto set = std::make_shared<FunctionSet>();
+  set->route_prefix = route_prefix_;
+  std::vector<std::string> failed;
+  for (auto& f : functions) {
+    if (f.function_id.empty()) f.function_id = NewUuid();
+    bool routed = f.http.has_value() || (!f.load_status.ok() && f.trigger() == nullptr);
+    if (routed && !f.disabled) {
+      std::vector<std::string> methods = f.http ? f.http->methods : std::vector<std::string>{};
+      Status s = set->routes.Add(f.RouteTemplateWithPrefix(route_prefix_), methods, f.name);
+      if (!s.ok() && f.load_status.ok()) {
+        f.load_status = Status::InvalidArgument("bad route: " + s.message());
+        failed.push_back(f.name);
+      }
+    }
+  }
+  set->functions = std::move(functions);
+  std::lock_guard<std::mutex> l(mu_);
+  current_ = std::move(set);
+  return failed;
+}
+
+bool FunctionRegistry::SetLoadFailure(const std::string& name, const Status& status) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!current_) return false;
+  auto copy = std::make_shared<FunctionSet>(*current_);
+  for (auto& f : copy->functions) {
+    if (f.name != name) continue;
+    if (!f.load_status.ok()) return false;
+    f.load_status = status;
+    // RouteTable entries point into their own vector, so copying the set is safe.
+    current_ = std::move(copy);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace pyfn

@@ -1,0 +1,53 @@
+// The app's functions and the HTTP route table built from them.
+//
+// Readers take an immutable snapshot (Get()); writers (the app loader at
+// start, worker indexing, load failures) publish a new one. Thread safe.
+#ifndef PYFN_HOST_FUNCTION_REGISTRY_H_
+#define PYFN_HOST_FUNCTION_REGISTRY_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "host/app/function_model.h"
+#include "host/common/status.h"
+#include "host/http/route.h"
+
+namespace pyfn {
+
+struct FunctionSet {
+  std::vector<FunctionSpec> functions;
+  RouteTable routes;  // targets are function names; disabled functions have none
+  std::string route_prefix;
+
+  const FunctionSpec* Find(const std::string& name) const;
+  const FunctionSpec* FindById(const std::string& function_id) const;
+};
+
+class FunctionRegistry {
+ public:
+  explicit FunctionRegistry(std::string route_prefix) : route_prefix_(std::move(route_prefix)) {}
+
+  std::shared_ptr<const FunctionSet> Get() const;
+
+  // Replaces every function. Gives each a function_id if it has none, and
+  // routes every enabled HTTP function (and every function that failed to
+  // parse: it answers 500 on its default route). A bad route template marks
+  // that function failed. Returns the functions whose route failed, for logging.
+  std::vector<std::string> Replace(std::vector<FunctionSpec> functions);
+
+  // Marks `name` failed (e.g. its FunctionLoadResponse failed). Returns false
+  // if it was already failed (so the caller logs each failure once).
+  bool SetLoadFailure(const std::string& name, const Status& status);
+
+ private:
+  const std::string route_prefix_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const FunctionSet> current_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace pyfn
+
+#endif  // PYFN_HOST_FUNCTION_REGISTRY_H_

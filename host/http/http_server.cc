@@ -1,0 +1,334 @@
+#include "host/http/http_server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
+#include "host/common/text_encoding.h"
+
+namespace pyfn {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+constexpr auto kWriteTimeout = std::chrono::seconds(60);
+// After an error answer: how long and how much of what the client still sends
+// is read and dropped before closing, so the client sees the answer instead
+// of a reset.
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 1024 * 1024;
+
+// What makes a request unusable for the protocol's string fields: "" when the
+// target and every header value are UTF-8, else a sentence naming the part.
+// Header names are tokens (ASCII), which Beast's parser already enforces.
+template <class Request>
+std::string NotUtf8Problem(const Request& req) {
+  if (!IsValidUtf8(req.target())) return "the request target is not valid UTF-8";
+  for (const auto& f : req)
+    if (!IsValidUtf8(f.value()))
+      return "the value of header '" + std::string(f.name_string()) + "' is not valid UTF-8";
+  return {};
+}
+}  // namespace
+
+class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Session> {
+ public:
+  Session(tcp::socket&& socket, HttpServer* server)
+      : stream_(std::move(socket)), server_(server), timer_(stream_.get_executor()) {}
+
+  void Start() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+  }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(server_->options_.header_limit);
+    parser_->body_limit(server_->options_.body_limit);
+    if (buffer_.size() == 0) {
+      // Idle keep-alive connection: wait for the first byte of the next
+      // request; silence for keepalive_timeout closes it without an answer.
+      ArmReadTimer(server_->options_.keepalive_timeout);
+      stream_.async_read_some(
+          buffer_.prepare(4096),
+          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec) return self->Close();
+            self->buffer_.commit(n);
+            self->ReadHeaderBytes();
+          });
+      return;
+    }
+    ReadHeaderBytes();
+  }
+
+  // The request has started: the whole header must arrive within
+  // headers_timeout (slow clients get 408 and the connection closes).
+  void ReadHeaderBytes() {
+    header_phase_ = true;
+    ArmReadTimer(server_->options_.headers_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec) return OnReadError(ec);
+    header_phase_ = false;
+    auto& req = parser_->get();
+    version_ = req.version();
+    if (static_cast<size_t>(std::distance(req.begin(), req.end())) >
+        server_->options_.header_count_limit)
+      return SendError(431, false);
+    auto len = parser_->content_length();
+    if (len && *len > server_->options_.body_limit) return SendError(413, false);
+    auto expect = req[http::field::expect];
+    if (!expect.empty() && beast::iequals(expect, "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                     req.version());
+      stream_.expires_after(kWriteTimeout);
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+                          if (ec) return self->Close();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  // Reads the body piece by piece; each piece must come within body_timeout.
+  void ReadBody() {
+    if (parser_->is_done()) return OnRequest({}, 0);
+    ArmReadTimer(server_->options_.body_timeout);
+    http::async_read_some(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->OnReadError(ec);
+                            self->ReadBody();
+                          });
+  }
+
+  // Read deadlines use their own timer, not tcp_stream's expiry: that one
+  // closes the socket, and a slow client must still get its 408. The timer
+  // cancels the pending read; OnReadError sees operation_aborted + timed_out_.
+  void ArmReadTimer(std::chrono::steady_clock::duration d) {
+    stream_.expires_never();
+    timed_out_ = false;
+    timer_.expires_after(d);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // re-armed or disarmed
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+
+  void DisarmReadTimer() { timer_.cancel(); }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == net::error::operation_aborted && timed_out_) ec = beast::error::timeout;
+    if (ec == http::error::end_of_stream || ec == net::error::eof ||
+        ec == net::error::connection_reset || ec == net::error::operation_aborted)
+      return Close();
+    if (ec == beast::error::timeout) {
+      // Mid-request (bytes received, no complete header): 408 then close.
+      if (header_phase_ || (parser_ && parser_->got_some())) return SendError(408, false);
+      return Close();
+    }
+    if (ec == http::error::body_limit) return SendError(413, false);
+    if (ec == http::error::header_limit) return SendError(431, false);
+    if (ec == http::error::partial_message) return Close();
+    spdlog::debug("HTTP: bad request: {}", ec.message());
+    SendError(400, false);
+  }
+
+  void OnRequest(beast::error_code ec, std::size_t) {
+    if (ec) return OnReadError(ec);
+    auto& req = parser_->get();
+    keep_alive_ = req.keep_alive();
+    is_head_ = req.method() == http::verb::head;
+    version_ = req.version();
+    if (server_->draining_.load()) {
+      keep_alive_ = false;
+      return SendError(503, false);
+    }
+    // Bytes that are not UTF-8 in the target or a header value cannot reach
+    // the worker (protobuf strings); Kestrel answers 400 for them too.
+    if (std::string problem = NotUtf8Problem(req); !problem.empty()) {
+      spdlog::debug("HTTP: bad request: {}", problem);
+      return SendError(400, false, "Bad Request: " + problem + "\n");
+    }
+    HttpRequest r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    for (const auto& f : req) r.headers.emplace_back(std::string(f.name_string()),
+                                                     std::string(f.value()));
+    auto host = req[http::field::host];
+    r.base_url = "http://" + (host.empty() ? "localhost:" + std::to_string(server_->port_)
+                                           : std::string(host));
+    r.body = std::move(req.body());
+    DisarmReadTimer();
+    stream_.expires_never();
+    server_->active_.fetch_add(1);
+    auto self = shared_from_this();
+    server_->handler_->Handle(std::move(r), [self](HttpResponse resp) {
+      net::post(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
+        self->server_->active_.fetch_sub(1);
+        self->Write(std::move(resp));
+      });
+    });
+  }
+
+  void SendError(int status, bool keep_alive, std::string text = {}) {
+    keep_alive_ = keep_alive;
+    linger_ = !keep_alive;
+    HttpResponse r = EmptyResponse(status);
+    if (!text.empty()) {
+      r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+      r.body = std::move(text);
+    }
+    Write(std::move(r));
+  }
+
+  void Write(HttpResponse resp) {
+    DisarmReadTimer();
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(version_ ? version_ : 11);
+    res->result(static_cast<unsigned>(resp.status));
+    if (server_->options_.on_response) server_->options_.on_response(resp.status);
+    for (auto& h : resp.headers) res->insert(h.first, h.second);
+    if (server_->draining_.load()) keep_alive_ = false;
+    res->keep_alive(keep_alive_);
+    size_t n = resp.body.size();
+    res->body() = std::move(resp.body);
+    res->prepare_payload();
+    if (is_head_) {
+      res->body().clear();
+      res->content_length(n);
+    }
+    stream_.expires_after(kWriteTimeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec,
+                                                                      std::size_t) {
+      self->OnWrite(ec, res->need_eof());
+    });
+  }
+
+  void OnWrite(beast::error_code ec, bool close) {
+    if (ec) return Close();
+    if (linger_) return LingerClose();
+    if (close || !keep_alive_) return Close();
+    is_head_ = false;
+    ReadHeader();
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  // Half-close, then read and drop what the client still sends (for a
+  // moment, up to kLingerBytes) so closing does not reset the connection
+  // before the client read the error answer.
+  void LingerClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    linger_deadline_ = std::chrono::steady_clock::now() + kLingerTimeout;
+    DrainSome();
+  }
+
+  void DrainSome() {
+    if (lingered_ >= kLingerBytes || std::chrono::steady_clock::now() >= linger_deadline_)
+      return Close();
+    stream_.expires_at(linger_deadline_);
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(16384),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->Close();
+                              self->lingered_ += n;
+                              self->DrainSome();
+                            });
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer* const server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = true;
+  bool is_head_ = false;
+  net::steady_timer timer_;  // read deadlines (ArmReadTimer)
+  bool timed_out_ = false;
+  bool header_phase_ = false;
+  bool linger_ = false;
+  size_t lingered_ = 0;
+  std::chrono::steady_clock::time_point linger_deadline_;
+  unsigned version_ = 11;
+};
+
+HttpServer::HttpServer(net::io_context& ioc, HttpHandler* handler, HttpServerOptions options)
+    : ioc_(ioc), handler_(handler), options_(options), acceptor_(net::make_strand(ioc)) {}
+
+HttpServer::~HttpServer() = default;
+
+Status HttpServer::Listen() {
+  beast::error_code ec;
+  auto try_bind = [&](const tcp::endpoint& ep, bool v6) {
+    ec = {};
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    acceptor_.open(ep.protocol(), ec);
+    if (ec) return false;
+    if (v6) acceptor_.set_option(net::ip::v6_only(false), ignored);
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) return false;
+    acceptor_.bind(ep, ec);
+    if (ec) return false;
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    return !ec;
+  };
+  auto port = static_cast<unsigned short>(options_.port);
+  if (!try_bind(tcp::endpoint(net::ip::address_v6::any(), port), true)) {
+    beast::error_code v6_ec = ec;
+    if (!try_bind(tcp::endpoint(net::ip::address_v4::any(), port), false))
+      return Status::IOError("cannot listen on port " + std::to_string(options_.port) + ": " +
+                             ec.message() + (v6_ec == ec ? "" : " (IPv6: " + v6_ec.message() + ")"));
+  }
+  port_ = acceptor_.local_endpoint(ec).port();
+  DoAccept();
+  return Status::OK();
+}
+
+void HttpServer::DoAccept() {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<Session>(std::move(socket), this)->Start();
+    } else {
+      spdlog::warn("HTTP accept failed: {}", ec.message());
+    }
+    if (!draining_.load()) DoAccept();
+  });
+}
+
+void HttpServer::StopAccepting() {
+  draining_.store(true);
+  net::post(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+}
+
+}  // namespace pyfn

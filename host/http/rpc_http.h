@@ -1,0 +1,71 @@
+// Conversion between HTTP messages and the protocol's RpcHttp (internals.md
+// "The conversation", steps 5 and 6). Independent of the HTTP library: the
+// front end fills an HttpRequest and sends an HttpResponse.
+#ifndef PYFN_HOST_RPC_HTTP_H_
+#define PYFN_HOST_RPC_HTTP_H_
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "FunctionRpc.pb.h"
+#include "host/app/function_model.h"
+#include "host/common/status.h"
+
+namespace pyfn {
+
+namespace rpc = ::AzureFunctionsRpcMessages;
+
+struct HttpRequest {
+  std::string method;  // as received ("GET")
+  std::string target;  // origin-form: "/api/x?a=1"
+  std::vector<std::pair<std::string, std::string>> headers;  // in arrival order
+  std::string body;
+  std::string base_url;  // "http://<Host header>" (no trailing slash)
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // may repeat (Set-Cookie)
+  std::string body;
+};
+
+// "/a/b?x=1" -> path "/a/b", query "x=1".
+void SplitTarget(const std::string& target, std::string* path, std::string* query);
+
+// "a=1&b=x+y&a=2" -> {a: "1,2", b: "x y"} (repeated keys joined with ",", as
+// ASP.NET's StringValues.ToString does). Keys without '=' get "". Names and
+// values are decoded by PercentDecodeUtf8, so they are valid UTF-8 ("%FF"
+// stays "%FF").
+std::map<std::string, std::string> ParseQuery(const std::string& query);
+
+// Fills `out` per internals.md: method, absolute url, lower-cased headers
+// (repeats joined with ", "), query, route params, body as TypedData.bytes.
+void BuildRpcHttp(const HttpRequest& req, const std::map<std::string, std::string>& params,
+                  rpc::RpcHttp* out);
+
+// One Set-Cookie header value, as ASP.NET renders it:
+// "name=value; expires=...; max-age=...; domain=...; path=...; secure; samesite=lax; httponly".
+std::string FormatSetCookie(const rpc::RpcHttpCookie& c);
+
+// An http TypedData from the worker -> response: status (empty = 200),
+// headers (CR/LF stripped; Content-Length/Transfer-Encoding/Connection dropped,
+// the server sets them), cookies, body (bytes, string, json...). A missing
+// Content-Type on a non-empty body defaults to "text/plain; charset=utf-8" for
+// string bodies and "application/octet-stream" for bytes.
+Status HttpResponseFromRpc(const rpc::RpcHttp& http, HttpResponse* out);
+
+// The whole InvocationResponse of an HTTP-triggered function -> response.
+// Uses the function's http output binding: "$return" -> return_value, else
+// the output_data entry with its name. Unset -> 204. A non-http value (a str
+// returned where http was expected) becomes a 200 with that body.
+Status HttpResponseFromInvocation(const FunctionSpec& fn, const rpc::InvocationResponse& resp,
+                                  HttpResponse* out);
+
+// A response with no body (500, 404, 503...).
+HttpResponse EmptyResponse(int status);
+
+}  // namespace pyfn
+
+#endif  // PYFN_HOST_RPC_HTTP_H_

@@ -1,0 +1,141 @@
+// Function keys (spec B3; docs/behaviour.md host-keys): the master key, host keys and
+// per-function keys, checked for authLevel function/admin, and the key admin
+// API with Azure's routes and bodies.
+//
+//   authLevel anonymous  anyone
+//   authLevel function   the master key, any host key, or one of that function's keys
+//   authLevel admin      the master key
+// The key comes from the x-functions-key header, else the `code` query
+// parameter. Comparison is constant time; a refused request gets a bare 401.
+//
+// Key admin API (every route needs the master key; others get 401):
+//   GET    /admin/host/keys                 {"keys": [{"name", "value"}...], "links": [...]}
+//   GET    /admin/host/keys/{name}          {"name", "value", "links"} or 404
+//   PUT    /admin/host/keys/{name}          body {"name", "value"}: 201 created / 200 updated
+//   POST   /admin/host/keys/{name}          a new random value: 201 / 200
+//   DELETE /admin/host/keys/{name}          204, 404; names starting with '_' give 400
+//   .../host/keys/_master                   PUT/POST replace the master key
+//   /admin/host/functionkeys[...]           same as /admin/host/keys
+//   /admin/host/systemkeys[...]             system keys (kept from Azure files; unused)
+//   /admin/functions/{function}/keys[/{name}]  the same verbs for one function
+//                                           (404 when there is no such function)
+// Keys never reach the log: only names are logged.
+//
+// A shared store (SecretsStore::shared(): blob storage, several hosts) is the
+// truth and memory a cache, as in Azure's SecretManager: the key admin API
+// re-reads the secrets it lists or changes, and retries a change another host
+// got in first (up to 3 times); a presented key that matches nothing reloads
+// the host secrets and that function's secrets once, at most once a minute per
+// function (Azure's throttle), so a key set on one host opens the others. The
+// reload reads storage on the calling (HTTP) thread.
+//
+// Thread safety: every public method may be called from any thread; state is
+// guarded by mu_ and every write goes to the SecretsStore before memory.
+#ifndef PYFN_HOST_KEYS_H_
+#define PYFN_HOST_KEYS_H_
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "host/keys/auth.h"
+#include "host/keys/secrets_store.h"
+
+namespace pyfn {
+
+// 40 bytes from the kernel's CSPRNG (getrandom), base64url without padding
+// (54 characters). Aborts the process if the kernel cannot give randomness.
+std::string GenerateKey();
+
+// True if a == b, in time that depends only on the lengths.
+bool ConstantTimeEquals(const std::string& a, const std::string& b);
+
+// The key a request presents: x-functions-key header, else `code` in `query`.
+std::string PresentedKey(const HttpRequest& req, const std::map<std::string, std::string>& query);
+
+class KeyManager : public Authorizer {
+ public:
+  // `master_override` / `host_key_override` (PYFN_MASTER_KEY / PYFN_FUNCTION_KEY,
+  // may be empty) replace the stored master key / the host key "default" at
+  // Initialize.
+  KeyManager(std::unique_ptr<SecretsStore> store, std::string master_override,
+             std::string host_key_override);
+
+  // Loads the host secrets, creating them (random master key and host key
+  // "default") when missing, and applies the overrides. The store's error
+  // as is when it cannot be read or written.
+  Status Initialize();
+
+  // The function list is final: every function gets secrets (a random
+  // "default" key) when it has none; secrets of functions that no longer
+  // exist are deleted, so their keys stop working everywhere (not with a
+  // shared store: another host may still serve them).
+  void SyncFunctions(const std::vector<FunctionSpec>& functions);
+
+  // Shared stores: the least time between two reloads for one function after
+  // a key matched nothing (default 1 minute, Azure's). For tests.
+  void set_reload_interval(std::chrono::milliseconds d) { reload_interval_ = d; }
+
+  bool Authorize(const FunctionSpec& fn, const HttpRequest& req,
+                 const std::map<std::string, std::string>& query) const override;
+  bool AuthorizeAdmin(const HttpRequest& req,
+                      const std::map<std::string, std::string>& query) const override;
+  std::string StartupNotice(const std::vector<FunctionSpec>& functions) const override;
+
+  // A key admin route? `path` is the request path without the query, as
+  // received (case kept). Fills `out` and returns true if it is one; the
+  // caller checked the master key first.
+  bool HandleAdmin(const HttpRequest& req, const std::string& path, HttpResponse* out);
+
+ private:
+  struct FunctionEntry {
+    std::string name;  // as the app spells it
+    FunctionSecrets secrets;
+  };
+  enum class Scope { kHostFunction, kHostSystem, kFunction };
+
+  // Does `key` open `fn` at `level` with the cached secrets? Takes mu_.
+  bool Matches(const FunctionSpec& fn, const std::string& level, const std::string& key) const;
+
+  // REQUIRES: mu_ held.
+  Status InitializeOnce();
+  std::vector<Key>* KeysFor(Scope scope, const std::string& function);
+  Status Persist(Scope scope, const std::string& function);
+  // Shared store: replaces the cached secrets of `scope` with the stored ones.
+  Status Refresh(Scope scope, const std::string& function);
+  HttpResponse List(Scope scope, const std::string& function, const std::string& self);
+  HttpResponse Get(Scope scope, const std::string& function, const std::string& name,
+                   const std::string& self);
+  // *persisted (optional): the store's answer when it was written to.
+  HttpResponse Set(Scope scope, const std::string& function, const std::string& name,
+                   const std::string* value, const std::string& self, Status* persisted);
+  HttpResponse Delete(Scope scope, const std::string& function, const std::string& name,
+                      Status* persisted);
+  // Shared store, a key matched nothing: reloads the host secrets and those
+  // of `function` ("" for admin) unless that was done less than
+  // reload_interval_ ago. True when memory may have changed. Takes mu_.
+  bool ReloadAfterMiss(const std::string& function);
+
+  std::unique_ptr<SecretsStore> store_;
+  const std::string master_override_;
+  const std::string host_key_override_;
+  std::chrono::milliseconds reload_interval_{60000};
+
+  mutable std::mutex mu_;
+  HostSecrets host_;                                // GUARDED_BY(mu_)
+  std::map<std::string, FunctionEntry> functions_;  // GUARDED_BY(mu_), by lower-cased name
+  uint64_t generation_ = 0;  // GUARDED_BY(mu_); bumped whenever the cache is replaced
+
+  std::mutex reload_mu_;
+  // lower-cased function ("" = admin) -> last reload; GUARDED_BY(reload_mu_)
+  std::map<std::string, std::chrono::steady_clock::time_point> last_reload_;
+};
+
+}  // namespace pyfn
+
+#endif  // PYFN_HOST_KEYS_H_

@@ -1,0 +1,195 @@
+#include "host/workers/invoker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "host/workers/trace_context.h"
+
+namespace pyfn {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+struct FunctionInvoker::Call {
+  InvocationInput input;
+  InvocationCallback done;
+  std::shared_ptr<const FunctionSet> set;  // keeps `fn` alive
+  const FunctionSpec* fn = nullptr;
+  std::string id;
+  std::chrono::steady_clock::time_point start;
+  std::vector<rpc::ParameterBinding> extra_inputs;
+  rpc::InvocationResponse response;
+};
+
+FunctionInvoker::FunctionInvoker(const FunctionRegistry* registry, WorkerDispatcher* dispatcher)
+    : registry_(registry), dispatcher_(dispatcher) {}
+
+void FunctionInvoker::AddBindingExtension(std::shared_ptr<BindingExtension> ext) {
+  extensions_.push_back(std::move(ext));
+}
+
+bool FunctionInvoker::HasHostOutputs(const FunctionSpec& fn) const {
+  for (const auto& b : fn.bindings)
+    if (b.direction != BindingDirection::kIn && ExtensionFor(b.type) != nullptr) return true;
+  return false;
+}
+
+BindingExtension* FunctionInvoker::ExtensionFor(const std::string& type) const {
+  std::string t = Lower(type);
+  for (const auto& e : extensions_)
+    for (const auto& x : e->Types())
+      if (Lower(x) == t) return e.get();
+  return nullptr;
+}
+
+void FunctionInvoker::Invoke(InvocationInput input, InvocationCallback done) {
+  auto call = std::make_shared<Call>();
+  call->input = std::move(input);
+  call->done = std::move(done);
+  call->start = std::chrono::steady_clock::now();
+  call->set = registry_->Get();
+  call->fn = call->set->Find(call->input.function_name);
+  call->id = call->input.invocation_id.empty() ? NewUuid() : call->input.invocation_id;
+  in_flight_.fetch_add(1);
+  spdlog::info("Executing 'Functions.{}' (Reason='{}', Id={})", call->input.function_name,
+               call->input.reason, call->id);
+  if (call->fn == nullptr) {
+    Finish(call, Status::NotFound("no function named '" + call->input.function_name + "'"));
+    return;
+  }
+  if (!call->fn->load_status.ok()) {
+    Finish(call, Status::InvalidArgument("Function '" + call->fn->name +
+                                         "' failed to load: " + call->fn->load_status.message()));
+    return;
+  }
+  ReadInputs(call, 0);
+}
+
+void FunctionInvoker::ReadInputs(std::shared_ptr<Call> call, size_t next) {
+  const auto& bindings = call->fn->bindings;
+  for (size_t i = next; i < bindings.size(); ++i) {
+    const BindingSpec& b = bindings[i];
+    if (static_cast<int>(i) == call->fn->trigger_index || b.direction == BindingDirection::kOut)
+      continue;
+    BindingExtension* ext = ExtensionFor(b.type);
+    if (ext == nullptr) continue;
+    BindingContext ctx{call->fn, &b, &call->id, &call->input.trigger_metadata, call->input.http};
+    ext->ReadInput(ctx, [this, call, i, &b](Status s, rpc::TypedData data) {
+      if (!s.ok()) {
+        Finish(call, Status::InvalidArgument("input binding '" + b.name + "': " + s.message()));
+        return;
+      }
+      rpc::ParameterBinding pb;
+      pb.set_name(b.name);
+      *pb.mutable_data() = std::move(data);
+      call->extra_inputs.push_back(std::move(pb));
+      ReadInputs(call, i + 1);
+    });
+    return;  // continues in the callback
+  }
+  DispatchCall(call);
+}
+
+void FunctionInvoker::DispatchCall(std::shared_ptr<Call> call) {
+  rpc::InvocationRequest req;
+  req.set_invocation_id(call->id);
+  req.set_function_id(call->fn->function_id);
+  // Output bindings the host performs resolve {expressions} from the request
+  // and the trigger metadata after the call: they keep a copy.
+  const bool keep = HasHostOutputs(*call->fn);
+  for (auto& pb : call->input.input_data) *req.add_input_data() = keep ? pb : std::move(pb);
+  for (auto& pb : call->extra_inputs) *req.add_input_data() = std::move(pb);
+  for (auto& kv : call->input.trigger_metadata)
+    (*req.mutable_trigger_metadata())[kv.first] = keep ? kv.second : std::move(kv.second);
+  if (!keep) {
+    call->input.trigger_metadata.clear();
+    call->input.http = nullptr;  // the request's RpcHttp has been moved into input_data
+  }
+  *req.mutable_trace_context() = call->input.trace_context;
+  if (req.trace_context().trace_parent().empty())
+    req.mutable_trace_context()->set_trace_parent(NewTraceparent());
+  *req.mutable_retry_context() = call->input.retry_context;
+  dispatcher_->Dispatch(*call->fn, std::move(req),
+                        [this, call](Status s, rpc::InvocationResponse resp) {
+                          call->response = std::move(resp);
+                          if (!s.ok() || call->response.result().status() !=
+                                             rpc::StatusResult::Success) {
+                            Finish(call, s);
+                            return;
+                          }
+                          WriteOutputs(call, 0);
+                        });
+}
+
+void FunctionInvoker::WriteOutputs(std::shared_ptr<Call> call, size_t next) {
+  const auto& bindings = call->fn->bindings;
+  for (size_t i = next; i < bindings.size(); ++i) {
+    const BindingSpec& b = bindings[i];
+    if (b.direction == BindingDirection::kIn) continue;
+    BindingExtension* ext = ExtensionFor(b.type);
+    if (ext == nullptr) continue;
+    const rpc::TypedData* value = nullptr;
+    if (b.name == "$return") {
+      if (call->response.has_return_value()) value = &call->response.return_value();
+    } else {
+      for (const auto& pb : call->response.output_data())
+        if (pb.name() == b.name && pb.has_data()) value = &pb.data();
+    }
+    if (value == nullptr || value->data_case() == rpc::TypedData::DATA_NOT_SET) continue;
+    BindingContext ctx{call->fn, &b, &call->id, &call->input.trigger_metadata, call->input.http};
+    ext->WriteOutput(ctx, *value, [this, call, i, &b](Status s) {
+      if (!s.ok()) {
+        Finish(call, Status::InvalidArgument("output binding '" + b.name + "': " + s.message()));
+        return;
+      }
+      WriteOutputs(call, i + 1);
+    });
+    return;
+  }
+  Finish(call, Status::OK());
+}
+
+void FunctionInvoker::Finish(std::shared_ptr<Call> call, Status status) {
+  InvocationOutcome out;
+  out.status = std::move(status);
+  out.response = std::move(call->response);
+  out.invocation_id = call->id;
+  const auto elapsed = std::chrono::steady_clock::now() - call->start;
+  out.duration = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed);
+  const std::string& name = call->input.function_name;
+  if (out.succeeded()) {
+    spdlog::info("Executed 'Functions.{}' (Succeeded, Id={}, Duration={}ms)", name, call->id,
+                 out.duration.count());
+  } else {
+    std::string detail;
+    if (!out.status.ok()) {
+      detail = out.status.message();
+    } else {
+      const auto& ex = out.response.result().exception();
+      detail = "Result: Failure\nException: " + ex.message();
+      if (!ex.stack_trace().empty()) detail += "\nStack: " + ex.stack_trace();
+    }
+    spdlog::error("Executed 'Functions.{}' (Failed, Id={}, Duration={}ms)", name, call->id,
+                  out.duration.count());
+    spdlog::error("Functions.{} (Id={}): Exception while executing function: Functions.{}. {}",
+                  name, call->id, name, detail);
+  }
+  if (observer_) {
+    const BindingSpec* trigger = call->fn ? call->fn->trigger() : nullptr;
+    observer_(name, trigger ? trigger->type : "", out,
+              std::chrono::duration<double>(elapsed).count());
+  }
+  in_flight_.fetch_sub(1);
+  InvocationCallback done = std::move(call->done);
+  call.reset();
+  done(std::move(out));
+}
+
+}  // namespace pyfn

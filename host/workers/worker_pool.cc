@@ -1,0 +1,877 @@
+#include "host/workers/worker_pool.h"
+
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+
+#include <climits>
+
+#include "FunctionRpc.grpc.pb.h"
+#include "host/workers/trace_context.h"
+#include "proto/stream_codec.h"
+
+namespace pyfn {
+
+// One worker's stream: Send() queues, a writer thread writes (gRPC allows one
+// Write concurrent with one Read). Cancel() ends the stream from any thread
+// while the handler is alive; Finish() is called by the handler before it
+// returns and joins the writer.
+class StreamChannel {
+ public:
+  // Writes typed messages, reads raw bytes (parsed by stream_codec.h).
+  using Stream = grpc::ServerReaderWriter<rpc::StreamingMessage, grpc::ByteBuffer>;
+
+  StreamChannel(grpc::ServerContext* ctx, Stream* stream) : ctx_(ctx), stream_(stream) {
+    writer_ = std::thread([this] { WriterLoop(); });
+  }
+  ~StreamChannel() { Finish(); }
+
+  void Send(rpc::StreamingMessage msg) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (closed_) return;
+    queue_.push_back(std::move(msg));
+    cv_.notify_one();
+  }
+
+  void Cancel() {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!closed_) ctx_->TryCancel();
+  }
+
+  void Finish() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      closed_ = true;
+      queue_.clear();
+      cv_.notify_all();
+    }
+    if (writer_.joinable() && writer_.get_id() != std::this_thread::get_id()) writer_.join();
+  }
+
+ private:
+  void WriterLoop() {
+    while (true) {
+      rpc::StreamingMessage msg;
+      {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_.wait(l, [&] { return closed_ || !queue_.empty(); });
+        if (closed_) return;
+        msg = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      if (!stream_->Write(msg)) {
+        // The stream is broken; the reader sees it too and reports the close.
+        std::lock_guard<std::mutex> l(mu_);
+        queue_.clear();
+      }
+    }
+  }
+
+  grpc::ServerContext* const ctx_;
+  Stream* const stream_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<rpc::StreamingMessage> queue_;  // GUARDED_BY(mu_)
+  bool closed_ = false;                      // GUARDED_BY(mu_)
+  std::thread writer_;
+};
+
+// FunctionRpc's one method, registered by hand instead of through the
+// generated service so that incoming messages arrive as raw bytes: a worker
+// message that does not parse is then one dropped message (or one failed
+// invocation), not the end of the worker's stream.
+class WorkerPool::Service final : public grpc::Service {
+ public:
+  explicit Service(WorkerPool* pool) : pool_(pool) {
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        kEventStreamMethod, grpc::internal::RpcMethod::BIDI_STREAMING,
+        new grpc::internal::BidiStreamingHandler<Service, grpc::ByteBuffer, rpc::StreamingMessage>(
+            [](Service* service, grpc::ServerContext* ctx, StreamChannel::Stream* stream) {
+              return service->EventStream(ctx, stream);
+            },
+            this)));
+  }
+
+  grpc::Status EventStream(grpc::ServerContext* ctx, StreamChannel::Stream* stream) {
+    grpc::ByteBuffer raw;
+    rpc::StreamingMessage first;
+    UnreadableMessage bad;
+    if (!stream->Read(&raw)) return grpc::Status(grpc::StatusCode::CANCELLED, "no message");
+    if (!ReadStreamingMessage(raw, &first, &bad) || !first.has_start_stream())
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "expected StartStream first");
+    std::string wid = first.start_stream().worker_id();
+    auto ch = std::make_shared<StreamChannel>(ctx, stream);
+    if (!pool_->Attach(wid, ch)) {
+      ch->Finish();
+      spdlog::warn("Rejected a gRPC stream from unknown or unexpected worker '{}'", wid);
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "unknown worker id");
+    }
+    rpc::StreamingMessage msg;
+    while (stream->Read(&raw)) {
+      if (ReadStreamingMessage(raw, &msg, &bad)) pool_->OnMessage(wid, msg);
+      else pool_->OnUnreadableMessage(wid, bad);
+    }
+    pool_->OnStreamClosed(wid, ch);
+    ch->Finish();
+    return grpc::Status::OK;
+  }
+
+ private:
+  WorkerPool* const pool_;
+};
+
+namespace {
+
+spdlog::level::level_enum LevelOf(rpc::RpcLog::Level l) {
+  switch (l) {
+    case rpc::RpcLog::Trace:
+    case rpc::RpcLog::Debug: return spdlog::level::debug;
+    case rpc::RpcLog::Information: return spdlog::level::info;
+    case rpc::RpcLog::Warning: return spdlog::level::warn;
+    case rpc::RpcLog::Error: return spdlog::level::err;
+    case rpc::RpcLog::Critical: return spdlog::level::critical;
+    default: return spdlog::level::off;
+  }
+}
+
+std::string FormatMs(std::chrono::milliseconds ms) {
+  long long t = ms.count();
+  char buf[64];
+  snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", t / 3600000, (t / 60000) % 60,
+           (t / 1000) % 60);
+  return buf;
+}
+
+// 200 ms, doubling per consecutive failure, at most 10 s.
+std::chrono::milliseconds RestartDelay(int failures) {
+  long long ms = 200LL << std::min(std::max(failures - 1, 0), 6);
+  return std::chrono::milliseconds(std::min(ms, 10000LL));
+}
+
+rpc::BindingInfo::DataType DataTypeOf(const std::string& s) {
+  if (s == "string") return rpc::BindingInfo::string;
+  if (s == "binary") return rpc::BindingInfo::binary;
+  if (s == "stream") return rpc::BindingInfo::stream;
+  return rpc::BindingInfo::undefined;
+}
+
+}  // namespace
+
+std::string FormatRpcLog(const rpc::RpcLog& log, const std::string& function_name,
+                         const std::string& worker_id) {
+  std::string text;
+  if (!function_name.empty() && !log.invocation_id().empty())
+    text = "Functions." + function_name + " (Id=" + log.invocation_id() + "): " + log.message();
+  else
+    text = "Worker " + worker_id + ": " + log.message();
+  if (log.has_exception()) {
+    const auto& ex = log.exception();
+    if (!ex.message().empty() && log.message().find(ex.message()) == std::string::npos)
+      text += "\n" + ex.message();
+    if (!ex.stack_trace().empty()) text += "\n" + ex.stack_trace();
+  }
+  return text;
+}
+
+WorkerPool::WorkerPool(WorkerPoolOptions options, FunctionRegistry* registry, Callbacks callbacks)
+    : options_(std::move(options)),
+      registry_(registry),
+      callbacks_(std::move(callbacks)),
+      service_(new Service(this)) {}
+
+WorkerPool::~WorkerPool() { Shutdown(std::chrono::milliseconds(0)); }
+
+Status WorkerPool::Start() {
+  env_ = CurrentEnvironment();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.RegisterService(service_.get());
+  builder.SetMaxReceiveMessageSize(INT_MAX);
+  builder.SetMaxSendMessageSize(INT_MAX);
+  server_ = builder.BuildAndStart();
+  if (!server_ || grpc_port_ == 0)
+    return Status::IOError("cannot start the gRPC server for the workers on 127.0.0.1");
+  spdlog::debug("gRPC server for workers listening on 127.0.0.1:{}", grpc_port_);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (int i = 0; i < options_.count; ++i) {
+      workers_.emplace_back(new Worker());
+      workers_.back()->slot = i;
+      SpawnWorker(workers_.back().get());
+    }
+  }
+  supervisor_ = std::thread([this] { SupervisorLoop(); });
+  return Status::OK();
+}
+
+void WorkerPool::SpawnWorker(Worker* w) {
+  w->id = NewUuid();
+  std::string request_id = NewUuid();
+  Subprocess::Options o;
+  o.argv = WorkerCommandLine(options_.config, grpc_port_, w->id, request_id, INT_MAX);
+  o.env = env_;
+  o.search_path = true;
+  std::string id = w->id;
+  Status s = Subprocess::Spawn(
+      o, [id](int, const std::string& line) { spdlog::info("Worker {}: {}", id, line); }, &w->proc);
+  if (!s.ok()) {
+    w->state = State::kIdle;
+    w->pid = -1;
+    w->failures++;
+    auto delay = RestartDelay(w->failures);
+    w->restart_at = Clock::now() + delay;
+    spawn_failing_ = true;
+    spdlog::error("Cannot start language worker {}: {} (check {} or "
+                  "languageWorkers__python__defaultExecutablePath); retrying in {}ms",
+                  w->slot, s.message(), options_.config.config_path, delay.count());
+    return;
+  }
+  spawn_failing_ = false;
+  w->pid = w->proc->pid();
+  w->state = State::kStarting;
+  w->deadline = Clock::now() + options_.startup_timeout;
+  w->was_ready = false;
+  spdlog::info("Starting worker process {} (pid {}): {}", w->id, w->pid, o.argv[0]);
+}
+
+WorkerPool::Worker* WorkerPool::FindWorker(const std::string& id) {
+  for (auto& w : workers_)
+    if (w->id == id && w->state != State::kIdle) return w.get();
+  return nullptr;
+}
+
+bool WorkerPool::Attach(const std::string& worker_id, std::shared_ptr<StreamChannel> channel) {
+  std::lock_guard<std::mutex> l(mu_);
+  Worker* w = FindWorker(worker_id);
+  if (w == nullptr || w->state != State::kStarting || stopping_) return false;
+  w->channel = std::move(channel);
+  w->state = State::kInitializing;
+  w->deadline = Clock::now() + options_.startup_timeout;
+  rpc::StreamingMessage m;
+  m.set_request_id(NewUuid());
+  auto* init = m.mutable_worker_init_request();
+  init->set_host_version(options_.host_version);
+  for (const char* cap : {"RpcHttpBodyOnly", "RpcHttpTriggerMetadataRemoved", "RawHttpBodyBytes",
+                          "TypedDataCollection", "HandlesWorkerTerminateMessage"})
+    (*init->mutable_capabilities())[cap] = "true";
+  init->set_worker_directory(options_.config.directory);
+  init->set_function_app_directory(options_.script_root);
+  Send(w, std::move(m));
+  return true;
+}
+
+void WorkerPool::Send(Worker* w, rpc::StreamingMessage msg) {
+  if (w->channel) w->channel->Send(std::move(msg));
+}
+
+void WorkerPool::OnMessage(const std::string& worker_id, const rpc::StreamingMessage& msg) {
+  Deferred later;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    Worker* w = FindWorker(worker_id);
+    if (w == nullptr) return;
+    switch (msg.content_case()) {
+      case rpc::StreamingMessage::kWorkerInitResponse:
+        OnInitResponse(w, msg.worker_init_response(), &later);
+        break;
+      case rpc::StreamingMessage::kFunctionMetadataResponse:
+        OnMetadataResponse(w, msg.function_metadata_response(), &later);
+        break;
+      case rpc::StreamingMessage::kFunctionLoadResponse:
+        OnLoadResponse(w, msg.function_load_response(), &later);
+        break;
+      case rpc::StreamingMessage::kFunctionLoadResponseCollection:
+        for (const auto& r : msg.function_load_response_collection().function_load_responses())
+          OnLoadResponse(w, r, &later);
+        break;
+      case rpc::StreamingMessage::kInvocationResponse:
+        OnInvocationResponse(w, msg.invocation_response(), &later);
+        break;
+      case rpc::StreamingMessage::kRpcLog:
+        OnRpcLog(w, msg.rpc_log());
+        break;
+      default:
+        spdlog::debug("Worker {}: ignoring message {}", worker_id,
+                      static_cast<int>(msg.content_case()));
+        break;
+    }
+  }
+  for (auto& f : later) f();
+}
+
+namespace {
+
+// Once a minute at most: true when a report may be written now; counts the
+// ones that may not in *suppressed and hands the count over when allowed.
+bool ReportAllowed(std::chrono::steady_clock::time_point* last, int* suppressed,
+                   int* suppressed_before) {
+  auto now = std::chrono::steady_clock::now();
+  if (*last != std::chrono::steady_clock::time_point{} &&
+      now - *last < std::chrono::minutes(1)) {
+    ++*suppressed;
+    return false;
+  }
+  *last = now;
+  *suppressed_before = *suppressed;
+  *suppressed = 0;
+  return true;
+}
+
+}  // namespace
+
+void WorkerPool::OnUnreadableMessage(const std::string& worker_id, const UnreadableMessage& bad) {
+  Deferred later;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    Worker* w = FindWorker(worker_id);
+    if (w == nullptr) return;
+    std::string why = "worker " + worker_id + " sent a " +
+                      (bad.content_name.empty() ? std::string("message") : bad.content_name) +
+                      " the host cannot read: " + bad.error;
+    int earlier = 0;
+    if (ReportAllowed(&unreadable_report_at_, &unreadable_reports_suppressed_, &earlier))
+      spdlog::error("{}{}", why,
+                    earlier ? fmt::format(" ({} more such message(s) in the last minute)", earlier)
+                            : std::string());
+    if (bad.content_field == rpc::StreamingMessage::kInvocationResponseFieldNumber &&
+        !bad.id.empty()) {
+      rpc::InvocationResponse r;
+      r.set_invocation_id(bad.id);
+      r.mutable_result()->set_status(rpc::StatusResult::Failure);
+      r.mutable_result()->mutable_exception()->set_message(why);
+      OnInvocationResponse(w, r, &later);
+    } else if (bad.content_field == rpc::StreamingMessage::kFunctionLoadResponseFieldNumber &&
+               !bad.id.empty()) {
+      rpc::FunctionLoadResponse r;
+      r.set_function_id(bad.id);
+      r.mutable_result()->set_status(rpc::StatusResult::Failure);
+      r.mutable_result()->mutable_exception()->set_message(why);
+      OnLoadResponse(w, r, &later);
+    }
+  }
+  for (auto& f : later) f();
+}
+
+void WorkerPool::OnInitResponse(Worker* w, const rpc::WorkerInitResponse& r, Deferred* later) {
+  if (w->state != State::kInitializing) return;
+  if (r.result().status() == rpc::StatusResult::Failure) {
+    KillWorker(w, "failed to initialize: " + r.result().exception().message(), later);
+    return;
+  }
+  const auto& md = r.worker_metadata();
+  spdlog::debug("Worker {} initialized ({} {}, worker {})", w->id, md.runtime_name(),
+                md.runtime_version(), md.worker_version());
+  if (options_.config.worker_indexing) {
+    rpc::StreamingMessage m;
+    m.set_request_id(NewUuid());
+    m.mutable_functions_metadata_request()->set_function_app_directory(options_.script_root);
+    w->state = State::kIndexing;
+    w->deadline = Clock::now() + options_.metadata_timeout;
+    Send(w, std::move(m));
+  } else {
+    IndexDone(w, later);
+  }
+}
+
+void WorkerPool::OnMetadataResponse(Worker* w, const rpc::FunctionMetadataResponse& r,
+                                    Deferred* later) {
+  if (w->state != State::kIndexing) return;
+  if (!indexed_ && !r.use_default_metadata_indexing()) {
+    if (r.result().status() == rpc::StatusResult::Failure) {
+      spdlog::error("Worker indexing failed: {}{}", r.result().exception().message(),
+                    r.result().exception().stack_trace().empty()
+                        ? ""
+                        : "\n" + r.result().exception().stack_trace());
+    } else {
+      std::vector<FunctionSpec> specs;
+      for (const auto& md : r.function_metadata_results()) {
+        FunctionSpec fn;
+        fn.name = md.name();
+        fn.function_id = md.function_id();
+        fn.directory = md.directory().empty() ? options_.script_root : md.directory();
+        fn.script_file = md.script_file();
+        fn.entry_point = md.entry_point();
+        fn.worker_indexed = true;
+        std::vector<std::string> raw(md.raw_bindings().begin(), md.raw_bindings().end());
+        Status s = ParseRawBindings(raw, &fn);
+        if (s.ok() && md.has_status() && md.status().status() == rpc::StatusResult::Failure)
+          s = Status::InvalidArgument(md.status().exception().message());
+        if (!s.ok()) fn.load_status = Status::InvalidArgument(fn.script_file + ": " + s.message());
+        if (md.has_retry_options()) {
+          fn.retry = {{"maxRetryCount", md.retry_options().max_retry_count()},
+                      {"strategy", md.retry_options().retry_strategy() ==
+                                           rpc::RpcRetryOptions::fixed_delay
+                                       ? "fixedDelay"
+                                       : "exponentialBackoff"}};
+          // Intervals in milliseconds (RetryPolicy in trigger_util.h reads both forms).
+          auto ms = [](const google::protobuf::Duration& d) {
+            return d.seconds() * 1000 + d.nanos() / 1000000;
+          };
+          const auto& ro = md.retry_options();
+          if (ro.has_delay_interval()) fn.retry["delayInterval"] = ms(ro.delay_interval());
+          if (ro.has_minimum_interval()) fn.retry["minimumInterval"] = ms(ro.minimum_interval());
+          if (ro.has_maximum_interval()) fn.retry["maximumInterval"] = ms(ro.maximum_interval());
+        }
+        specs.push_back(std::move(fn));
+      }
+      spdlog::info("Worker indexing found {} function(s)", specs.size());
+      for (const auto& name : registry_->Replace(std::move(specs))) {
+        const FunctionSpec* f = registry_->Get()->Find(name);
+        spdlog::error("Function '{}' failed to load: {}", name,
+                      f ? f->load_status.message() : std::string("bad route"));
+      }
+      for (const auto& f : registry_->Get()->functions)
+        if (!f.load_status.ok())
+          spdlog::error("Function '{}' failed to load: {}", f.name, f.load_status.message());
+    }
+  }
+  IndexDone(w, later);
+}
+
+void WorkerPool::IndexDone(Worker* w, Deferred* later) {
+  if (!indexed_) {
+    indexed_ = true;
+    if (callbacks_.on_indexed) later->push_back(callbacks_.on_indexed);
+  }
+  StartLoading(w, later);
+}
+
+void WorkerPool::StartLoading(Worker* w, Deferred* later) {
+  auto set = registry_->Get();
+  w->loading.clear();
+  std::vector<rpc::StreamingMessage> msgs;
+  for (const auto& fn : set->functions) {
+    if (fn.disabled || !fn.load_status.ok()) continue;
+    rpc::StreamingMessage m;
+    m.set_request_id(NewUuid());
+    auto* req = m.mutable_function_load_request();
+    req->set_function_id(fn.function_id);
+    auto* md = req->mutable_metadata();
+    md->set_name(fn.name);
+    md->set_function_id(fn.function_id);
+    md->set_directory(fn.directory);
+    md->set_script_file(fn.script_file);
+    md->set_entry_point(fn.entry_point);
+    md->set_language("python");
+    for (const auto& b : fn.bindings) {
+      rpc::BindingInfo bi;
+      bi.set_type(b.type);
+      bi.set_direction(b.direction == BindingDirection::kIn    ? rpc::BindingInfo::in
+                       : b.direction == BindingDirection::kOut ? rpc::BindingInfo::out
+                                                               : rpc::BindingInfo::inout);
+      bi.set_data_type(DataTypeOf(b.data_type));
+      (*md->mutable_bindings())[b.name] = bi;
+    }
+    for (const auto& raw : fn.raw_bindings) md->add_raw_bindings(raw);
+    w->loading.insert(fn.function_id);
+    msgs.push_back(std::move(m));
+  }
+  w->state = State::kLoading;
+  w->deadline = Clock::now() + options_.load_timeout;
+  for (auto& m : msgs) Send(w, std::move(m));
+  if (w->loading.empty()) MarkReady(w, later);
+}
+
+void WorkerPool::OnLoadResponse(Worker* w, const rpc::FunctionLoadResponse& r, Deferred* later) {
+  if (w->state != State::kLoading || w->loading.erase(r.function_id()) == 0) return;
+  if (r.result().status() != rpc::StatusResult::Success) {
+    auto set = registry_->Get();
+    const FunctionSpec* fn = set->FindById(r.function_id());
+    std::string name = fn ? fn->name : r.function_id();
+    std::string msg = r.result().exception().message();
+    if (msg.empty()) msg = r.result().result();
+    if (msg.empty()) msg = "the worker could not load " + (fn ? fn->script_file : name);
+    // pyfn-worker already says "Function 'X' failed to load from <file>: ...".
+    std::string prefix = "Function '" + name + "' failed to load from ";
+    if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
+    if (registry_->SetLoadFailure(name, Status::InvalidArgument(msg))) {
+      std::string stack = r.result().exception().stack_trace();
+      spdlog::error("Function '{}' failed to load: {}{}", name, msg,
+                    stack.empty() ? "" : "\n" + stack);
+    }
+  }
+  if (w->loading.empty()) MarkReady(w, later);
+}
+
+void WorkerPool::MarkReady(Worker* w, Deferred* later) {
+  w->state = State::kReady;
+  w->ready_since = Clock::now();
+  w->was_ready = true;
+  spdlog::info("Worker {} (pid {}) is ready", w->id, w->pid);
+  if (!all_ready_announced_) {
+    bool all = true;
+    for (const auto& x : workers_) all = all && x->state == State::kReady;
+    if (all) {
+      all_ready_announced_ = true;
+      if (callbacks_.on_all_ready) later->push_back(callbacks_.on_all_ready);
+    }
+  }
+  DrainWaiting();
+}
+
+WorkerPool::Worker* WorkerPool::PickWorker() {
+  Worker* best = nullptr;
+  size_t n = workers_.size();
+  for (size_t k = 0; k < n; ++k) {
+    Worker* w = workers_[(rr_ + k) % n].get();
+    if (w->state != State::kReady) continue;
+    if (best == nullptr || w->inflight.size() < best->inflight.size()) best = w;
+  }
+  if (best) rr_ = (static_cast<size_t>(best->slot) + 1) % n;
+  return best;
+}
+
+void WorkerPool::SendInvocation(Worker* w, const std::string& function_name,
+                                rpc::InvocationRequest req,
+                                std::function<void(Status, rpc::InvocationResponse)> done) {
+  Pending p;
+  p.slot = w->slot;
+  p.worker_id = w->id;
+  p.function_name = function_name;
+  if (req.input_data_size() > 0 && req.input_data(0).data().has_http()) {
+    const auto& http = req.input_data(0).data().http();
+    p.what = http.method() + " " + http.url().substr(0, 200);
+  }
+  p.done = std::move(done);
+  if (options_.function_timeout) p.deadline = Clock::now() + *options_.function_timeout;
+  std::string id = req.invocation_id();
+  w->inflight.insert(id);
+  pending_[id] = std::move(p);
+  rpc::StreamingMessage m;
+  m.set_request_id(id);
+  *m.mutable_invocation_request() = std::move(req);
+  Send(w, std::move(m));
+}
+
+void WorkerPool::DrainWaiting() {
+  while (!waiting_.empty()) {
+    Worker* w = PickWorker();
+    if (w == nullptr) return;
+    Waiting x = std::move(waiting_.front());
+    waiting_.pop_front();
+    SendInvocation(w, x.function_name, std::move(x.request), std::move(x.done));
+  }
+}
+
+void WorkerPool::Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request,
+                          std::function<void(Status, rpc::InvocationResponse)> done) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!stopping_) {
+      if (Worker* w = PickWorker()) {
+        SendInvocation(w, fn.name, std::move(request), std::move(done));
+        return;
+      }
+      waiting_.push_back(
+          Waiting{fn.name, std::move(request), std::move(done), Clock::now() + options_.worker_wait});
+      return;
+    }
+  }
+  done(Status::Unavailable("the host is stopping"), rpc::InvocationResponse());
+}
+
+void WorkerPool::OnInvocationResponse(Worker* w, const rpc::InvocationResponse& r,
+                                      Deferred* later) {
+  auto it = pending_.find(r.invocation_id());
+  if (it == pending_.end() || it->second.worker_id != w->id) return;  // late (timed out)
+  auto done = std::move(it->second.done);
+  pending_.erase(it);
+  w->inflight.erase(r.invocation_id());
+  later->push_back([done, r] { done(Status::OK(), r); });
+}
+
+void WorkerPool::OnRpcLog(Worker* w, const rpc::RpcLog& log) {
+  auto level = LevelOf(log.level());
+  if (level == spdlog::level::off) return;
+  std::string fn;
+  if (!log.invocation_id().empty()) {
+    auto it = pending_.find(log.invocation_id());
+    if (it != pending_.end()) {
+      fn = it->second.function_name;
+    } else {
+      // "Function.<name>.User": the invocation may have finished already.
+      const std::string& c = log.category();
+      if (c.rfind("Function.", 0) == 0) {
+        size_t end = c.find('.', 9);
+        fn = c.substr(9, end == std::string::npos ? std::string::npos : end - 9);
+      }
+    }
+  }
+  spdlog::log(level, "{}", FormatRpcLog(log, fn, w->id));
+}
+
+void WorkerPool::ReportDeath(const Worker& w, const std::string& reason) {
+  if (stopping_ || w.inflight.empty()) return;
+  int earlier = 0;
+  if (!ReportAllowed(&death_report_at_, &death_reports_suppressed_, &earlier)) return;
+  std::string list;
+  int shown = 0;
+  for (const auto& id : w.inflight) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) continue;
+    if (shown++ == 3) {
+      list += ", ...";
+      break;
+    }
+    if (!list.empty()) list += ", ";
+    list += "Functions." + it->second.function_name + " (Id=" + id +
+            (it->second.what.empty() ? "" : ", " + it->second.what) + ")";
+  }
+  spdlog::error("Worker {} (pid {}) {} while running {} invocation(s); one of them may be the "
+                "cause: {}{}",
+                w.id, w.pid, reason, w.inflight.size(), list,
+                earlier ? fmt::format(" ({} more such report(s) in the last minute)", earlier)
+                        : std::string());
+}
+
+void WorkerPool::KillWorker(Worker* w, const std::string& reason, Deferred* later) {
+  if (w->state == State::kIdle) return;
+  bool was_ready = w->state == State::kReady;
+  w->state = State::kIdle;
+  ReportDeath(*w, reason);
+  for (const auto& id : w->inflight) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) continue;
+    auto done = std::move(it->second.done);
+    pending_.erase(it);
+    std::string msg = "the worker process running this invocation " + reason;
+    later->push_back([done, msg] { done(Status::Aborted(msg), rpc::InvocationResponse()); });
+  }
+  w->inflight.clear();
+  w->loading.clear();
+  if (w->channel) {
+    w->channel->Cancel();
+    w->channel.reset();
+  }
+  if (w->pid > 0 && w->proc) {
+    Status s = w->proc->SignalGroup(SIGKILL);
+    if (!s.ok()) spdlog::warn("Cannot kill worker {}: {}", w->id, s.message());
+  }
+  if (stopping_) {
+    spdlog::info("Worker {} (pid {}) {}", w->id, w->pid, reason);
+    return;
+  }
+  // A worker that got ready and then died (killed, OOM, os._exit) is replaced
+  // at once; only workers that never get ready back off (crash loops).
+  if (was_ready) w->failures = 0;
+  w->failures++;
+  w->restarts++;
+  auto delay = was_ready ? std::chrono::milliseconds(0) : RestartDelay(w->failures);
+  w->restart_at = Clock::now() + delay;
+  spdlog::error("Worker {} (pid {}) {}; restarting it in {}ms (restart #{})", w->id, w->pid,
+                reason, delay.count(), w->restarts);
+  cv_.notify_all();
+}
+
+void WorkerPool::OnStreamClosed(const std::string& worker_id,
+                                const std::shared_ptr<StreamChannel>& ch) {
+  Deferred later;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    Worker* w = FindWorker(worker_id);
+    if (w != nullptr && w->channel == ch) KillWorker(w, "closed its gRPC stream", &later);
+  }
+  for (auto& f : later) f();
+}
+
+void WorkerPool::OnChildExit(pid_t pid, int wait_status, Deferred* later) {
+  for (auto& w : workers_) {
+    if (w->pid != pid) continue;
+    std::string how = DescribeWaitStatus(wait_status);
+    KillWorker(w.get(), how, later);
+    w->pid = -1;
+    w->proc.reset();  // joins the output pump (the pipes are at EOF or get stopped)
+    return;
+  }
+  spdlog::debug("Reaped process {} ({})", pid, DescribeWaitStatus(wait_status));
+}
+
+void WorkerPool::CheckDeadlines(Deferred* later) {
+  auto now = Clock::now();
+  for (auto& wp : workers_) {
+    Worker* w = wp.get();
+    if (w->state == State::kIdle) {
+      if (w->pid < 0 && !stopping_ && now >= w->restart_at) SpawnWorker(w);
+      continue;
+    }
+    if (now < w->deadline) continue;
+    switch (w->state) {
+      case State::kStarting:
+        KillWorker(w, "did not connect within " + std::to_string(options_.startup_timeout.count()) +
+                          "ms", later);
+        break;
+      case State::kInitializing:
+        KillWorker(w, "did not answer WorkerInitRequest in time", later);
+        break;
+      case State::kIndexing:
+        spdlog::warn("Worker {} did not answer FunctionsMetadataRequest within {}s; indexing "
+                     "function.json folders instead",
+                     w->id, options_.metadata_timeout.count() / 1000);
+        IndexDone(w, later);
+        break;
+      case State::kLoading:
+        KillWorker(w, "did not load the functions in time", later);
+        break;
+      default:
+        break;
+    }
+  }
+  // functionTimeout.
+  std::vector<std::string> expired;
+  for (const auto& kv : pending_)
+    if (kv.second.deadline && now >= *kv.second.deadline) expired.push_back(kv.first);
+  for (const auto& id : expired) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) continue;  // failed by an earlier KillWorker
+    Pending p = std::move(it->second);
+    pending_.erase(it);
+    spdlog::error("Timeout value of {} exceeded by function 'Functions.{}' (Id: '{}'). "
+                  "Initiating cancellation.",
+                  FormatMs(*options_.function_timeout), p.function_name, id);
+    auto done = std::move(p.done);
+    std::string msg = "Timeout value of " + FormatMs(*options_.function_timeout) +
+                      " was exceeded by function: Functions." + p.function_name;
+    later->push_back([done, msg] { done(Status::TimedOut(msg), rpc::InvocationResponse()); });
+    Worker* w = workers_[static_cast<size_t>(p.slot)].get();
+    if (w->id == p.worker_id && w->state != State::kIdle) {
+      w->inflight.erase(id);
+      rpc::StreamingMessage m;
+      m.set_request_id(NewUuid());
+      m.mutable_invocation_cancel()->set_invocation_id(id);
+      Send(w, std::move(m));
+      spdlog::error("A function timeout has occurred. Restarting worker process executing "
+                    "invocationId '{}'.",
+                    id);
+      KillWorker(w, "was restarted after a function timeout", later);
+    }
+  }
+  while (!waiting_.empty() && now >= waiting_.front().deadline) {
+    auto done = std::move(waiting_.front().done);
+    waiting_.pop_front();
+    long long secs = options_.worker_wait.count() / 1000;
+    later->push_back([done, secs] {
+      done(Status::Unavailable("no language worker became ready within " +
+                               std::to_string(secs) + "s"),
+           rpc::InvocationResponse());
+    });
+  }
+}
+
+void WorkerPool::SupervisorLoop() {
+  std::unique_lock<std::mutex> l(mu_);
+  while (!quit_) {
+    Deferred later;
+    l.unlock();
+    std::vector<std::pair<pid_t, int>> exited;
+    ReapChildren([&](pid_t pid, int st) { exited.emplace_back(pid, st); });
+    l.lock();
+    for (const auto& e : exited) OnChildExit(e.first, e.second, &later);
+    CheckDeadlines(&later);
+    if (!later.empty()) {
+      l.unlock();
+      for (auto& f : later) f();
+      l.lock();
+    }
+    cv_.wait_for(l, std::chrono::milliseconds(50), [&] { return quit_ || wake_; });
+    wake_ = false;
+  }
+}
+
+void WorkerPool::Wake() {
+  std::lock_guard<std::mutex> l(mu_);
+  wake_ = true;
+  cv_.notify_all();
+}
+
+int WorkerPool::ready_workers() const {
+  std::lock_guard<std::mutex> l(mu_);
+  int n = 0;
+  for (const auto& w : workers_) n += w->state == State::kReady;
+  return n;
+}
+
+int WorkerPool::in_flight() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return static_cast<int>(pending_.size() + waiting_.size());
+}
+
+bool WorkerPool::spawn_failing() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return spawn_failing_;
+}
+
+long long WorkerPool::restarts_total() const {
+  std::lock_guard<std::mutex> l(mu_);
+  long long n = 0;
+  for (const auto& w : workers_) n += w->restarts;
+  return n;
+}
+
+void WorkerPool::KillAll() {
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto& w : workers_)
+    if (w->pid > 0) ::kill(-w->pid, SIGKILL);
+}
+
+void WorkerPool::Shutdown(std::chrono::milliseconds grace) {
+  Deferred later;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    stopping_ = true;
+    for (auto& x : waiting_) {
+      auto done = std::move(x.done);
+      later.push_back(
+          [done] { done(Status::Unavailable("the host is stopping"), rpc::InvocationResponse()); });
+    }
+    waiting_.clear();
+    for (auto& w : workers_) {
+      if (!w->channel) continue;
+      rpc::StreamingMessage m;
+      m.set_request_id(NewUuid());
+      auto* gp = m.mutable_worker_terminate()->mutable_grace_period();
+      gp->set_seconds(grace.count() / 1000);
+      gp->set_nanos(static_cast<int>((grace.count() % 1000) * 1000000));
+      Send(w.get(), std::move(m));
+    }
+  }
+  for (auto& f : later) f();
+  later.clear();
+  auto all_reaped = [&] {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto& w : workers_)
+      if (w->pid > 0) return false;
+    return true;
+  };
+  bool supervised = supervisor_.joinable();
+  auto until = Clock::now() + grace;
+  while (supervised && Clock::now() < until && !all_reaped())
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto& w : workers_) {
+      if (w->pid > 0) {
+        spdlog::warn("Worker {} (pid {}) did not exit within the grace period; killing it", w->id,
+                     w->pid);
+      }
+      KillWorker(w.get(), "was stopped", &later);
+    }
+  }
+  for (auto& f : later) f();
+  until = Clock::now() + std::chrono::seconds(2);
+  while (supervised && Clock::now() < until && !all_reaped())
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    quit_ = true;
+    cv_.notify_all();
+  }
+  if (supervisor_.joinable()) supervisor_.join();
+  if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto& w : workers_) w->proc.reset();
+}
+
+}  // namespace pyfn

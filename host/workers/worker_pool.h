@@ -1,0 +1,210 @@
+// The worker pool: spawns the language workers, speaks the FunctionRpc
+// conversation with each (docs/internals.md "The conversation"), routes
+// invocations to ready workers and restarts workers that die.
+//
+// Threads:
+//  - gRPC's synchronous server runs one EventStream handler per worker; it
+//    reads that worker's messages in a loop (WorkerPool::OnMessage).
+//  - each stream has a writer thread fed by a queue (StreamChannel), so
+//    Send() never blocks the caller on the network.
+//  - one supervisor thread (after ninja's SubprocessSet::DoWork) reaps
+//    children, enforces deadlines (handshake steps, functionTimeout, the wait
+//    for a ready worker) and restarts dead workers with backoff.
+// Everything mutable is guarded by mu_. Callbacks given to Dispatch are
+// called without mu_ held, exactly once, from one of those threads.
+//
+// Routing: least outstanding invocations among ready workers, ties broken
+// round-robin. A request that finds no ready worker waits up to
+// options.worker_wait, then fails with Unavailable (HTTP 503).
+// Restart backoff: 200 ms doubling up to 10 s while workers die before they
+// get ready; a worker that was ready is replaced at once (tests/prod-kill.bats
+// test). On functionTimeout the invocation fails with TimedOut and the
+// worker is restarted, as Azure's host does for out-of-process workers.
+#ifndef PYFN_HOST_WORKER_POOL_H_
+#define PYFN_HOST_WORKER_POOL_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/server.h>  // not a forward declaration: gRPC 1.30's grpc::Server is an alias
+
+#include "host/app/function_registry.h"
+#include "host/app/settings.h"
+#include "host/common/status.h"
+#include "host/workers/invoker.h"
+#include "host/workers/subprocess.h"
+#include "proto/stream_codec.h"
+
+namespace pyfn {
+
+struct WorkerPoolOptions {
+  int count = 1;
+  WorkerConfig config;
+  std::string script_root;
+  std::string host_version;
+  std::optional<std::chrono::milliseconds> function_timeout;  // nullopt: none
+  std::chrono::milliseconds worker_wait{10000};
+  std::chrono::milliseconds startup_timeout{60000};  // spawn -> WorkerInitResponse
+  std::chrono::milliseconds metadata_timeout{30000};
+  std::chrono::milliseconds load_timeout{120000};    // all FunctionLoadResponses
+};
+
+class StreamChannel;
+
+class WorkerPool : public WorkerDispatcher {
+ public:
+  struct Callbacks {
+    std::function<void()> on_indexed;    // the function list is final (once)
+    std::function<void()> on_all_ready;  // every worker loaded the functions (once)
+  };
+
+  // `registry` must outlive the pool. With worker indexing the first worker's
+  // FunctionMetadataResponse replaces the registry's functions.
+  WorkerPool(WorkerPoolOptions options, FunctionRegistry* registry, Callbacks callbacks);
+  ~WorkerPool() override;  // calls Shutdown(0) if needed
+
+  // Starts the gRPC server on 127.0.0.1 (ephemeral port), the supervisor, and
+  // the workers. Fails only if the gRPC server cannot start; workers that
+  // cannot be spawned are retried with backoff (see spawn_failing()).
+  Status Start();
+
+  void Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request,
+                std::function<void(Status, rpc::InvocationResponse)> done) override;
+
+  int ready_workers() const;
+  int in_flight() const;        // sent to a worker or waiting for one
+  bool spawn_failing() const;   // the last spawn attempt failed
+  long long restarts_total() const;  // workers restarted since Start (metrics)
+  int grpc_port() const { return grpc_port_; }
+
+  // Wakes the supervisor (SIGCHLD arrived).
+  void Wake();
+
+  // Stops new dispatches (they fail Unavailable), sends WorkerTerminate, waits
+  // up to `grace` for the workers to exit, kills what is left, reaps, and
+  // stops the gRPC server. In-flight invocations still pending fail Aborted.
+  void Shutdown(std::chrono::milliseconds grace);
+
+  // SIGKILLs every worker process group (second signal). Does not wait.
+  void KillAll();
+
+ private:
+  class Service;
+  friend class Service;
+  friend class WorkerPoolTestPeer;  // fuzz/worker_stream_fuzzer.cc
+  using Clock = std::chrono::steady_clock;
+  using Deferred = std::vector<std::function<void()>>;
+
+  enum class State { kIdle, kStarting, kInitializing, kIndexing, kLoading, kReady };
+
+  struct Worker {
+    int slot = 0;
+    std::string id;  // new for every process
+    State state = State::kIdle;
+    std::unique_ptr<Subprocess> proc;
+    pid_t pid = -1;  // -1 once reaped
+    std::shared_ptr<StreamChannel> channel;
+    Clock::time_point deadline, ready_since, restart_at;
+    bool was_ready = false;
+    int failures = 0;  // consecutive, for backoff
+    int restarts = 0;
+    std::set<std::string> loading;   // function ids awaiting FunctionLoadResponse
+    std::set<std::string> inflight;  // invocation ids
+  };
+  struct Pending {
+    int slot;
+    std::string worker_id;
+    std::string function_name;
+    std::string what;  // "GET http://host/api/x?..." for HTTP, "" otherwise (death reports)
+    std::function<void(Status, rpc::InvocationResponse)> done;
+    std::optional<Clock::time_point> deadline;
+  };
+  struct Waiting {
+    std::string function_name;
+    rpc::InvocationRequest request;
+    std::function<void(Status, rpc::InvocationResponse)> done;
+    Clock::time_point deadline;
+  };
+
+  // Called by the gRPC handler threads.
+  bool Attach(const std::string& worker_id, std::shared_ptr<StreamChannel> channel);
+  void OnMessage(const std::string& worker_id, const rpc::StreamingMessage& msg);
+  // A message from the worker that did not parse: fails the invocation or
+  // function load it names, else is logged and dropped; the stream goes on.
+  void OnUnreadableMessage(const std::string& worker_id, const UnreadableMessage& bad);
+  void OnStreamClosed(const std::string& worker_id, const std::shared_ptr<StreamChannel>& ch);
+
+  // All REQUIRE: mu_ held.
+  Worker* FindWorker(const std::string& id);
+  void SpawnWorker(Worker* w);
+  // Error log naming the invocations in flight on a dying worker (the likely
+  // cause), at most once a minute. REQUIRES: mu_ held.
+  void ReportDeath(const Worker& w, const std::string& reason);
+  void KillWorker(Worker* w, const std::string& reason, Deferred* later);
+  void OnInitResponse(Worker* w, const rpc::WorkerInitResponse& r, Deferred* later);
+  void OnMetadataResponse(Worker* w, const rpc::FunctionMetadataResponse& r, Deferred* later);
+  void IndexDone(Worker* w, Deferred* later);
+  void StartLoading(Worker* w, Deferred* later);
+  void OnLoadResponse(Worker* w, const rpc::FunctionLoadResponse& r, Deferred* later);
+  void MarkReady(Worker* w, Deferred* later);
+  void OnInvocationResponse(Worker* w, const rpc::InvocationResponse& r, Deferred* later);
+  void OnRpcLog(Worker* w, const rpc::RpcLog& log);
+  Worker* PickWorker();
+  void SendInvocation(Worker* w, const std::string& function_name, rpc::InvocationRequest req,
+                      std::function<void(Status, rpc::InvocationResponse)> done);
+  void DrainWaiting();
+  void CheckDeadlines(Deferred* later);
+  void Send(Worker* w, rpc::StreamingMessage msg);
+
+  // Supervisor thread body; reaps without mu_ held.
+  void SupervisorLoop();
+  void OnChildExit(pid_t pid, int wait_status, Deferred* later);
+
+  const WorkerPoolOptions options_;
+  FunctionRegistry* const registry_;
+  const Callbacks callbacks_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<grpc::Server> server_;
+  int grpc_port_ = 0;
+  std::vector<std::string> env_;  // the workers' environment, captured at Start
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;                     // wakes the supervisor
+  std::vector<std::unique_ptr<Worker>> workers_;   // GUARDED_BY(mu_)
+  std::map<std::string, Pending> pending_;         // GUARDED_BY(mu_), by invocation id
+  std::deque<Waiting> waiting_;                    // GUARDED_BY(mu_)
+  bool indexed_ = false;                           // GUARDED_BY(mu_)
+  bool all_ready_announced_ = false;               // GUARDED_BY(mu_)
+  bool stopping_ = false;                          // GUARDED_BY(mu_)
+  bool quit_ = false;                              // GUARDED_BY(mu_)
+  bool wake_ = false;                              // GUARDED_BY(mu_)
+  bool spawn_failing_ = false;                     // GUARDED_BY(mu_)
+  bool shut_down_ = false;                         // GUARDED_BY(mu_)
+  size_t rr_ = 0;                                  // GUARDED_BY(mu_)
+  // Error reports about what killed a worker or what it sent that the host
+  // could not read: at most one a minute each, the rest counted.
+  Clock::time_point death_report_at_{};            // GUARDED_BY(mu_)
+  int death_reports_suppressed_ = 0;               // GUARDED_BY(mu_)
+  Clock::time_point unreadable_report_at_{};       // GUARDED_BY(mu_)
+  int unreadable_reports_suppressed_ = 0;          // GUARDED_BY(mu_)
+  std::thread supervisor_;
+};
+
+// Maps RpcLog levels to spdlog's and logs the line per internals.md.
+// Exposed for tests.
+std::string FormatRpcLog(const rpc::RpcLog& log, const std::string& function_name,
+                         const std::string& worker_id);
+
+}  // namespace pyfn
+
+#endif  // PYFN_HOST_WORKER_POOL_H_
