@@ -6,6 +6,7 @@
 # its non-2xx count, the answers to the bad requests and the worker restarts (worker PID
 # change and pyfn_worker_restarts_total); adds them as "bad_bytes_under_load" to
 # $OUT/soak/summary.json (created when missing) and writes $OUT/soak/bad-bytes.json.
+# The host is ${PYFN_BIN:-$OUT/bin}/pyfn-host.
 # Exits 1 if wrk saw a non-2xx answer or a socket error, or the worker was restarted.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +21,7 @@ mport=$(free_port)
 app="$(pwd)/tests/apps/fuzz-target"
 log="$dir/bad-bytes-host.log"
 PYFN_METRICS_PORT=$mport AzureWebJobsSecretStorageType=memory \
-  setsid "$OUT/bin/pyfn-host" --script-root "$app" --port "$port" >"$log" 2>&1 </dev/null &
+  setsid "${PYFN_BIN:-$OUT/bin}/pyfn-host" --script-root "$app" --port "$port" >"$log" 2>&1 </dev/null &
 host=$!
 trap 'kill -TERM $host 2>/dev/null; wait $host 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do

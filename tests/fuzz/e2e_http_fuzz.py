@@ -91,7 +91,7 @@ class Host:
     """pyfn-host on a free loopback port, in its own session; the metrics port beside it."""
 
     def __init__(self, bin_dir, app, log_dir, env=None, name="host"):
-        self.bin = os.path.join(bin_dir, "pyfn-host")
+        self.bin = os.path.join(os.path.abspath(bin_dir), "pyfn-host")
         self.app = app
         self.port = free_port()
         self.metrics_port = free_port()
@@ -734,7 +734,8 @@ class Campaign:
             if self.batches == warm:
                 rss0 = self.host.rss()
                 self.rss_start = rss0
-            elif rss0 is not None and self.host.alive():
+            elif rss0 is not None and self.host.alive() and not self.rss_failures:
+                # Checked until the first failure (a growth stays); reported once.
                 h, w = self.host.rss()
                 bound = a.rss_bound_mib * 1024
                 if h - rss0[0] > bound or (w - rss0[1] > bound and rss0[1] > 0):

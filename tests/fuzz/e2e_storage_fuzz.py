@@ -62,11 +62,16 @@ BAD = common.BAD
 ODD_TEXT = ["\u00e9\u20ac\U0001f600", "\ufeffbom", "\uffff\ufffe", "nul\x00in", "\u2028\u2029",
             "{\"json\": \"\u00e9\"}", "[1, 2", "<xml>&amp;</xml>", "\ud7ff\ue000", "\U0010ffff",
             "", " ", "\r\n\t", "\u0301\u0301"]
+XML_FORBIDDEN = {c: None for c in [*range(0x20), 0xFFFE, 0xFFFF] if c not in (0x09, 0x0A, 0x0D)}
+# No U+FFFE/U+FFFF in blob names: Azurite stores them, then answers 500 to every listing of
+# the container (its XML cannot hold them), so no blob of the container triggers any more.
+# (Azure percent-encodes such names in listings, <Name Encoded="true">, which the host's
+# listing parser does not look at: untested here.)
 BLOB_NAMES = ["sp ace", "plus+sign", "per%cent", "per%FFcent", "amp&er=eq", "q?mark",
               "hash#tag", "semi;colon,comma", "quote'\"", "paren(x)[y]", "star*~!$@",
               "emoji\U0001f600", "\u00e9-accent", "\u4e2d\u6587/\u8def\u5f84", "a/b/c/deep",
               "dots..a", "sep\u2028line", "bom\ufeff", "zwj\u200dx", "\\back\\slash",
-              "max\uffff", "tab\tname", "x" * 1000, "\u0130\u0131I", "a%2Fb", "..", "./x",
+              "tab\tname", "x" * 1000, "\u0130\u0131I", "a%2Fb", "..", "./x",
               "<lt>&gt;"]
 META_VALUES = ["lead and trail", "a=b; c=d", "q\"uote", "tab\tin", "", "x" * 4000,
                "latin1-\u00e9", "\u00ff\u00fe", "\u00c3\u00a9-utf8-bytes", "%FF", "\u0080\u009f",
@@ -146,6 +151,12 @@ class Campaign:
             elif k < 0.8:
                 t = "".join(r.choice(ODD_TEXT) for _ in range(r.randint(1, 3))) + " not base64!"
                 t = t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                # Characters XML 1.0 forbids (controls, U+FFFE, U+FFFF): Azure refuses them at
+                # Put Message; Azurite takes them, then fails every Get Messages that would
+                # return them (500) after having made the batch invisible: the host's transport
+                # retries, gets an empty list, and the batch is gone for the processing
+                # visibility (600 s).
+                t = t.translate(XML_FORBIDDEN)
                 out.append(("raw-text", "poison", t.encode("utf-8", "surrogatepass"), None))
                 continue
             elif k < 0.92:
