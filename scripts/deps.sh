@@ -24,8 +24,11 @@ packages=(
   clang
   # images: podman/buildah without a daemon (vfs, runc), offline base images from the archive
   podman buildah skopeo runc uidmap mmdebstrap debian-archive-keyring
-  # storage tests: Azurite (npm, pinned in package.json) runs on Node.js
+  # storage tests: Azurite (npm, pinned in package.json) runs on Node.js; so does the
+  # manifest validation (kubernetes-models, k8s/validate.mjs)
   nodejs
+  # make test-scale: the load balancer in front of the replicas
+  haproxy
 )
 # Debian ships npm as its own package; NodeSource's nodejs bundles it (and
 # conflicts with Debian's npm), so ask for it only when it is missing.
@@ -48,7 +51,8 @@ fi
 # Azurite, pinned by package-lock.json, into the project's node_modules (never
 # globally); scripts/azurite.sh runs it from there.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -x "$root/node_modules/.bin/azurite" ]; then
-  echo "deps: installing Azurite into $root/node_modules (npm ci)"
+if [ ! -x "$root/node_modules/.bin/azurite" ] ||
+   [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+  echo "deps: installing Azurite and the Kubernetes/KEDA schemas into $root/node_modules (npm ci)"
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
 fi
