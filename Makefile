@@ -12,7 +12,7 @@ PORT       ?= 7071
 CELL       ?= python311-bookworm
 
 .PHONY: deps build run test test-unit test-python test-native test-images test-image \
-        images image verify-reproducible bench soak fuzz asan clean
+        images image verify-reproducible test-scale bench soak fuzz asan clean
 
 deps: ## install every Debian package (and npm tool) the build, tests and benchmarks need
 	./scripts/deps.sh
@@ -52,6 +52,9 @@ test-images: ## bats suite in every cell of the bake matrix (tests/matrix.conf; 
 
 test-image: ## bats suite in one cell: make test-image CELL=python311-bookworm
 	./scripts/test-images.sh $(CELL)
+
+test-scale: ## replicas of the slim CELL image behind HAProxy go 1 -> 3 -> 1 under load -> out/scale/ (SCALE_ARGS)
+	./scripts/test-scale.sh $(CELL) $(SCALE_ARGS)
 
 bench: build ## throughput, latency, cold start, memory, image sizes -> out/bench/results.json
 	/usr/bin/python3 bench/bench.py $(BENCH_ARGS)

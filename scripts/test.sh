@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs pyfn's test suites and ends with one line CI can read: "N passed, N failed".
-#   scripts/test.sh            every suite `make test` runs (images: the bookworm cell)
+#   scripts/test.sh            every suite `make test` runs (images: the bookworm cell, then a
+#                              short scale run of its slim image, tests/scale/scale_test.py)
 #   scripts/test.sh SUITE...   some of: unit python native images
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +72,19 @@ run_images() {
     failed=$((failed + $(grep -c '^not ok ' "$tap")))
   done
   printf '== images: %d passed, %d failed\n' $((passed - before_p)) $((failed - before_f))
+  run_scale "${cells%% *}"
+}
+
+# The short scale run (1 -> 2 -> 1 replicas of the slim image behind HAProxy); `make
+# test-scale` is the full one. Its checks count as tests.
+run_scale() {  # run_scale CELL
+  local log="$OUT/test-results/scale.log"
+  ./scripts/test-scale.sh "$1" --short --out "$OUT/scale-short" 2>&1 | tee "$log"
+  local p f
+  p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
+  f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -1)
+  [ -n "$p" ] || f=1
+  tally "${p:-0}" "${f:-1}" scale
 }
 
 for s in "${suites[@]}"; do
