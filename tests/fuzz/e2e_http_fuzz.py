@@ -183,7 +183,47 @@ def http_get(port, path, timeout):
 # sending raw requests
 
 
-STATUS_RE = re.compile(rb"(?:^|\r\n)HTTP/1\.[01] (\d{3})")
+STATUS_RE = re.compile(rb"HTTP/1\.[01] (\d{3})[^\r\n]*\r\n")
+CL_RE = re.compile(rb"(?im)^content-length:[ \t]*(\d+)")
+TE_RE = re.compile(rb"(?im)^transfer-encoding:.*chunked")
+
+
+def statuses(got):
+    """The status codes of the responses in got, in order (bodies skipped by their framing,
+    so a body that says HTTP/1.1 is not counted; pipelined answers follow each other)."""
+    out = []
+    i = 0
+    while True:
+        m = STATUS_RE.search(got, i)
+        if not m:
+            return out
+        st = int(m.group(1))
+        out.append(st)
+        end = got.find(b"\r\n\r\n", m.end() - 2)
+        if end < 0:
+            return out
+        head, j = got[m.end():end], end + 4
+        cl = CL_RE.search(head)
+        if 100 <= st < 200 or st in (204, 304) or got.startswith(b"HTTP/1.", j):
+            i = j  # no body (or a HEAD answer)
+        elif TE_RE.search(head):
+            while True:
+                e = got.find(b"\r\n", j)
+                if e < 0:
+                    return out
+                try:
+                    n = int(got[j:e].split(b";")[0], 16)
+                except ValueError:
+                    return out
+                j = e + 2 + n + 2
+                if n == 0:
+                    t = got.find(b"\r\n\r\n", e)  # trailers, if any
+                    i = e + 4 if got.startswith(b"\r\n", e + 2) else (t + 4 if t >= 0 else j)
+                    break
+        elif cl:
+            i = j + int(cl.group(1))
+        else:
+            return out  # body until close
 
 
 def send_raw(port, data, timeout, chunk=0, delay=0.0):
@@ -230,7 +270,7 @@ def send_raw(port, data, timeout, chunk=0, delay=0.0):
             got += b
     finally:
         s.close()
-    return [int(m.group(1)) for m in STATUS_RE.finditer(got)], outcome, time.monotonic() - t0, got
+    return statuses(got), outcome, time.monotonic() - t0, got
 
 # ---------------------------------------------------------------------------------------
 # request generation
@@ -269,6 +309,7 @@ class Gen:
         self.r = rng
         self.forbid = b""
         self.clean = False
+        self.utf8_only = False
 
     def pick(self, seq):
         return seq[self.r.randrange(len(seq))]
@@ -287,6 +328,8 @@ class Gen:
                            bytes(r.choice(b"abcdefghijklmnopqrstuvwxyz0123456789-_.")
                                  for _ in range(r.randint(1, 8))))
             elif k < 0.45:
+                out.append(self.pick(GOODU).encode())
+            elif k < 0.7 and raw and self.utf8_only:
                 out.append(self.pick(GOODU).encode())
             elif k < 0.7 and raw:
                 out.append(self.pick(BAD) if r.random() < 0.8 else self.rbytes(r.randint(1, 4)))
@@ -511,9 +554,13 @@ class Gen:
 
     def structured(self, clean=None):
         """A request built from parts; clean (60 %): only its bytes >= 0x80, %XX escapes and
-        bodies are odd, so the parser accepts it and it reaches the worker."""
+        bodies are odd, so the HTTP parser accepts it (and, when they are valid UTF-8, the
+        host passes it on to the worker)."""
         r = self.r
         self.clean = r.random() < 0.6 if clean is None else clean
+        # Half the clean ones: raw bytes only as valid UTF-8 (odd characters, %XX escapes
+        # that are not UTF-8), which the host passes on to the worker.
+        self.utf8_only = self.clean and r.random() < 0.5
         try:
             if self.clean:
                 method = self.pick(METHODS[:7])
@@ -525,7 +572,7 @@ class Gen:
                 ctype = ctype.translate(None, VALUE_FORBID)
             return self.frame(method, self.target(), self.header_block(), ctype, body)
         finally:
-            self.clean = False
+            self.clean = self.utf8_only = False
 
     def mutate(self, data):
         r = self.r
@@ -610,7 +657,8 @@ def one_request(gen, seeds):
         kind, data = "random", gen.rbytes(r.randint(1, 400))
     chunk, delay = 0, 0.0
     if r.random() < 0.03:
-        chunk, delay = r.randint(1, 64), 0.002
+        # trickled: at most ~300 pieces, so the sending takes under a second or so
+        chunk, delay = max(r.randint(1, 64), len(data) // 300 + 1), 0.002
     return kind, data, chunk, delay
 
 # ---------------------------------------------------------------------------------------
