@@ -12,7 +12,7 @@ PORT       ?= 7071
 CELL       ?= python311-bookworm
 
 .PHONY: deps build run test test-unit test-python test-native test-images test-image \
-        images image verify-reproducible test-scale bench soak fuzz asan clean
+        images image verify-reproducible test-scale lint bench soak fuzz asan clean
 
 deps: ## install every Debian package (and npm tool) the build, tests and benchmarks need
 	./scripts/deps.sh
@@ -28,6 +28,9 @@ run: deps build ## serve APP (default examples/hello) on PORT, like `func start`
 
 test: deps build ## everything CI runs: unit, library, native end-to-end, and the image cell(s)
 	./scripts/test.sh
+
+lint: ## shellcheck, pyflakes, behaviour rows cited but not documented, references outside the repository
+	./scripts/lint.sh
 
 test-unit: build ## GoogleTest suites of host and worker
 	./scripts/test.sh unit

@@ -4,7 +4,7 @@
 # bats subset against those binaries (installed to out/asan). Sanitizer reports
 # fail the run; pyfn-host's own reports land in its log (out/test-results/logs/native).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 OUT=${OUT:-out}
 JOBS=${JOBS:-2}
 BUILD="$OUT/build-asan"

@@ -43,8 +43,8 @@ start() {
     </dev/null >"$dir/azurite.log" 2>&1 &
   local pid=$!
   echo "$pid" > "$dir/azurite.pid"
-  local blob="" queue="" i
-  for i in $(seq 1 300); do
+  local blob="" queue=""
+  for _ in $(seq 1 300); do
     blob=$(sed -n 's|.*Blob service is successfully listening at http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/azurite.log")
     queue=$(sed -n 's|.*Queue service is successfully listening at http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/azurite.log")
     [ -n "$blob" ] && [ -n "$queue" ] && break
@@ -69,12 +69,12 @@ start() {
 }
 
 stop() {
-  local dir="$1" pid i
+  local dir="$1" pid
   [ -f "$dir/azurite.pid" ] || return 0
   pid=$(cat "$dir/azurite.pid")
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done

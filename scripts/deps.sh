@@ -29,6 +29,8 @@ packages=(
   nodejs
   # make test-scale: the load balancer in front of the replicas
   haproxy
+  # make lint
+  shellcheck python3-pyflakes
 )
 # Debian ships npm as its own package; NodeSource's nodejs bundles it (and
 # conflicts with Debian's npm), so ask for it only when it is missing.

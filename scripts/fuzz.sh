@@ -17,11 +17,12 @@ e2e() {
   local rc=0 seed=()
   [ -z "${FUZZ_E2E_SEED:-}" ] || seed=(--seed "$FUZZ_E2E_SEED")
   echo "== e2e HTTP: ${FUZZ_E2E_SECONDS:-600}s against $OUT/bin/pyfn-host"
-  OUT="$OUT" /usr/bin/python3 tests/fuzz/e2e_http_fuzz.py --seconds "${FUZZ_E2E_SECONDS:-600}" \
+  export OUT
+  /usr/bin/python3 tests/fuzz/e2e_http_fuzz.py --seconds "${FUZZ_E2E_SECONDS:-600}" \
     --bin "$OUT/bin" "${seed[@]}" || rc=1
   echo "== e2e storage: ${FUZZ_E2E_STORAGE_SECONDS:-120}s"
   local s=0
-  OUT="$OUT" /usr/bin/python3 tests/fuzz/e2e_storage_fuzz.py \
+  /usr/bin/python3 tests/fuzz/e2e_storage_fuzz.py \
     --seconds "${FUZZ_E2E_STORAGE_SECONDS:-120}" --bin "$OUT/bin" "${seed[@]}" || s=$?
   [ "$s" = 0 ] || [ "$s" = 77 ] || rc=1
   return $rc

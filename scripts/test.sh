@@ -4,7 +4,7 @@
 #                              short scale run of its slim image, tests/scale/scale_test.py)
 #   scripts/test.sh SUITE...   some of: unit python native images
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 OUT=${OUT:-out}
 mkdir -p "$OUT/test-results"
 

@@ -72,7 +72,7 @@ if [ -n "${DEBIAN_SNAPSHOT:-}" ] && ! grep -rqs snapshot.debian.org /etc/apt/sou
   done
 fi
 
-if [ ! -e /var/lib/apt/lists/lock ] || [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v -e lock -e partial -e auxfiles)" ]; then
+if [ ! -e /var/lib/apt/lists/lock ] || [ -z "$(find /var/lib/apt/lists/ -mindepth 1 -maxdepth 1 ! -name lock ! -name partial ! -name auxfiles 2>/dev/null)" ]; then
   apt-get update -qq
 fi
 

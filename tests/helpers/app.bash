@@ -231,8 +231,7 @@ pyfn_stop() {
       pid=$(_pyfn_state "$name" pid)
       if kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null
-        local i
-        for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
       fi
       # Whatever is left of the session setsid gave the host (workers have their own process
       # groups but stay in that session).
@@ -255,14 +254,16 @@ pyfn_stop() {
 # pyfn_wait_exit NAME SECS: the host (process or container) ends within SECS; its exit
 # status in $exit_status. Fails, with the log, if it still runs.
 pyfn_wait_exit() {
-  local name="$1" secs="$2" i
-  for i in $(seq 1 $((secs * 5))); do pyfn_alive "$name" || break; sleep 0.2; done
+  local name="$1" secs="$2"
+  for _ in $(seq 1 $((secs * 5))); do pyfn_alive "$name" || break; sleep 0.2; done
   if pyfn_alive "$name"; then
     pyfn_dump_log "$name"
     fail "host '$name' still runs after $secs s"
     return 1
   fi
+  # exit_status: for the caller (tests assert on it after pyfn_wait_exit).
   exit_status=0
+  # shellcheck disable=SC2034
   case "$(_pyfn_state "$name" kind)" in
     native) wait "$(_pyfn_state "$name" pid)" || exit_status=$? ;;
     container)

@@ -39,10 +39,13 @@ http_request() {
     return 1
   fi
   HTTP_STATUS=${w%% *}
+  # HTTP_TIME and output: for the calling test (bats reads $output).
+  # shellcheck disable=SC2034
   HTTP_TIME=${w##* }
   HTTP_BODY=$(cat "$bodyf")
   HTTP_BODY_FILE=$bodyf
   HTTP_HEADERS=$(tr -d '\r' <"$hdrf")
+  # shellcheck disable=SC2034
   output=$HTTP_BODY
   HTTP_INSTANCE=$name
 }

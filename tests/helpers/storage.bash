@@ -44,10 +44,10 @@ azurite_stop() {
 }
 
 azurite_down() {
-  local pid i
+  local pid
   pid=$(cat "$AZURITE_DIR/azurite.pid" 2>/dev/null) || return 0
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
@@ -55,14 +55,14 @@ azurite_down() {
 }
 
 azurite_up() {
-  local azurite="${PYFN_AZURITE_BIN:-$PYFN_ROOT/node_modules/.bin/azurite}" i
+  local azurite="${PYFN_AZURITE_BIN:-$PYFN_ROOT/node_modules/.bin/azurite}"
   setsid "$azurite" --silent --disableTelemetry --location "$AZURITE_DIR/data" \
     --blobHost 127.0.0.1 --blobPort "$AZURITE_BLOB_PORT" \
     --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
     --tableHost 127.0.0.1 --tablePort 0 \
     </dev/null >>"$AZURITE_DIR/azurite.log" 2>&1 3>&- &
   echo $! >"$AZURITE_DIR/azurite.pid"
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     if curl -s -o /dev/null "http://127.0.0.1:$AZURITE_QUEUE_PORT/" &&
        curl -s -o /dev/null "http://127.0.0.1:$AZURITE_BLOB_PORT/"; then
       return 0
