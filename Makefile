@@ -12,7 +12,7 @@ PORT       ?= 7071
 CELL       ?= python311-bookworm
 
 .PHONY: deps build run test test-unit test-python test-native test-images test-image \
-        images image verify-reproducible test-scale lint bench soak fuzz asan clean
+        images image verify-reproducible test-scale test-k8s lint bench soak fuzz asan clean
 
 deps: ## install every Debian package (and npm tool) the build, tests and benchmarks need
 	./scripts/deps.sh
@@ -58,6 +58,9 @@ test-image: ## bats suite in one cell: make test-image CELL=python311-bookworm
 
 test-scale: ## replicas of the slim CELL image behind HAProxy go 1 -> 3 -> 1 under load -> out/scale/ (SCALE_ARGS)
 	./scripts/test-scale.sh $(CELL) $(SCALE_ARGS)
+
+test-k8s: ## pyfn-k8s manifests of tests/apps/scale (+ Azurite, KEDA scale from zero) on the current kubeconfig's cluster; skipped without one
+	./scripts/test-k8s.sh
 
 bench: build ## throughput, latency, cold start, memory, image sizes -> out/bench/results.json
 	/usr/bin/python3 bench/bench.py $(BENCH_ARGS)
