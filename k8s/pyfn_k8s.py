@@ -514,12 +514,14 @@ class Builder:
         pod_spec["containers"] = [self.container(component, functions, has_settings)]
         pod_spec["volumes"] = [{"name": "tmp", "emptyDir": {}}]
         name = "%s-%s" % (self.name, component)
+        if replicas is None:
+            comments = comments + ["No spec.replicas: the ScaledObject owns the replica count (a "
+                                   "second kubectl apply must not reset a scaled-out app)."]
         obj = {
             "apiVersion": "apps/v1",
             "kind": "Deployment",
             "metadata": self.metadata(name, component),
             "spec": {
-                "replicas": replicas,
                 "selector": {"matchLabels": self.selector(component)},
                 "template": {
                     "metadata": {
@@ -534,6 +536,8 @@ class Builder:
                 },
             },
         }
+        if replicas is not None:
+            obj["spec"] = {"replicas": replicas, **obj["spec"]}
         return comments, obj
 
     def pdb(self, component, min_available):
@@ -591,6 +595,8 @@ class Builder:
                 "scaleTargetRef": {"name": target},
                 "minReplicaCount": a.replicas,
                 "maxReplicaCount": a.max_replicas,
+                "pollingInterval": a.polling_seconds,
+                "cooldownPeriod": a.cooldown_seconds,
                 "triggers": [{
                     "type": "prometheus",
                     "name": "in-flight",
@@ -661,7 +667,7 @@ class Builder:
 
         if http_fns:
             docs.append(self.deployment(
-                "http", a.replicas, http_fns, has_settings,
+                "http", None, http_fns, has_settings,
                 ["HTTP functions: %s" % ", ".join(http_fns)]))
             docs.append((["Port 80 -> the container's port 80."], {
                 "apiVersion": "v1",
@@ -683,7 +689,7 @@ class Builder:
             comments = ["Non-HTTP functions: %s" % ", ".join(trig_fns)]
             if timer_fns and scaled and min_rep < 1:
                 min_rep = 1
-            replicas = min_rep if scaled else 1
+            replicas = None if scaled else 1
             docs.append(self.deployment("triggers", replicas, trig_fns, has_settings,
                                         comments))
             docs.append(self.pdb("triggers", min_available=False))
@@ -745,6 +751,8 @@ class Builder:
         else:
             spec["minReplicaCount"] = min_rep
         spec["maxReplicaCount"] = a.max_replicas
+        spec["pollingInterval"] = a.polling_seconds
+        spec["cooldownPeriod"] = a.cooldown_seconds
         spec["triggers"] = triggers
         return comments, {
             "apiVersion": "keda.sh/v1alpha1",
@@ -807,6 +815,10 @@ def parse_args(argv):
     sc.add_argument("--http-target", type=nonneg_int, default=0, metavar="N",
                     help="in-flight requests per HTTP replica (default: host.json "
                          "maxConcurrentRequests, else %d)" % DEFAULT_HTTP_TARGET)
+    sc.add_argument("--polling-seconds", type=nonneg_int, default=30, metavar="N",
+                    help="ScaledObject pollingInterval (default 30, KEDA's)")
+    sc.add_argument("--cooldown-seconds", type=nonneg_int, default=300, metavar="N",
+                    help="ScaledObject cooldownPeriod before scaling to zero (default 300, KEDA's)")
     sc.add_argument("--http-host", metavar="HOST",
                     help="keda-http-addon: the Host header routed to the app")
     a = p.parse_args(argv)

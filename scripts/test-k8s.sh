@@ -39,7 +39,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 AZURITE_IMAGE=mcr.microsoft.com/azure-storage/azurite:3.35.0   # = package.json's azurite
 MESSAGES=200
 WAIT=180              # seconds: rollouts, scale-out, drain, scale-in
-COOLDOWN=15           # KEDA cooldownPeriod and pollingInterval for the test (patched in)
+COOLDOWN=15           # KEDA cooldownPeriod and pollingInterval for the test (pyfn-k8s options)
 POLLING=5
 
 say() { printf 'test-k8s: %s\n' "$*"; }
@@ -300,7 +300,8 @@ apply() {  # apply FILE
 gen_all() {
   generate scale tests/apps/scale "$scale_image" || return 1
   if [ -n "$queue_image" ]; then
-    generate queue tests/apps/k8s-queue "$queue_image" --max-replicas 3 || return 1
+    generate queue tests/apps/k8s-queue "$queue_image" --max-replicas 3 \
+      --cooldown-seconds "$COOLDOWN" --polling-seconds "$POLLING" || return 1
   fi
 }
 require "pyfn_k8s.py writes the manifests (scale${queue_image:+, queue})" gen_all
@@ -482,10 +483,7 @@ back_to_zero() { [ "$(replicas)" = 0 ]; }
 queue_setup() {
   # The queue exists before KEDA asks for its length (no replica creates it at zero).
   sc put-many k8s-in 0 >/dev/null 2>&1 || { why="cannot create queue k8s-in"; return 1; }
-  apply "$logdir/queue.yaml" || return 1
-  # pyfn-k8s has no option for these (KEDA's defaults: cooldownPeriod 300, pollingInterval 30).
-  k patch scaledobject queue-triggers --type merge \
-    -p "{\"spec\":{\"cooldownPeriod\":$COOLDOWN,\"pollingInterval\":$POLLING}}" >/dev/null 2>&1 || { why="kubectl patch failed"; return 1; }
+  apply "$logdir/queue.yaml"
 }
 
 keda_checks=(
@@ -512,7 +510,7 @@ else
   put_messages() {
     sc put-many k8s-in "$MESSAGES" load >/dev/null 2>"$work/put.err" || { why=$(tail -1 "$work/put.err"); return 1; }
   }
-  if gate "queue app applied (queue k8s-in created; ScaledObject patched: cooldownPeriod $COOLDOWN, pollingInterval $POLLING)" queue_setup &&
+  if gate "queue app applied (queue k8s-in created; cooldownPeriod $COOLDOWN, pollingInterval $POLLING)" queue_setup &&
      gate "${keda_checks[1]}" wait_for 90 queue_ready &&
      gate "${keda_checks[2]}" at_zero &&
      gate "$MESSAGES messages put on k8s-in (storage-client.py put-many)" put_messages &&
