@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "host/app/app_index.h"
 #include "host/keys/blob_secrets_store.h"
 #include "host/triggers/blob_binding.h"
 #include "host/triggers/queue_binding.h"
@@ -47,8 +48,9 @@ std::string HostName() {
 // The files or memory store the settings ask for (prod_settings.h). Never
 // fails: what cannot be persisted is kept in memory, with a warning saying how
 // to fix it. (Blob storage: OpenBlobSecretsStore, which may fail.)
+// *read_only: why the keys there cannot be changed ("" when they can).
 std::unique_ptr<SecretsStore> OpenSecretsStore(const ProdSettings& p, const std::string& root,
-                                               const Environment& env) {
+                                               const Environment& env, std::string* read_only) {
   const char* kHow =
       "function keys are kept in memory and change at every start (set "
       "AzureWebJobsSecretStoragePath to a writable directory, or PYFN_MASTER_KEY and "
@@ -71,6 +73,8 @@ std::unique_ptr<SecretsStore> OpenSecretsStore(const ProdSettings& p, const std:
     if (files->ReadHost(&hs).ok()) {
       spdlog::warn("{}; the keys there are used, the key admin API cannot change them",
                    s.message());
+      *read_only = "the function keys are read from the read-only secrets directory " + dir +
+                   " (e.g. a mounted Kubernetes Secret); change them there and restart the host";
       return files;
     }
     spdlog::warn("{}: {}", s.message(), kHow);
@@ -131,7 +135,7 @@ Host::Host(Settings settings, HostConfig config, WorkerConfig worker_config, Env
       config_(std::move(config)),
       worker_config_(std::move(worker_config)),
       env_(std::move(env)),
-      registry_(config_.route_prefix) {}
+      registry_(config_.route_prefix, config_.functions) {}
 
 Host::~Host() {
   if (triggers_) triggers_->Stop();
@@ -143,22 +147,47 @@ Host::~Host() {
     if (t.joinable()) t.join();
 }
 
-Status Host::Start() {
-  spdlog::info("pyfn-host {} starting; script root {}", PYFN_VERSION, settings_.script_root);
+void Host::LoadFunctionFolders() {
+  if (config_.functions) {
+    std::string names;
+    for (const auto& n : *config_.functions) names += (names.empty() ? "" : ", ") + n;
+    // Azure's FunctionMetadataManager says the same (at information level).
+    spdlog::info("A function allow list has been specified, excluding all but the following "
+                 "functions: [{}]",
+                 names);
+  }
   std::vector<FunctionSpec> functions = LoadFunctions(settings_.script_root, env_);
-  for (const auto& f : functions)
+  // Only the selected functions are kept, so only their failures are reported
+  // (Azure filters FunctionErrors by the allow list too).
+  registry_.Replace(std::move(functions));
+  for (const auto& f : registry_.Get()->functions)
     if (!f.load_status.ok())
       spdlog::error("Function '{}' failed to load: {}", f.name, f.load_status.message());
-  for (const auto& name : registry_.Replace(std::move(functions))) {
-    const FunctionSpec* f = registry_.Get()->Find(name);
-    spdlog::error("Function '{}' failed to load: {}", name, f ? f->load_status.message() : "");
-  }
+  for (const auto& name : registry_.excluded())
+    spdlog::debug("Function '{}' is not in host.json \"functions\": not loaded", name);
   for (const auto& f : registry_.Get()->functions)
     if (f.disabled) spdlog::info("Function '{}' is disabled", f.name);
+}
+
+WorkerPoolOptions Host::PoolOptions() const {
+  WorkerPoolOptions po;
+  po.count = settings_.worker_count;
+  po.config = worker_config_;
+  po.script_root = settings_.script_root;
+  po.host_version = PYFN_VERSION;
+  po.function_timeout = config_.function_timeout;
+  po.worker_wait = settings_.worker_wait;
+  return po;
+}
+
+Status Host::Start() {
+  spdlog::info("pyfn-host {} starting; script root {}", PYFN_VERSION, settings_.script_root);
+  LoadFunctionFolders();
 
   const ProdSettings& prod = settings_.prod;
   // Storage first: blob secrets use its clients and transport.
   storage_.reset(new StorageRuntime(env_, config_.raw, settings_.script_root));
+  std::string read_only;  // why the key admin API cannot change the keys
   if (!auth_ && prod.secret_storage_type == "blob") {
     std::unique_ptr<KeyManager> km;
     Status ks = OpenSharedKeys(prod, storage_.get(), &km);
@@ -166,8 +195,9 @@ Status Host::Start() {
     keys_ = km.get();
     auth_ = std::move(km);
   } else if (!auth_) {
-    auto km = std::make_unique<KeyManager>(OpenSecretsStore(prod, settings_.script_root, env_),
-                                           prod.master_key, prod.function_key);
+    auto km = std::make_unique<KeyManager>(
+        OpenSecretsStore(prod, settings_.script_root, env_, &read_only), prod.master_key,
+        prod.function_key);
     Status ks = km->Initialize();
     if (!ks.ok()) {
       spdlog::error("Function keys: {}; keeping them in memory", ks.message());
@@ -179,6 +209,20 @@ Status Host::Start() {
     keys_ = km.get();
     auth_ = std::move(km);
   }
+  // Keys from the environment are the truth at every start: a change through
+  // the API would be lost at the next one (and never reach the other replicas).
+  if (!prod.master_key.empty() || !prod.function_key.empty()) {
+    std::string vars = !prod.master_key.empty() && !prod.function_key.empty()
+                           ? "PYFN_MASTER_KEY and PYFN_FUNCTION_KEY"
+                       : !prod.master_key.empty() ? "PYFN_MASTER_KEY"
+                                                  : "PYFN_FUNCTION_KEY";
+    read_only = "the function keys come from " + vars +
+                " (e.g. a Kubernetes Secret); change the environment and restart the host";
+  }
+  if (keys_ && !read_only.empty()) {
+    keys_->set_read_only(read_only);
+    spdlog::info("The key admin API cannot change the keys: {}", read_only);
+  }
   cors_ = std::make_unique<CorsPolicy>(prod.cors_origins, prod.cors_credentials);
   if (cors_->enabled())
     spdlog::info("CORS: {} allowed origin(s), credentials {}", prod.cors_origins.size(),
@@ -189,13 +233,7 @@ Status Host::Start() {
     spdlog::warn("host.json extensions.http.dynamicThrottlesEnabled has no effect in pyfn; "
                  "use maxConcurrentRequests and maxOutstandingRequests");
 
-  WorkerPoolOptions po;
-  po.count = settings_.worker_count;
-  po.config = worker_config_;
-  po.script_root = settings_.script_root;
-  po.host_version = PYFN_VERSION;
-  po.function_timeout = config_.function_timeout;
-  po.worker_wait = settings_.worker_wait;
+  WorkerPoolOptions po = PoolOptions();
   WorkerPool::Callbacks cb;
   cb.on_indexed = [this] { OnIndexed(); };
   cb.on_all_ready = [this] { OnAllReady(); };
@@ -247,32 +285,85 @@ Status Host::Start() {
   return Status::OK();
 }
 
+Status Host::Index(std::chrono::milliseconds timeout, nlohmann::ordered_json* index) {
+  index_mode_ = true;
+  spdlog::info("pyfn-host {} indexing {}", PYFN_VERSION, settings_.script_root);
+  LoadFunctionFolders();
+  storage_.reset(new StorageRuntime(env_, config_.raw, settings_.script_root));
+  WorkerPoolOptions po = PoolOptions();
+  po.count = 1;  // one worker indexes and loads like every other would
+  WorkerPool::Callbacks cb;
+  cb.on_indexed = [this] { OnIndexed(); };
+  cb.on_all_ready = [this] { OnAllReady(); };
+  pool_.reset(new WorkerPool(po, &registry_, cb));
+  Status s = pool_->Start();
+  if (!s.ok()) return s;
+  bool ready;
+  {
+    std::unique_lock<std::mutex> l(mu_);
+    ready = cv_.wait_for(l, timeout, [&] { return index_ready_ || shutdown_requested_; }) &&
+            index_ready_;
+  }
+  std::string indexing_error = pool_->indexing_error();
+  bool spawn_failing = pool_->spawn_failing();
+  pool_->Shutdown(kWorkerTerminateGrace);
+  if (!ready) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (shutdown_requested_) return Status::Aborted("interrupted (" + shutdown_reason_ + ")");
+    }
+    return Status::TimedOut(
+        "the worker did not index and load the functions within " +
+        std::to_string(timeout.count() / 1000) + "s" +
+        (spawn_failing ? " (the language worker cannot be started, see the log above)"
+                       : " (see the log above; --index-timeout sets the limit)"));
+  }
+  if (!indexing_error.empty())
+    return Status::InvalidArgument("worker indexing of " + settings_.script_root +
+                                   " failed: " + indexing_error);
+  *index = BuildAppIndex(settings_.script_root, config_, *registry_.Get());
+  return Status::OK();
+}
+
 void Host::OnIndexed() {
   // Storage bindings whose connection or path cannot work fail to load (L8).
+  // Indexing checks what holds whatever the settings are (paths, schedules):
+  // the settings where the app will run are not those of the indexing machine.
   auto before = registry_.Get();  // SetLoadFailure publishes a new snapshot
   for (const auto& f : before->functions) {
     if (!f.load_status.ok()) continue;
-    Status vs = storage_->ValidateFunction(f);
+    Status vs = storage_->ValidateFunction(f, /*check_settings=*/!index_mode_);
     if (!vs.ok() && registry_.SetLoadFailure(f.name, vs))
       spdlog::error("Function '{}' failed to load: {}", f.name, vs.message());
   }
   auto set = registry_.Get();
+  if (config_.functions)
+    for (const auto& name : UnmatchedSelection(*config_.functions, set->functions))
+      spdlog::warn("host.json \"functions\" names '{}', but the app has no such function", name);
   std::vector<const FunctionSpec*> shown;
   for (const auto& f : set->functions)
     if (!f.disabled) shown.push_back(&f);
+  int port = http_ ? http_->port() : settings_.port;
   if (shown.empty()) {
     spdlog::warn("No job functions found in {}", settings_.script_root);
   } else {
     spdlog::info("Functions:");
     for (const FunctionSpec* f : shown)
-      spdlog::info("  {}: {}", f->name, f->Describe(http_->port(), set->route_prefix));
+      spdlog::info("  {}: {}", f->name, f->Describe(port, set->route_prefix));
   }
-  if (keys_) keys_->SyncFunctions(set->functions);
+  if (index_mode_) return;
+  if (keys_) keys_->SyncFunctions(set->functions, registry_.excluded());
   std::string notice = auth_->StartupNotice(set->functions);
   if (!notice.empty()) spdlog::info("{}", notice);
 }
 
 void Host::OnAllReady() {
+  if (index_mode_) {
+    std::lock_guard<std::mutex> l(mu_);
+    index_ready_ = true;
+    cv_.notify_all();
+    return;
+  }
   State expected = State::kInitializing;
   if (state_.compare_exchange_strong(expected, State::kRunning)) {
     triggers_->Start(*registry_.Get());

@@ -12,6 +12,7 @@
 #define PYFN_HOST_HOST_H_
 
 #include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -44,6 +45,11 @@ class Host : public HttpHandler {
   ~Host() override;
 
   Status Start();
+  // `pyfn-host --index`: loads the app and starts one worker exactly as Start
+  // does (worker indexing, FunctionLoadRequests) but opens no HTTP port, runs
+  // no trigger and touches no key; waits up to `timeout` for the worker to
+  // load the functions, then fills `index` (app_index.h) and stops the worker.
+  Status Index(std::chrono::milliseconds timeout, nlohmann::ordered_json* index);
   // Blocks until shutdown is requested and done. Returns the exit code.
   int Run();
   // First signal. Thread safe.
@@ -63,6 +69,9 @@ class Host : public HttpHandler {
 
  private:
   enum class State { kInitializing, kRunning, kStopping };
+  // The function.json folders, through the registry (selection), failures logged.
+  void LoadFunctionFolders();
+  WorkerPoolOptions PoolOptions() const;
   void OnIndexed();
   void OnAllReady();
   void HandleFunction(const std::string& path, HttpRequest request,
@@ -94,10 +103,13 @@ class Host : public HttpHandler {
   std::unique_ptr<HttpServer> http_;
   std::vector<std::thread> io_threads_;
   std::atomic<State> state_{State::kInitializing};
+  bool index_mode_ = false;  // Index(): no HTTP, keys or triggers
+
 
   std::mutex mu_;
   std::condition_variable cv_;
   bool shutdown_requested_ = false;  // GUARDED_BY(mu_)
+  bool index_ready_ = false;         // GUARDED_BY(mu_); Index(): the worker loaded the functions
   std::string shutdown_reason_;      // GUARDED_BY(mu_)
 };
 

@@ -1,5 +1,6 @@
 // pyfn-host: serves an Azure-Functions-style Python app. See settings.h for the
 // command line and settings, host.h for the parts.
+#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/prctl.h>
@@ -66,13 +67,14 @@ int main(int argc, char** argv) {
   sigaddset(&waited, SIGCHLD);
   pthread_sigmask(SIG_BLOCK, &waited, nullptr);
 
-  pyfn::InitLogging("info");
   pyfn::CommandLine cl;
   pyfn::Status s = pyfn::ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc), &cl);
   if (!s.ok()) {
     std::fprintf(stderr, "pyfn-host: %s\n", s.message().c_str());
     return 2;
   }
+  // --index: stdout is the JSON, everything else goes to stderr.
+  pyfn::InitLogging("info", cl.index);
   if (cl.help) {
     std::fputs(pyfn::HelpText().c_str(), stdout);
     return 0;
@@ -88,14 +90,9 @@ int main(int argc, char** argv) {
   std::string root = pyfn::ResolveScriptRoot(cl, env, cwd);
   if (!std::filesystem::is_directory(root, ec)) Die("Script root " + root + " is not a directory");
 
-  pyfn::HostConfig config;
-  bool missing = false;
-  s = pyfn::LoadHostConfig(root, &config, &missing);
-  if (!s.ok()) Die(s.message());
-  if (missing) spdlog::warn("No host.json in {}; using the defaults (version 2.0)", root);
-
   // local.settings.json Values join the environment (real variables win), for
-  // the host's own settings and, inherited, for the workers (spec L7, R4).
+  // the host's own settings, for the AzureFunctionsJobHost__* overrides of
+  // host.json and, inherited, for the workers (spec L7, R4).
   pyfn::LocalSettings local;
   s = pyfn::LoadLocalSettings(root, &local);
   if (!s.ok()) Die(s.message());
@@ -103,6 +100,15 @@ int main(int argc, char** argv) {
     ::setenv(kv.first.c_str(), kv.second.c_str(), 1);
   ::setenv("AzureWebJobsScriptRoot", root.c_str(), 1);
   env = ReadEnvironment();
+
+  // host.json plus AzureFunctionsJobHost__* (the one place; everything reads `config`).
+  pyfn::HostConfig config;
+  bool missing = false;
+  s = pyfn::LoadHostConfig(root, env, &config, &missing);
+  if (!s.ok()) Die(s.message());
+  if (missing && cl.index)
+    Die("pyfn-host --index: " + root + " has no host.json (is it a function app?)");
+  if (missing) spdlog::warn("No host.json in {}; using the defaults (version 2.0)", root);
 
   pyfn::Settings settings;
   settings.script_root = root;
@@ -118,6 +124,13 @@ int main(int argc, char** argv) {
   }
   pyfn::InitLogging(settings.log_level);
   pyfn::SetLogFormat(settings.prod.log_format);
+  if (!config.overrides.empty()) {
+    std::string names;
+    for (const auto& n : config.overrides) names += (names.empty() ? "" : ", ") + n;
+    spdlog::info("host.json: {} setting(s) from the environment: {}", config.overrides.size(),
+                 names);
+  }
+  for (const auto& w : config.override_warnings) spdlog::warn("host.json: {}", w);
   // Orphans of the workers (processes a function started and left behind)
   // are re-parented to the host instead of init, and reaped by the
   // supervisor's waitpid(-1) like they would be if the host were PID 1 in a
@@ -141,8 +154,10 @@ int main(int argc, char** argv) {
   if (!s.ok()) Die(s.message());
 
   auto host = std::make_unique<pyfn::Host>(settings, config, wc, env);
-  s = host->Start();
-  if (!s.ok()) Die(s.message());
+  if (!cl.index) {
+    s = host->Start();
+    if (!s.ok()) Die(s.message());
+  }
 
   std::thread([h = host.get(), waited] {
     int signals = 0;
@@ -164,6 +179,19 @@ int main(int argc, char** argv) {
       }
     }
   }).detach();
+
+  if (cl.index) {
+    nlohmann::ordered_json index;
+    s = host->Index(std::chrono::milliseconds(cl.index_timeout), &index);
+    if (!s.ok()) Die("pyfn-host --index: " + s.message());
+    std::string text = index.dump(2) + "\n";
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    host.reset();
+    spdlog::shutdown();
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
 
   int rc = host->Run();
   host.reset();

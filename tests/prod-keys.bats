@@ -252,3 +252,84 @@ fn_key() { prod_secret_file "$1.json" | jq -r '.keys[] | select(.name == "defaul
   assert_output 0
   pyfn_stop env
 }
+
+# ---- read-only keys (Kubernetes: a Secret mounted read-only, or keys in the environment) ----
+
+# assert_read_only_answer NAME KEY: every change through the key admin API of instance NAME
+# answers 403 with {"error": <why>, "code": "KeysReadOnly"}; reading still works.
+assert_read_only_answer() {
+  local name="$1" key="$2" why="$3" req
+  for req in "PUT /admin/host/keys/k" "POST /admin/host/keys/k" "DELETE /admin/host/keys/default" \
+      "PUT /admin/host/keys/_master" "PUT /admin/functions/fn_a/keys/k" \
+      "POST /admin/functions/fn_a/keys/k" "DELETE /admin/functions/fn_a/keys/default"; do
+    http_request -n "$name" ${req% *} "${req#* }" -H "x-functions-key: $key" \
+      -d '{"name": "k", "value": "read-only-test-value-0123456789"}'
+    assert_http_status 403
+    assert_equal "$(http_json .code)" KeysReadOnly
+    [[ "$(http_json .error)" == *"$why"* ]] || fail "error '$(http_json .error)' lacks '$why'"
+  done
+  http_request -n "$name" GET /admin/host/keys -H "x-functions-key: $key"
+  assert_http_status 200
+  pyfn_alive "$name"
+}
+
+@test "read-only keys: with PYFN_MASTER_KEY/PYFN_FUNCTION_KEY the key admin API refuses changes (403, JSON reason)" {
+  local m=ro-master-key-0123456789abcdef f=ro-function-key-0123456789abcdef
+  pyfn_start -n roenv -e AzureWebJobsSecretStorageType=memory -e "PYFN_MASTER_KEY=$m" \
+    -e "PYFN_FUNCTION_KEY=$f" prod-host
+  assert_read_only_answer roenv "$m" "PYFN_MASTER_KEY and PYFN_FUNCTION_KEY"
+  http_request -n roenv GET /api/fn_a -H "x-functions-key: $f"
+  assert_http_status 200
+  refute_log -n roenv -t 0 'Cannot store'
+  assert_log -n roenv 'The key admin API cannot change the keys: the function keys come from PYFN_MASTER_KEY and PYFN_FUNCTION_KEY'
+  pyfn_stop roenv
+}
+
+@test "read-only keys: a read-only secrets directory (a mounted Secret) is used, changes answer 403" {
+  local dir="$BATS_FILE_TMPDIR/ro-secrets" m=mounted-master-key-0123456789abcdef
+  mkdir -p "$dir"
+  printf '%s\n' "{\"masterKey\": {\"name\": \"master\", \"value\": \"$m\", \"encrypted\": false}," \
+    '"functionKeys": [{"name": "default", "value": "mounted-host-key-0123456789abcdef", "encrypted": false}],' \
+    '"systemKeys": []}' >"$dir/host.json"
+  printf '%s\n' '{"keys": [{"name": "default", "value": "mounted-fn-a-key-0123456789abcdef", "encrypted": false}]}' \
+    >"$dir/fn_a.json"
+  chmod 755 "$dir"; chmod 644 "$dir"/*.json
+  if [ "$PYFN_TARGET" = native ]; then
+    # A read-only bind mount in a mount namespace of its own (root can write anything else).
+    [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null || skip "needs root and unshare -m for a read-only mount"
+    _start_with_read_only_secrets rosecret "$dir"
+  else
+    pyfn_start -n rosecret -a "--volume=$dir:/secrets:ro" -e AzureWebJobsSecretStoragePath=/secrets prod-host
+  fi
+  assert_read_only_answer rosecret "$m" "read-only secrets directory"
+  http_request -n rosecret GET /api/fn_a -H "x-functions-key: mounted-fn-a-key-0123456789abcdef"
+  assert_http_status 200
+  # fn_b has no keys there: the host key opens it, nothing is written.
+  http_request -n rosecret GET /api/fn_b -H "x-functions-key: mounted-host-key-0123456789abcdef"
+  assert_http_status 200
+  refute_log -n rosecret -t 0 '\[error\].*(Keys of function|Cannot store)'
+  assert_file_not_exist "$dir/fn_b.json"
+  pyfn_stop rosecret
+}
+
+# _start_with_read_only_secrets NAME DIR: pyfn_start's native branch, with DIR bind-mounted
+# read-only over itself in a private mount namespace of the host.
+_start_with_read_only_secrets() {
+  local name="$1" dir="$2" state port app
+  state=$(_pyfn_state "$name")
+  rm -rf "$state"; mkdir -p "$state"
+  port=$(pyfn_free_port)
+  app=$(pyfn_app_dir prod-host)
+  printf '%s\n' "$port" >"$state/port"
+  printf '%s\n' "$state/host.log" >"$state/logpath"
+  printf '%s\n' "$app" >"$state/app"
+  echo native >"$state/kind"
+  (
+    cd "$app" || exit 1
+    exec env "AzureWebJobsSecretStoragePath=$dir" setsid unshare -m sh -c \
+      'mount --bind -o ro "$1" "$1" && exec "$2" --script-root "$3" --port "$4"' \
+      sh "$dir" "$PYFN_BIN/pyfn-host" "$app" "$port"
+  ) </dev/null >"$state/host.log" 2>&1 3>&- &
+  echo $! >"$state/pid"
+  pyfn_wait_ready "$name"
+}

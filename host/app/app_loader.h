@@ -27,14 +27,48 @@ struct HostConfig {
   // host.json functionTimeout; nullopt = unlimited ("-1"). Default 30 minutes
   // (Azure's default outside the Consumption plan).
   std::optional<std::chrono::milliseconds> function_timeout = std::chrono::minutes(30);
-  nlohmann::json raw = nlohmann::json::object();  // whole host.json, for extensions
+  // host.json "functions": only these functions run (names compared without
+  // regard to case, as Azure's FunctionMetadataManager does). nullopt: all of
+  // them; an empty array is nullopt too (.NET configuration drops empty arrays).
+  std::optional<std::vector<std::string>> functions;
+  // The effective host.json: the file plus the AzureFunctionsJobHost__*
+  // overrides, no defaults added. Every reader of host.json reads this.
+  nlohmann::json raw = nlohmann::json::object();
+  // The environment variables that changed it ("AzureFunctionsJobHost__functions__0"),
+  // and what was wrong with the ones that could not be applied (warnings);
+  // filled by LoadHostConfig and ParseHostConfig(text, env, ...).
+  std::vector<std::string> overrides;
+  std::vector<std::string> override_warnings;
 };
+
+// Azure's environment overrides of host.json, as .NET configuration merges
+// them (docs/settings.md "host.json from the environment"):
+// AzureFunctionsJobHost__<path> (prefix and keys without regard to case, `__`
+// or `:` between keys, array elements by index) replaces the value at <path>
+// or adds it. The environment's text becomes the JSON type of the value it
+// replaces, else the type pyfn's reader of that setting expects, else true/false
+// -> boolean, an integer -> number, anything else a string. A value that cannot
+// be that type is an error naming the variable. Array elements merge by index
+// (functions__0 replaces the first name, functions__5 of a 2-element array
+// adds a third: gaps close, as the .NET binder does). `applied` gets the
+// names of the variables used, `warnings` what was ignored and why.
+Status ApplyHostJsonOverrides(const Environment& env, nlohmann::json* host_json,
+                              std::vector<std::string>* applied,
+                              std::vector<std::string>* warnings);
 
 // Parses host.json text. `version` must be "2.0".
 Status ParseHostConfig(const std::string& text, HostConfig* out);
-// Reads <script_root>/host.json. A missing file gives the defaults (and ok);
-// unreadable or invalid content is an error naming the file.
-Status LoadHostConfig(const std::string& script_root, HostConfig* out, bool* missing);
+// The same with the AzureFunctionsJobHost__* overrides of `env` applied first.
+Status ParseHostConfig(const std::string& text, const Environment& env, HostConfig* out);
+// Validates an effective host.json (after overrides) into `out`. `from_file`
+// false: there was no host.json, so a missing version means "2.0".
+Status HostConfigFromJson(nlohmann::json j, bool from_file, HostConfig* out);
+// Reads <script_root>/host.json and applies the AzureFunctionsJobHost__*
+// overrides of `env` (the environment with local.settings.json Values merged).
+// A missing file gives the defaults plus the overrides (and ok); unreadable or
+// invalid content is an error naming the file.
+Status LoadHostConfig(const std::string& script_root, const Environment& env, HostConfig* out,
+                      bool* missing);
 
 // The host log level host.json asks for: the most verbose of
 // logging.logLevel.default and logging.logLevel.Function (.NET names: Trace,

@@ -1,5 +1,8 @@
 #include "host/app/function_registry.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "host/workers/trace_context.h"
 
 namespace pyfn {
@@ -16,6 +19,37 @@ const FunctionSpec* FunctionSet::FindById(const std::string& id) const {
   return nullptr;
 }
 
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+bool FunctionSelected(const std::vector<std::string>& selection, const std::string& name) {
+  for (const auto& n : selection)
+    if (Lower(n) == Lower(name)) return true;
+  return false;
+}
+
+std::vector<std::string> UnmatchedSelection(const std::vector<std::string>& selection,
+                                            const std::vector<FunctionSpec>& functions) {
+  std::vector<std::string> out;
+  for (const auto& n : selection) {
+    bool found = false;
+    for (const auto& f : functions) found = found || Lower(f.name) == Lower(n);
+    if (!found) out.push_back(n);
+  }
+  return out;
+}
+
+std::vector<std::string> FunctionRegistry::excluded() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return excluded_;
+}
+
 std::shared_ptr<const FunctionSet> FunctionRegistry::Get() const {
   std::lock_guard<std::mutex> l(mu_);
   if (!current_) return std::make_shared<FunctionSet>();
@@ -23,6 +57,16 @@ std::shared_ptr<const FunctionSet> FunctionRegistry::Get() const {
 }
 
 std::vector<std::string> FunctionRegistry::Replace(std::vector<FunctionSpec> functions) {
+  std::vector<std::string> excluded;
+  if (selection_) {
+    std::vector<FunctionSpec> kept;
+    for (auto& f : functions) {
+      if (FunctionSelected(*selection_, f.name)) kept.push_back(std::move(f));
+      else excluded.push_back(f.name);
+    }
+    functions = std::move(kept);
+    std::sort(excluded.begin(), excluded.end());
+  }
   auto set = std::make_shared<FunctionSet>();
   set->route_prefix = route_prefix_;
   std::vector<std::string> failed;
@@ -41,6 +85,7 @@ std::vector<std::string> FunctionRegistry::Replace(std::vector<FunctionSpec> fun
   set->functions = std::move(functions);
   std::lock_guard<std::mutex> l(mu_);
   current_ = std::move(set);
+  excluded_ = std::move(excluded);
   return failed;
 }
 

@@ -102,6 +102,17 @@ Status ParseCommandLine(const std::vector<std::string>& args, CommandLine* out) 
       if (!ParseInt(v, 0, 65535, &p))
         return Status::InvalidArgument("--port '" + v + "' is not a port number (0-65535)");
       out->port = static_cast<int>(p);
+    } else if (a == "--index") {
+      if (has_inline) return Status::InvalidArgument("--index takes no value");
+      out->index = true;
+    } else if (a == "--index-timeout") {
+      std::string v;
+      Status s = need_value(&v);
+      if (!s.ok()) return s;
+      long long t;
+      if (!ParseInt(v, 1, 3600, &t))
+        return Status::InvalidArgument("--index-timeout '" + v + "' is not a number of seconds (1-3600)");
+      out->index_timeout = std::chrono::seconds(t);
     } else if (a == "--version" || a == "-v") {
       out->version = true;
     } else if (a == "--help" || a == "-h") {
@@ -115,6 +126,7 @@ Status ParseCommandLine(const std::vector<std::string>& args, CommandLine* out) 
 
 std::string HelpText() {
   return R"(Usage: pyfn-host [--script-root DIR] [--port N] [--version] [--help]
+       pyfn-host --index [--script-root DIR] [--index-timeout SECONDS]
 
 Serves an Azure-Functions-style Python function app (host.json + function folders,
 or function_app.py) over HTTP, running the code in pyfn-worker processes.
@@ -123,6 +135,15 @@ Options:
   --script-root DIR   the function app (default: $AzureWebJobsScriptRoot, else the
                       current directory)
   --port N            HTTP port (default: see FUNCTIONS_HTTP_PORT below)
+  --index             print the app index as JSON on stdout and exit 0: scriptRoot,
+                      routePrefix, hostJson (host.json with the AzureFunctionsJobHost__
+                      overrides) and the functions the host would run, each with name,
+                      loaded, error, disabled, trigger and bindings. Decorator apps are
+                      indexed by a worker as at start; no HTTP port is opened, no
+                      trigger runs, no key is written. The log goes to stderr. Exit 1
+                      with a message when DIR or its host.json is unusable, worker
+                      indexing fails or the worker is not done in time
+  --index-timeout N   seconds --index waits for the worker (default 120)
   --version           print the version and exit
   --help              this text
 
@@ -154,7 +175,17 @@ environment, real environment variables win):
   PYFN_LOG_LEVEL                    trace, debug, info (default), warn, error
 
 host.json: version "2.0", extensions.http.routePrefix (default "api"),
-functionTimeout ("hh:mm:ss", "-1" = none; default 00:30:00).
+functionTimeout ("hh:mm:ss", "-1" = none; default 00:30:00), functions (only
+these functions run: ["a", "b"]; the others are neither routed, triggered nor
+loaded; names ignore case).
+  AzureFunctionsJobHost__<path>     overrides (or adds) the host.json value at <path>,
+                                    keys separated by __, array elements by index:
+                                    AzureFunctionsJobHost__functions__0=hello,
+                                    AzureFunctionsJobHost__extensions__http__routePrefix=v1.
+                                    Wins over the file (local.settings.json Values too);
+                                    the text becomes the type of the value it replaces,
+                                    else the type the setting needs, else true/false or
+                                    an integer when it is one, else a string
 Admin endpoints: GET /admin/host/status, GET /admin/host/ping; the key admin API
 /admin/host/keys[/{name}] and /admin/functions/{name}/keys[/{name}] (master key).
 )" + ProdHelpText();

@@ -25,6 +25,10 @@ struct CommandLine {
   std::optional<int> port;
   bool version = false;
   bool help = false;
+  // --index: print the app index (app_index.h) as JSON on stdout and exit;
+  // the log goes to stderr. --index-timeout: seconds to wait for the worker.
+  bool index = false;
+  std::chrono::seconds index_timeout{120};
 };
 
 // Parses argv (argv[0] skipped). Accepts "--opt value" and "--opt=value".

@@ -18,6 +18,21 @@ TEST(CommandLine, Forms) {
   EXPECT_TRUE(h.help);
 }
 
+TEST(CommandLine, Index) {
+  CommandLine cl;
+  ASSERT_TRUE(ParseCommandLine({"--index", "--script-root", "/app"}, &cl).ok());
+  EXPECT_TRUE(cl.index);
+  EXPECT_EQ(cl.index_timeout, std::chrono::seconds(120));
+  ASSERT_TRUE(ParseCommandLine({"--index-timeout=5"}, &cl).ok());
+  EXPECT_EQ(cl.index_timeout, std::chrono::seconds(5));
+  EXPECT_FALSE(ParseCommandLine({"--index=yes"}, &cl).ok());
+  EXPECT_FALSE(ParseCommandLine({"--index-timeout", "0"}, &cl).ok());
+  EXPECT_FALSE(ParseCommandLine({"--index-timeout", "soon"}, &cl).ok());
+  std::string h = HelpText();
+  for (const char* s : {"--index", "--index-timeout", "AzureFunctionsJobHost__", "functions"})
+    EXPECT_NE(h.find(s), std::string::npos) << s;
+}
+
 TEST(CommandLine, Errors) {
   CommandLine cl;
   EXPECT_FALSE(ParseCommandLine({"--port"}, &cl).ok());

@@ -55,10 +55,12 @@ void SetLogFormat(const std::string& format) {
   spdlog::set_formatter(std::move(f));
 }
 
-void InitLogging(const std::string& level) {
+void InitLogging(const std::string& level, bool to_stderr) {
   static bool installed = false;
   if (!installed) {
-    auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    spdlog::sink_ptr sink;
+    if (to_stderr) sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    else sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
     auto logger = std::make_shared<spdlog::logger>("pyfn", sink);
     spdlog::set_default_logger(logger);
     spdlog::set_pattern("[%Y-%m-%dT%H:%M:%S.%eZ] [%l] %v", spdlog::pattern_time_type::utc);

@@ -9,8 +9,9 @@
 namespace pyfn {
 
 // Installs the default logger. `level`: trace, debug, info, warn, error.
-// Safe to call again to change the level.
-void InitLogging(const std::string& level);
+// Safe to call again to change the level. `to_stderr` (first call only):
+// log to stderr instead of stdout (pyfn-host --index keeps stdout for JSON).
+void InitLogging(const std::string& level, bool to_stderr = false);
 
 // PYFN_LOG_FORMAT: "text" (the pattern above) or "json": one object per line,
 // {"time": "...Z", "level": "info", "message": "..."}, the message JSON-escaped

@@ -214,10 +214,15 @@ Status KeyManager::InitializeOnce() {
   return Status::OK();
 }
 
-void KeyManager::SyncFunctions(const std::vector<FunctionSpec>& functions) {
+void KeyManager::set_read_only(std::string reason) { read_only_reason_ = std::move(reason); }
+
+void KeyManager::SyncFunctions(const std::vector<FunctionSpec>& functions,
+                               const std::vector<std::string>& keep) {
   std::lock_guard<std::mutex> l(mu_);
   std::map<std::string, FunctionEntry> next;
   std::set<std::string> stems;
+  for (const auto& name : keep) stems.insert(SecretsFileStem(name));
+  const bool read_only = !read_only_reason_.empty();
   for (const auto& f : functions) {
     FunctionEntry e;
     e.name = f.name;
@@ -228,7 +233,11 @@ void KeyManager::SyncFunctions(const std::vector<FunctionSpec>& functions) {
       e.secrets = old->second.secrets;
     } else {
       s = store_->ReadFunction(f.name, &e.secrets);
-      if (s.IsNotFound()) {
+      if (s.IsNotFound() && read_only) {
+        spdlog::debug("Function '{}' has no keys in {}: the host keys open it", f.name,
+                      store_->Describe());
+        s = Status::OK();
+      } else if (s.IsNotFound()) {
         e.secrets.keys.push_back({"default", GenerateKey()});
         s = store_->WriteFunction(f.name, e.secrets);
         if (s.ok()) spdlog::debug("Created key 'default' of function '{}'", f.name);
@@ -240,7 +249,8 @@ void KeyManager::SyncFunctions(const std::vector<FunctionSpec>& functions) {
   }
   // Functions that are gone: their secrets go too (Azure purges them the same
   // way), unless other hosts share the store (Azure's blob repository keeps them).
-  for (const auto& stem : store_->shared() ? std::vector<std::string>() : store_->ListFunctions()) {
+  bool purge = !store_->shared() && !read_only;
+  for (const auto& stem : purge ? store_->ListFunctions() : std::vector<std::string>()) {
     if (stems.count(stem)) continue;
     Status s = store_->DeleteFunction(stem);
     if (s.ok()) spdlog::info("Deleted the keys of function '{}', which no longer exists", stem);
@@ -519,6 +529,16 @@ bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, Ht
     *out = Get(scope, function, name, self);
     return true;
   }
+  if (m != "PUT" && m != "POST" && m != "DELETE") {
+    *out = EmptyResponse(405);
+    return true;
+  }
+  if (!read_only_reason_.empty()) {
+    // Never a 500: the store cannot take the change, and the answer says why.
+    *out = JsonAnswer(403, {{"error", read_only_reason_}, {"code", "KeysReadOnly"}});
+    spdlog::warn("Key admin API: {} {} refused: the keys are read-only", m, path);
+    return true;
+  }
   std::string value;
   if (m == "PUT") {
     json body = json::parse(req.body, nullptr, false);
@@ -528,9 +548,6 @@ bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, Ht
       return true;
     }
     value = v->get<std::string>();
-  } else if (m != "POST" && m != "DELETE") {
-    *out = EmptyResponse(405);
-    return true;
   }
   // A shared store may hold changes of other hosts: change what it holds, and
   // again if another host writes between our read and our write.

@@ -19,6 +19,7 @@
 //   /admin/host/systemkeys[...]             system keys (kept from Azure files; unused)
 //   /admin/functions/{function}/keys[/{name}]  the same verbs for one function
 //                                           (404 when there is no such function)
+//   PUT/POST/DELETE with read-only keys     403 {"error": why, "code": "KeysReadOnly"}
 // Keys never reach the log: only names are logged.
 //
 // A shared store (SecretsStore::shared(): blob storage, several hosts) is the
@@ -75,7 +76,21 @@ class KeyManager : public Authorizer {
   // "default" key) when it has none; secrets of functions that no longer
   // exist are deleted, so their keys stop working everywhere (not with a
   // shared store: another host may still serve them).
-  void SyncFunctions(const std::vector<FunctionSpec>& functions);
+  // `keep`: functions the app has but does not run (host.json "functions"
+  // leaves them out): their secrets are neither created nor deleted.
+  // A read-only store (set_read_only) is never written: functions without
+  // secrets there are opened by the host keys and the master key only.
+  void SyncFunctions(const std::vector<FunctionSpec>& functions,
+                     const std::vector<std::string>& keep = {});
+
+  // The keys cannot be changed here: they come from a read-only secrets
+  // directory (a mounted Kubernetes Secret) or from PYFN_MASTER_KEY /
+  // PYFN_FUNCTION_KEY. `reason` says which and where to change them; the key
+  // admin API answers every PUT, POST and DELETE with 403 and
+  // {"error": <reason>, "code": "KeysReadOnly"} (Azure answers 403 when its
+  // secrets store refuses the write, e.g. Key Vault without write access).
+  void set_read_only(std::string reason);
+  const std::string& read_only_reason() const { return read_only_reason_; }
 
   // Shared stores: the least time between two reloads for one function after
   // a key matched nothing (default 1 minute, Azure's). For tests.
@@ -125,6 +140,7 @@ class KeyManager : public Authorizer {
   const std::string master_override_;
   const std::string host_key_override_;
   std::chrono::milliseconds reload_interval_{60000};
+  std::string read_only_reason_;  // set before serving; then only read
 
   mutable std::mutex mu_;
   HostSecrets host_;                                // GUARDED_BY(mu_)

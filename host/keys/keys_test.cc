@@ -104,5 +104,91 @@ TEST_F(KeysTest, DeletedFunctionLosesItsKeys) {
   EXPECT_FALSE(km_->Authorize(fns_[0], WithKey(b), {}));
 }
 
+TEST_F(KeysTest, FunctionsLeftOutByHostJsonKeepTheirKeys) {
+  std::string b = FnKey("b");
+  // "b" is in the app but host.json "functions" leaves it out: its secrets stay.
+  km_->SyncFunctions({fns_[0], fns_[2], fns_[3]}, {"b"});
+  FunctionSecrets s;
+  ASSERT_TRUE(store_->ReadFunction("b", &s).ok());
+  EXPECT_EQ(s.keys.at(0).value, b);
+  EXPECT_EQ(Admin("GET", "/admin/functions/b/keys").status, 404);  // not served here
+}
+
+TEST_F(KeysTest, ReadOnlyKeysRefuseEveryChangeWithAReason) {
+  km_->set_read_only("the function keys come from PYFN_MASTER_KEY (test)");
+  struct Case {
+    const char* method;
+    const char* path;
+    const char* body;
+  };
+  for (const Case& c : {Case{"PUT", "/admin/host/keys/k", R"({"value":"0123456789abcdefXYZ"})"},
+                        Case{"POST", "/admin/host/keys/k", ""},
+                        Case{"DELETE", "/admin/host/keys/default", ""},
+                        Case{"PUT", "/admin/host/keys/_master", R"({"value":"0123456789abcdefXYZ"})"},
+                        Case{"POST", "/admin/host/systemkeys/s", ""},
+                        Case{"PUT", "/admin/functions/a/keys/k", R"({"value":"0123456789abcdefXYZ"})"},
+                        Case{"POST", "/admin/functions/A/keys/k", ""},
+                        Case{"DELETE", "/admin/functions/a/keys/default", ""}}) {
+    HttpResponse r = Admin(c.method, c.path, c.body);
+    EXPECT_EQ(r.status, 403) << c.method << " " << c.path;
+    auto body = nlohmann::json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(body.is_object()) << r.body;
+    EXPECT_EQ(body["code"], "KeysReadOnly");
+    EXPECT_EQ(body["error"], "the function keys come from PYFN_MASTER_KEY (test)");
+  }
+  // Nothing changed; reading still works; unknown functions are still 404.
+  EXPECT_EQ(Admin("GET", "/admin/host/keys").status, 200);
+  EXPECT_EQ(Admin("GET", "/admin/functions/a/keys/default").status, 200);
+  EXPECT_EQ(Admin("GET", "/admin/host/keys/k").status, 404);
+  EXPECT_EQ(Admin("POST", "/admin/functions/nope/keys/k").status, 404);
+  EXPECT_EQ(Admin("PATCH", "/admin/host/keys/k").status, 405);
+  EXPECT_TRUE(km_->Authorize(fns_[0], WithKey(FnKey("a")), {}));
+}
+
+// A store that refuses every write, like a Kubernetes Secret mounted read-only.
+class ReadOnlyStore : public MemorySecretsStore {
+ public:
+  Status WriteHost(const HostSecrets& s) override {
+    ++writes;
+    return Status::IOError("read-only file system");
+  }
+  Status WriteFunction(const std::string&, const FunctionSecrets&) override {
+    ++writes;
+    return Status::IOError("read-only file system");
+  }
+  Status DeleteFunction(const std::string&) override {
+    ++writes;
+    return Status::IOError("read-only file system");
+  }
+  int writes = 0;
+};
+
+TEST(ReadOnlyKeys, SyncFunctionsNeverWritesAReadOnlyStore) {
+  auto store = std::make_unique<ReadOnlyStore>();
+  HostSecrets hs;
+  hs.master.value = "mounted-master-key-0123456789";
+  hs.function_keys.push_back({"default", "mounted-host-key-0123456789"});
+  ASSERT_TRUE(store->MemorySecretsStore::WriteHost(hs).ok());
+  FunctionSecrets fs;
+  fs.keys.push_back({"default", "mounted-a-key-0123456789"});
+  ASSERT_TRUE(store->MemorySecretsStore::WriteFunction("a", fs).ok());
+  ASSERT_TRUE(store->MemorySecretsStore::WriteFunction("gone", fs).ok());
+  ReadOnlyStore* raw = store.get();
+  KeyManager km(std::move(store), "", "");
+  ASSERT_TRUE(km.Initialize().ok());
+  km.set_read_only("read-only secrets directory");
+  km.SyncFunctions({HttpFunctionWithLevel("a"), HttpFunctionWithLevel("b")});
+  EXPECT_EQ(raw->writes, 0);  // no key created for b, "gone" not deleted
+  EXPECT_TRUE(km.Authorize(HttpFunctionWithLevel("a"), WithKey("mounted-a-key-0123456789"), {}));
+  EXPECT_TRUE(km.Authorize(HttpFunctionWithLevel("b"), WithKey("mounted-host-key-0123456789"), {}));
+  EXPECT_FALSE(km.Authorize(HttpFunctionWithLevel("b"), WithKey("mounted-a-key-0123456789"), {}));
+  HttpRequest r = WithKey("mounted-master-key-0123456789");
+  r.method = "DELETE";
+  HttpResponse out;
+  ASSERT_TRUE(km.HandleAdmin(r, "/admin/functions/a/keys/default", &out));
+  EXPECT_EQ(out.status, 403);
+  EXPECT_EQ(raw->writes, 0);
+}
+
 }  // namespace
 }  // namespace pyfn

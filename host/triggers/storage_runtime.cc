@@ -475,10 +475,10 @@ void StorageRuntime::NotifyBlobWritten(const std::string& account, const std::st
   for (auto& w : ws) w(account, container);
 }
 
-Status StorageRuntime::ValidateFunction(const FunctionSpec& fn) const {
+Status StorageRuntime::ValidateFunction(const FunctionSpec& fn, bool check_settings) const {
   for (const BindingSpec& b : fn.bindings) {
     std::string label = "binding '" + b.name + "' (" + b.type + ")";
-    if (IsStorageBinding(b)) {
+    if (IsStorageBinding(b) && check_settings) {
       // The connection must name a usable account now, not at the first call.
       Account* a = nullptr;
       Status s = const_cast<StorageRuntime*>(this)->AccountFor(ConnectionSettingName(b), &a);
@@ -512,6 +512,7 @@ Status StorageRuntime::ValidateFunction(const FunctionSpec& fn) const {
     if (b.IsType("timerTrigger")) {
       std::string sched = StringProp(b, "schedule");
       if (sched.empty()) return Status::InvalidArgument(label + " has no 'schedule'");
+      if (!check_settings && sched.find('%') != std::string::npos) continue;
       std::string resolved;
       storage::Status s = storage::ResolveAppSettings(
           sched,

@@ -99,7 +99,9 @@ class StorageRuntime {
   // Load-time check of one function's storage bindings (spec L8): the
   // connection setting exists and parses, paths/queue names/schedules are
   // well formed. OK for functions without storage bindings.
-  Status ValidateFunction(const FunctionSpec& fn) const;
+  // `check_settings` false (pyfn-host --index): only what holds whatever the
+  // app settings are; connection settings and %NAME% in schedules are not read.
+  Status ValidateFunction(const FunctionSpec& fn, bool check_settings = true) const;
 
   // Clients for the account a binding's `connection` names. InvalidArgument
   // naming the setting when it is missing or malformed.

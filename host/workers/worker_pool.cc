@@ -379,6 +379,8 @@ void WorkerPool::OnMetadataResponse(Worker* w, const rpc::FunctionMetadataRespon
   if (w->state != State::kIndexing) return;
   if (!indexed_ && !r.use_default_metadata_indexing()) {
     if (r.result().status() == rpc::StatusResult::Failure) {
+      indexing_error_ = r.result().exception().message();
+      if (indexing_error_.empty()) indexing_error_ = "the worker's FunctionMetadataResponse failed";
       spdlog::error("Worker indexing failed: {}{}", r.result().exception().message(),
                     r.result().exception().stack_trace().empty()
                         ? ""
@@ -416,6 +418,8 @@ void WorkerPool::OnMetadataResponse(Worker* w, const rpc::FunctionMetadataRespon
         specs.push_back(std::move(fn));
       }
       spdlog::info("Worker indexing found {} function(s)", specs.size());
+      // The registry keeps only host.json "functions" (when set): the others
+      // get no route, no trigger and no FunctionLoadRequest (StartLoading).
       for (const auto& name : registry_->Replace(std::move(specs))) {
         const FunctionSpec* f = registry_->Get()->Find(name);
         spdlog::error("Function '{}' failed to load: {}", name,
@@ -424,6 +428,8 @@ void WorkerPool::OnMetadataResponse(Worker* w, const rpc::FunctionMetadataRespon
       for (const auto& f : registry_->Get()->functions)
         if (!f.load_status.ok())
           spdlog::error("Function '{}' failed to load: {}", f.name, f.load_status.message());
+      for (const auto& name : registry_->excluded())
+        spdlog::debug("Function '{}' is not in host.json \"functions\": not loaded", name);
     }
   }
   IndexDone(w, later);
@@ -799,6 +805,11 @@ int WorkerPool::in_flight() const {
 bool WorkerPool::spawn_failing() const {
   std::lock_guard<std::mutex> l(mu_);
   return spawn_failing_;
+}
+
+std::string WorkerPool::indexing_error() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return indexing_error_;
 }
 
 long long WorkerPool::restarts_total() const {

@@ -85,6 +85,9 @@ class WorkerPool : public WorkerDispatcher {
   int in_flight() const;        // sent to a worker or waiting for one
   bool spawn_failing() const;   // the last spawn attempt failed
   long long restarts_total() const;  // workers restarted since Start (metrics)
+  // The error of the first worker's FunctionMetadataResponse, "" when indexing
+  // succeeded or the host indexed function.json folders (pyfn-host --index).
+  std::string indexing_error() const;
   int grpc_port() const { return grpc_port_; }
 
   // Wakes the supervisor (SIGCHLD arrived).
@@ -184,6 +187,7 @@ class WorkerPool : public WorkerDispatcher {
   std::map<std::string, Pending> pending_;         // GUARDED_BY(mu_), by invocation id
   std::deque<Waiting> waiting_;                    // GUARDED_BY(mu_)
   bool indexed_ = false;                           // GUARDED_BY(mu_)
+  std::string indexing_error_;                     // GUARDED_BY(mu_)
   bool all_ready_announced_ = false;               // GUARDED_BY(mu_)
   bool stopping_ = false;                          // GUARDED_BY(mu_)
   bool quit_ = false;                              // GUARDED_BY(mu_)
