@@ -4,38 +4,77 @@ extensions). ``azure`` is a namespace package: there is no
 ``azure/__init__.py``.
 """
 
-from ._abc import Context, Out
-# Concrete (constructible in unit tests) subclasses of the public abstract
-# InputStream / TimerRequest; converters check against the abstract ones.
-from ._blob import InputStream
-from ._timer import TimerRequest
-from ._cosmosdb import Document, DocumentList
-from ._durable_functions import EntityContext, OrchestrationContext
-from ._eventgrid import EventGridEvent, EventGridOutputEvent
-from ._eventhub import EventHubEvent
-from ._http import HttpRequest, HttpResponse
-from ._queue import QueueMessage
-from ._servicebus import ServiceBusMessage
-from ._sql import SqlRow, SqlRowList
-from .extension import (AppExtensionBase, ExtensionMeta, FuncExtensionBase,
-                        FunctionExtensionException)
-from .kafka import KafkaConverter, KafkaEvent, KafkaTriggerConverter
-from .meta import get_binding_registry
-from .warmup import WarmUpContext
+import importlib as _importlib
 
-# Importing the binding modules registers their converters.
-from . import blob  # noqa: F401
-from . import cosmosdb  # noqa: F401
-from . import durable_functions  # noqa: F401
-from . import eventgrid  # noqa: F401
-from . import eventhub  # noqa: F401
-from . import http  # noqa: F401
-from . import kafka  # noqa: F401
-from . import queue  # noqa: F401
-from . import servicebus  # noqa: F401
-from . import sql  # noqa: F401
-from . import timer  # noqa: F401
-from . import warmup  # noqa: F401
+# Every public name is loaded on first use (PEP 562): `import azure.functions`
+# costs only this module; `func.HttpRequest` imports the HTTP types, a binding
+# type's converter module is imported the first time the registry is asked
+# for it (meta._CONVERTER_MODULES), and the decorator model loads with the
+# first FunctionApp. `from azure.functions import X`, dir(), isinstance and
+# the submodule attributes (func.http, func.meta...) behave as with eager
+# imports.
+_LAZY_NAMES = {
+    'Context': '_abc', 'Out': '_abc',
+    # Concrete (constructible in unit tests) subclasses of the public abstract
+    # InputStream / TimerRequest; converters check against the abstract ones.
+    'InputStream': '_blob',
+    'TimerRequest': '_timer',
+    'Document': '_cosmosdb', 'DocumentList': '_cosmosdb',
+    'EntityContext': '_durable_functions',
+    'OrchestrationContext': '_durable_functions',
+    'EventGridEvent': '_eventgrid', 'EventGridOutputEvent': '_eventgrid',
+    'EventHubEvent': '_eventhub',
+    'HttpRequest': '_http', 'HttpResponse': '_http',
+    'QueueMessage': '_queue',
+    'ServiceBusMessage': '_servicebus',
+    'SqlRow': '_sql', 'SqlRowList': '_sql',
+    'AppExtensionBase': 'extension', 'ExtensionMeta': 'extension',
+    'FuncExtensionBase': 'extension', 'FunctionExtensionException': 'extension',
+    'KafkaConverter': 'kafka', 'KafkaEvent': 'kafka',
+    'KafkaTriggerConverter': 'kafka',
+    'get_binding_registry': 'meta',
+    'WarmUpContext': 'warmup',
+    # decorator model
+    'AsgiMiddleware': '_http_asgi',
+    'WsgiMiddleware': '_http_wsgi',
+    'AccessRights': 'decorators', 'AsgiFunctionApp': 'decorators',
+    'AuthLevel': 'decorators', 'BindingApi': 'decorators',
+    'Blueprint': 'decorators', 'BlobSource': 'decorators',
+    'Cardinality': 'decorators', 'DataType': 'decorators',
+    'DecoratorApi': 'decorators', 'ExternalHttpFunctionApp': 'decorators',
+    'Function': 'decorators', 'FunctionApp': 'decorators',
+    'FunctionRegister': 'decorators', 'HttpMethod': 'decorators',
+    'SettingsApi': 'decorators', 'TriggerApi': 'decorators',
+    'WsgiFunctionApp': 'decorators',
+}
+
+# Submodules reachable as attributes (`func.http`, `func.meta`, ...), as the
+# eager imports of the public package make them.
+_SUBMODULES = frozenset((
+    '_abc', '_blob', '_cosmosdb', '_durable_functions', '_eventgrid',
+    '_eventhub', '_http', '_http_asgi', '_http_wsgi', '_kafka', '_queue',
+    '_servicebus', '_sql', '_timer', '_utils', 'blob', 'cosmosdb',
+    'decorators', 'durable_functions', 'eventgrid', 'eventhub', 'extension',
+    'http', 'kafka', 'meta', 'queue', 'servicebus', 'sql', 'timer', 'warmup',
+))
+
+
+def __getattr__(name):
+    module = _LAZY_NAMES.get(name)
+    if module is not None:
+        value = getattr(_importlib.import_module('.' + module, __name__), name)
+    elif name in _SUBMODULES:
+        value = _importlib.import_module('.' + name, __name__)
+    else:
+        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    hidden = {'_LAZY_NAMES', '_SUBMODULES', '_importlib', '__getattr__', '__dir__'}
+    return sorted((set(globals()) - hidden) | set(_LAZY_NAMES) | _SUBMODULES)
+
 
 __all__ = [
     # Functions
@@ -80,14 +119,6 @@ __version__ = '1.21.3'
 __pyfn__ = True
 
 # --- decorator model (begin) ---
-from ._http_asgi import AsgiMiddleware
-from ._http_wsgi import WsgiMiddleware
-from .decorators import (AccessRights, AsgiFunctionApp, AuthLevel,
-                         BindingApi, Blueprint, BlobSource, Cardinality,
-                         DataType, DecoratorApi, ExternalHttpFunctionApp,
-                         Function, FunctionApp, FunctionRegister, HttpMethod,
-                         SettingsApi, TriggerApi, WsgiFunctionApp)
-
 __all__ += [
     'AsgiMiddleware',
     'WsgiMiddleware',

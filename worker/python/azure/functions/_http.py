@@ -5,17 +5,14 @@ and the ``email`` parser); no ``cgi`` (removed in 3.13) and no werkzeug.
 """
 
 import collections.abc
-import email.message
-import email.parser
-import email.policy
-import email.utils
-import http
 import io
 import json
-import shutil
+import sys
 import types
 import typing
-import urllib.parse
+
+# email, shutil, urllib.parse and http are imported where used (form parsing,
+# FileStorage.save, HTTPStatus): a plain request needs none of them.
 
 from . import _abc
 
@@ -340,6 +337,7 @@ class FileStorage:
 
     @property
     def mimetype_params(self) -> typing.Dict[str, str]:
+        import email.message
         msg = email.message.Message()
         msg['content-type'] = self.content_type or 'text/plain'
         return {k.lower(): v for k, v in msg.get_params()[1:]}
@@ -363,6 +361,7 @@ class FileStorage:
         return bool(self.filename)
 
     def save(self, dst, buffer_size: int = 16384) -> None:
+        import shutil
         if isinstance(dst, (str, bytes)) or hasattr(dst, '__fspath__'):
             with open(dst, 'wb') as f:
                 shutil.copyfileobj(self.stream, f, buffer_size)
@@ -378,6 +377,8 @@ class FileStorage:
 
 
 def _parse_content_type(value: str) -> typing.Tuple[str, typing.Dict[str, str]]:
+    import email.message
+    import email.utils
     msg = email.message.Message()
     msg['content-type'] = value or 'text/plain'
     params = msg.get_params() or []
@@ -394,6 +395,7 @@ def _parse_form(body: bytes, content_type: str) \
     charset = options.get('charset') or 'utf-8'
     if mimetype == 'application/x-www-form-urlencoded':
         text = body.decode(charset, 'replace') if body else ''
+        import urllib.parse
         pairs = urllib.parse.parse_qsl(text, keep_blank_values=True)
         return ImmutableMultiDict(pairs), ImmutableMultiDict()
     if mimetype == 'multipart/form-data' and options.get('boundary'):
@@ -403,6 +405,9 @@ def _parse_form(body: bytes, content_type: str) \
 
 def _parse_multipart(body: bytes, content_type: str, charset: str) \
         -> typing.Tuple[ImmutableMultiDict, ImmutableMultiDict]:
+    import email.parser
+    import email.policy
+    import email.utils
     head = (b'MIME-Version: 1.0\r\nContent-Type: ' +
             content_type.encode('latin-1', 'replace') + b'\r\n\r\n')
     parser = email.parser.BytesParser(policy=email.policy.HTTP)
@@ -448,14 +453,17 @@ class HttpResponse(_abc.HttpResponse):
     def __init__(self,
                  body: typing.Optional[typing.Union[str, bytes]] = None, *,
                  status_code: typing.Optional[
-                     typing.Union[http.HTTPStatus, int]] = None,
+                     typing.Union['http.HTTPStatus', int]] = None,
                  headers: typing.Optional[typing.Mapping[str, str]] = None,
                  mimetype: typing.Optional[str] = None,
                  charset: typing.Optional[str] = None) -> None:
         if status_code is None:
             status_code = 200
-        if isinstance(status_code, http.HTTPStatus):
-            status_code = status_code.value
+        elif type(status_code) is not int:
+            # An http.HTTPStatus exists only once `http` is imported.
+            http = sys.modules.get('http')
+            if http is not None and isinstance(status_code, http.HTTPStatus):
+                status_code = status_code.value
         self.__status_code = status_code
         self.__mimetype = 'text/plain' if mimetype is None else mimetype
         self.__charset = 'utf-8' if charset is None else charset
@@ -528,12 +536,31 @@ class HttpRequest(_abc.HttpRequest):
                 f'unexpected HTTP request body type: {type(body).__name__}')
         self.__method = method
         self.__url = url
-        self.__headers = HttpRequestHeaders(headers or {})
+        self.__headers: typing.Optional[HttpRequestHeaders] = None
+        self.__raw_headers = dict(headers or {})
         self.__params = types.MappingProxyType(dict(params or {}))
         self.__route_params = types.MappingProxyType(dict(route_params or {}))
         self.__body_bytes = body_bytes
         self.__form: typing.Optional[ImmutableMultiDict] = None
         self.__files: typing.Optional[ImmutableMultiDict] = None
+
+    @classmethod
+    def _from_rpc(cls, method: str, url: str, headers: dict, query: dict,
+                  route_params: dict, body_bytes: bytes) -> 'HttpRequest':
+        """The worker's constructor: takes ownership of the dicts it is given
+        (fresh per invocation, str -> str) instead of copying them; the
+        case-insensitive headers are built on first access."""
+        self = cls.__new__(cls)
+        self.__method = method
+        self.__url = url
+        self.__headers = None
+        self.__raw_headers = headers
+        self.__params = types.MappingProxyType(query)
+        self.__route_params = types.MappingProxyType(route_params)
+        self.__body_bytes = body_bytes
+        self.__form = None
+        self.__files = None
+        return self
 
     @property
     def url(self) -> str:
@@ -545,7 +572,11 @@ class HttpRequest(_abc.HttpRequest):
 
     @property
     def headers(self) -> HttpRequestHeaders:
-        return self.__headers
+        headers = self.__headers
+        if headers is None:
+            headers = self.__headers = HttpRequestHeaders(self.__raw_headers)
+            self.__raw_headers = None
+        return headers
 
     @property
     def params(self) -> typing.Mapping[str, str]:
@@ -583,7 +614,7 @@ class HttpRequest(_abc.HttpRequest):
         if self.__form is not None:
             return
         self.__form, self.__files = _parse_form(
-            self.__body_bytes, self.__headers.get('content-type', ''))
+            self.__body_bytes, self.headers.get('content-type', ''))
 
     def __repr__(self) -> str:
         return (f'<azure.functions.HttpRequest method={self.method} '

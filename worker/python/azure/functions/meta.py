@@ -9,7 +9,9 @@ the converter's ``decode``/``encode`` class methods.
 import abc
 import collections.abc
 import datetime
+import importlib
 import json
+import sys
 import typing
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
@@ -96,6 +98,34 @@ class Datum:
         return '<Datum {} {}>'.format(self.type, val_repr)
 
 
+# Built-in converters register when their module is imported; the registry
+# imports that module the first time a binding type of it is asked for.
+_CONVERTER_MODULES = {
+    'blob': 'blob', 'blobTrigger': 'blob',
+    'cosmosDB': 'cosmosdb', 'cosmosDBTrigger': 'cosmosdb',
+    'orchestrationTrigger': 'durable_functions',
+    'entityTrigger': 'durable_functions',
+    'activityTrigger': 'durable_functions',
+    'eventGrid': 'eventgrid', 'eventGridTrigger': 'eventgrid',
+    'eventHub': 'eventhub', 'eventHubTrigger': 'eventhub',
+    'http': 'http', 'httpTrigger': 'http',
+    'kafka': 'kafka', 'kafkaTrigger': 'kafka',
+    'queue': 'queue', 'queueTrigger': 'queue',
+    'serviceBus': 'servicebus', 'serviceBusTrigger': 'servicebus',
+    'sql': 'sql',
+    'timerTrigger': 'timer',
+    'warmupTrigger': 'warmup',
+}
+
+
+def _load_builtin_converter(binding_name: str) -> None:
+    module = _CONVERTER_MODULES.get(binding_name)
+    if module is not None:
+        name = __name__.rpartition('.')[0] + '.' + module
+        if name not in sys.modules:
+            importlib.import_module(name)
+
+
 class _ConverterMeta(abc.ABCMeta):
     """Registers each converter class under its ``binding=`` name (and its
     ``trigger=`` name when that is a string)."""
@@ -114,6 +144,10 @@ class _ConverterMeta(abc.ABCMeta):
         if isinstance(trigger, str) and trigger != binding:
             names.append(trigger)
         for n in names:
+            # A built-in converter for this name registers first, as when
+            # every converter was imported with the package.
+            if n not in mcls._bindings:
+                _load_builtin_converter(n)
             if n in mcls._bindings:
                 raise RuntimeError(
                     f'cannot register a converter for {n!r} binding: '
@@ -130,11 +164,17 @@ class _ConverterMeta(abc.ABCMeta):
     @classmethod
     def get(mcls, binding_name: str) -> Optional[type]:
         """The converter class for a binding type, or None."""
-        return mcls._bindings.get(binding_name)
+        conv = mcls._bindings.get(binding_name)
+        if conv is None and binding_name in _CONVERTER_MODULES:
+            _load_builtin_converter(binding_name)
+            conv = mcls._bindings.get(binding_name)
+        return conv
 
     @classmethod
     def bindings(mcls) -> Dict[str, type]:
         """A copy of the registry (binding type -> converter class)."""
+        for n in _CONVERTER_MODULES:
+            _load_builtin_converter(n)
         return dict(mcls._bindings)
 
 
