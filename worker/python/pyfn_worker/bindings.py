@@ -7,8 +7,6 @@ function.json's `dataType` (string/binary) decides between str and bytes.
 """
 
 import datetime
-import email.utils
-import inspect
 import json
 import typing
 from typing import Any, Dict, List, Optional
@@ -99,6 +97,7 @@ def parse_set_cookie(header: str) -> dict:
         elif key == 'path':
             cookie['path'] = {'value': val}
         elif key == 'expires':
+            import email.utils
             try:
                 dt = email.utils.parsedate_to_datetime(val)
                 if dt.tzinfo is None:
@@ -233,6 +232,7 @@ def accepts_annotation(conv, pytype) -> bool:
 
 
 def _takes_pytype(conv) -> bool:
+    import inspect
     try:
         return 'pytype' in inspect.signature(conv.decode).parameters
     except (TypeError, ValueError):
@@ -252,6 +252,71 @@ def decode_param(binding_type: str, data_type: str, datum: Optional[Datum],
         return conv.decode(datum, trigger_metadata=trigger_metadata,
                            pytype=pytype)
     return conv.decode(datum, trigger_metadata=trigger_metadata)
+
+
+# ---- per-function plans ----------------------------------------------------
+# Built once when a function loads: each parameter's decoder and each output's
+# encoder with the converter already looked up, so an invocation does no
+# registry lookups and no per-call annotation checks.
+
+def _library_http():
+    try:
+        from azure.functions import http as fhttp
+        return fhttp
+    except ImportError:  # pragma: no cover
+        return None
+
+
+def input_decoder(binding_type: str, data_type: str, pytype):
+    """(decode(typed_data, trigger_metadata_datums), needs_trigger_metadata):
+    the same result as decode_param(typed_data_to_datum(typed_data), ...)."""
+    conv = get_converter(binding_type)
+    if conv is None or (pytype in (str, bytes) and
+                        not accepts_annotation(conv, pytype)):
+        def generic(td, tm):
+            return generic_decode(typed_data_to_datum(td), data_type, pytype)
+        return generic, False
+    fhttp = _library_http()
+    if fhttp is not None and conv is getattr(fhttp, 'HttpRequestConverter',
+                                             None):
+        decode_rpc_http = fhttp.decode_rpc_http
+
+        def http(td, tm):
+            if td and 'http' in td:
+                return decode_rpc_http(td['http'])
+            return conv.decode(typed_data_to_datum(td), trigger_metadata=tm)
+        return http, False
+    if _takes_pytype(conv):  # blob: str/bytes annotations get the content
+        def with_pytype(td, tm):
+            return conv.decode(typed_data_to_datum(td), trigger_metadata=tm,
+                               pytype=pytype)
+        return with_pytype, True
+
+    def plain(td, tm):
+        return conv.decode(typed_data_to_datum(td), trigger_metadata=tm)
+    return plain, True
+
+
+def output_encoder(binding_type: str, data_type: str, pytype):
+    """encode(value) -> TypedData dict, the same as encode_value(...)."""
+    conv = get_converter(binding_type)
+    fhttp = _library_http() if conv is not None else None
+    if fhttp is not None and conv is getattr(fhttp, 'HttpResponseConverter',
+                                             None):
+        encode_rpc_http = fhttp.encode_rpc_http
+
+        def http(obj):
+            if obj is None:
+                return {}
+            td = encode_rpc_http(obj)
+            if td is None:
+                return encode_value(binding_type, data_type, obj, pytype)
+            return td
+        return http
+
+    def general(obj):
+        return encode_value(binding_type, data_type, obj, pytype)
+    return general
 
 
 def encode_value(binding_type: str, data_type: str, obj: Any,

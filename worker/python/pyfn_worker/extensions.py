@@ -23,8 +23,14 @@ def enabled() -> bool:
     return is_true(value)
 
 
+_EXTENSION_META = 'azure.functions.extension.extension_meta'
+
+
 def _meta():
-    if not enabled():
+    # No extension can have registered before ExtensionMeta's module is
+    # imported (importing AppExtensionBase/FuncExtensionBase imports it):
+    # until then there is nothing to look up, and nothing to import.
+    if _EXTENSION_META not in sys.modules or not enabled():
         return None
     try:
         import azure.functions as func
@@ -86,7 +92,14 @@ def post_function_load(function_name: str, function_directory: str) -> None:
 class InvocationHooks:
     """The hooks of one call, looked up once."""
 
+    def __new__(cls, function_name: str):
+        if _EXTENSION_META not in sys.modules:  # no extension anywhere
+            return _NO_HOOKS
+        return super().__new__(cls)
+
     def __init__(self, function_name: str) -> None:
+        if self is _NO_HOOKS:
+            return
         meta = _meta()
         self.app = _app_hooks(meta) if meta is not None else None
         self.func = _func_hooks(meta, function_name) if meta is not None else None
@@ -103,3 +116,15 @@ class InvocationHooks:
     def post(self, context, args, result) -> None:
         _run(self.func, 'post_invocation', context, args, result)
         _run(self.app, 'post_invocation_app_level', context, args, result)
+
+
+class _NoHooks(InvocationHooks):
+    def __new__(cls, function_name: str = ''):
+        return object.__new__(cls)
+
+    def __init__(self, function_name: str = '') -> None:
+        self.app = self.func = None
+        self.active = False
+
+
+_NO_HOOKS = _NoHooks()

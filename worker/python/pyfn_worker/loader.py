@@ -20,7 +20,6 @@ function folder (`from ..shared import x`), each logged once as deprecated.
 """
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import inspect
@@ -29,7 +28,6 @@ import logging
 import os
 import re
 import sys
-import sysconfig
 import traceback
 import types
 import typing
@@ -114,10 +112,14 @@ _function_packages = set()   # top-level names under __app__ that are ours
 _warned_app_names = set()
 
 
-class _AppAliasFinder(importlib.abc.MetaPathFinder):
+class _AppAliasFinder:
     """Logs a deprecation warning for `__app__.<name>` imports that do not
     belong to a function being loaded; the normal path finder then imports
-    them from the script root."""
+    them from the script root. (A meta path finder by protocol; subclassing
+    importlib.abc.MetaPathFinder would import importlib.resources & co.)"""
+
+    def invalidate_caches(self):
+        pass
 
     def find_spec(self, fullname, path=None, target=None):
         if not fullname.startswith(APP_NAMESPACE + '.'):
@@ -159,10 +161,12 @@ def _this_python() -> str:
 
 def _built_for_this_python(filename: str) -> bool:
     """True when an extension's file name carries this interpreter's ABI tag."""
+    import sysconfig
     return filename.endswith(sysconfig.get_config_var('EXT_SUFFIX') or '.so')
 
 
 def _abi_note(filename: str) -> str:
+    import sysconfig
     m = _ABI_RE.search(filename)
     if m:
         return (f'{os.path.basename(filename)} was built for Python '

@@ -78,7 +78,7 @@ async def serve(pyfn, options: dict) -> int:
     await done.wait()
     loop.remove_reader(fd)
     # Give invocations already running a moment to answer, then leave.
-    pending = [t for t in d._tasks if not t.done()]
+    pending = d.pending()
     if pending:
         await asyncio.wait(pending, timeout=1.0)
     await _shutdown_asgi_apps()
