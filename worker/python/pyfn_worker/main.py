@@ -78,12 +78,9 @@ async def serve(pyfn, options: dict) -> int:
     await done.wait()
     loop.remove_reader(fd)
     # Give invocations already running a moment to answer, then leave.
-    pending = d.pending()
-    if pending:
-        await asyncio.wait(pending, timeout=1.0)
+    await d.wait_running(1.0)
     await _shutdown_asgi_apps()
-    d.pool.shutdown(wait=False, cancel_futures=True) \
-        if sys.version_info >= (3, 9) else d.pool.shutdown(wait=False)
+    d.shutdown_pools()
     return 0
 
 
