@@ -24,6 +24,8 @@ packages=(
   clang
   # images: podman/buildah without a daemon (vfs, runc), offline base images from the archive
   podman buildah skopeo runc uidmap mmdebstrap debian-archive-keyring
+  # podman kube play (tests/k8s-kube-play.bats): the pause process of its pods
+  catatonit
   # storage tests: Azurite (npm, pinned in package.json) runs on Node.js; so does the
   # manifest validation (kubernetes-models, k8s/validate.mjs)
   nodejs
