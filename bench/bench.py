@@ -5,7 +5,11 @@ Prints a table and writes out/bench/results.json. Figures are reported against t
 GOALS below; nothing here fails on a time. Every ratio is taken from numbers
 measured in the same run, because the machines are shared and noisy.
 
-Usage: bench/bench.py [--quick] [--only throughput,coldstart,breakdown,images]
+Usage: bench/bench.py [--quick] [--only coldstart,throughput,concurrency,breakdown,images]
+                      [--python-dir DIR]
+--only picks sections (nothing here builds; out/bin must exist). --python-dir runs the
+worker's Python side from DIR (PYFN_PYTHON_DIR, e.g. worker/python) instead of
+out/lib/pyfn/python; the import floor is then measured from DIR too.
 """
 import argparse
 import datetime
@@ -31,10 +35,17 @@ APPS = {
     "v1": os.path.join(ROOT, "bench", "apps", "hello"),
     "v2": os.path.join(ROOT, "bench", "apps", "hello-v2"),
 }
+CONCURRENCY_APP = os.path.join(ROOT, "bench", "apps", "concurrency")
 ECHO_LUA = os.path.join(ROOT, "bench", "echo.lua")
+ECHO64K_LUA = os.path.join(ROOT, "bench", "echo64k.lua")
+SLEEP_S = 0.020          # what bench/apps/concurrency's functions sleep
+SLEEP_THREADS = 16       # PYTHON_THREADPOOL_THREAD_COUNT for the sync sleep row
 
 GOALS = {
     "ratio_function_ceiling_c32": 0.5,
+    # sync 20 ms sleep, 64 conns: rps >= 0.9 * threads / 0.020 s;
+    # async 20 ms sleep, 256 conns: rps >= 0.9 * min(256 / 0.020 s, host ceiling)
+    "ratio_sleep_to_bound": 0.9,
     "cold_start_ms": 100,
     "idle_rss_mb": 40,
     "image_mb": 150,
@@ -178,29 +189,84 @@ def bench_throughput(app, workers, seconds, conns_list, with_ceiling):
     return rows, mem_after
 
 
+def cpu_ms(pid):
+    """user + system CPU time of a process so far (ms); less noisy than wall time."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
+
+
 def bench_coldstart(app, runs):
     times = []
+    worker_cpu = []
     idle = None
     for i in range(runs):
         host = Host(app)
         try:
             times.append(host.wait_ready() * 1000.0)
+            _, kids = host.pids()
+            if kids:
+                worker_cpu.append(cpu_ms(kids[0]))
             if i == 0:
                 time.sleep(1.0)
                 idle = memory(host)
         finally:
             host.stop()
-    return statistics.median(times), times, idle
+    cpu = [c for c in worker_cpu if c is not None]
+    return statistics.median(times), times, idle, (statistics.median(cpu) if cpu else None)
 
 
-def bench_import_floor(runs):
+def bench_import_floor(runs, code="import azure.functions"):
     env = dict(os.environ, PYTHONPATH=PYDIR)
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run(["/usr/bin/python3", "-c", "import azure.functions"], env=env, check=True)
+        subprocess.run(["/usr/bin/python3", "-c", code], env=env, check=True)
         times.append((time.perf_counter() - t0) * 1000.0)
     return statistics.median(times)
+
+
+def bench_concurrency(seconds):
+    """The concurrency rows: a sync function sleeping 20 ms under 64 connections
+    (bound: threads / 20 ms), an async one awaiting asyncio.sleep(0.02) under 256
+    (bound: 256 / 20 ms, or the host's ceiling when that is lower), and a 64 KiB JSON
+    echo under 32."""
+    rows = []
+    host = Host(CONCURRENCY_APP, env={"PYTHON_THREADPOOL_THREAD_COUNT": str(SLEEP_THREADS)})
+    try:
+        host.wait_ready("/api/sleep_sync")
+        ping = host.base + "/admin/host/ping"
+        wrk(ping, 256, max(1, seconds // 5))
+        ceiling = wrk(ping, 256, seconds)["rps"]
+        for name, path, conns, bound in (
+                ("sleep-sync-20ms", "/api/sleep_sync", 64, SLEEP_THREADS / SLEEP_S),
+                ("sleep-async-20ms", "/api/sleep_async", 256, min(256 / SLEEP_S, ceiling))):
+            url = host.base + path
+            wrk(url, conns, max(1, seconds // 5))  # warm-up
+            r = wrk(url, conns, seconds)
+            r.update({"target": name, "conns": conns, "workers": 1, "bound_rps": bound,
+                      "ratio_to_bound": r["rps"] / bound})
+            if name == "sleep-sync-20ms":
+                r["threads"] = SLEEP_THREADS
+            else:
+                r["ceiling_rps_c256"] = ceiling
+            rows.append(r)
+    finally:
+        host.stop()
+    host = Host(APPS["v1"])
+    try:
+        host.wait_ready()
+        url = host.base + "/api/echo"
+        wrk(url, 32, max(1, seconds // 5), ECHO64K_LUA)
+        r = wrk(url, 32, seconds, ECHO64K_LUA)
+        r.update({"target": "echo-64KiB", "conns": 32, "workers": 1})
+        rows.append(r)
+    finally:
+        host.stop()
+    return rows
 
 
 def last_json_line(cmd):
@@ -242,8 +308,14 @@ def bench_images():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="2 s runs, 3 cold starts (smoke test)")
-    ap.add_argument("--only", default="coldstart,throughput,breakdown,images")
+    ap.add_argument("--only", default="coldstart,throughput,concurrency,breakdown,images")
+    ap.add_argument("--python-dir", help="the worker's Python side from this directory "
+                    "(PYFN_PYTHON_DIR), e.g. worker/python")
     args = ap.parse_args()
+    if args.python_dir:
+        global PYDIR
+        PYDIR = os.path.abspath(args.python_dir)
+        os.environ["PYFN_PYTHON_DIR"] = PYDIR
     only = set(args.only.split(","))
     seconds = 2 if args.quick else 10
     runs = 3 if args.quick else 10
@@ -252,6 +324,7 @@ def main():
         sys.exit("bench: %s missing; run `make build` first" % HOST)
     os.makedirs(os.path.join(OUT, "bench"), exist_ok=True)
     results = {
+        "python_dir": PYDIR,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
         "machine": platform.machine(),
@@ -263,10 +336,12 @@ def main():
         for model, app in APPS.items():
             if not os.path.isdir(app):
                 continue
-            med, all_ms, idle = bench_coldstart(app, runs)
-            results.setdefault("cold_start", {})[model] = {"median_ms": med, "runs_ms": all_ms}
+            med, all_ms, idle, cpu = bench_coldstart(app, runs)
+            results.setdefault("cold_start", {})[model] = {
+                "median_ms": med, "runs_ms": all_ms, "worker_cpu_ms_median": cpu}
             results.setdefault("idle_rss", {})[model] = idle
         results["import_floor_ms"] = bench_import_floor(runs)
+        results["python_floor_ms"] = bench_import_floor(runs, "pass")
 
     if "throughput" in only:
         rows = []
@@ -285,6 +360,9 @@ def main():
             if x["target"] != "ceiling(ping)" and x["conns"] in ceiling:
                 x["ratio_to_ceiling"] = x["rps"] / ceiling[x["conns"]]
         results["throughput"] = rows
+
+    if "concurrency" in only:
+        results["concurrency"] = bench_concurrency(seconds)
 
     if "breakdown" in only:
         results["breakdown"] = bench_breakdown(300 if args.quick else 1000)
@@ -316,15 +394,28 @@ def report(r):
     if "cold_start" in r:
         print()
         for model, c in r["cold_start"].items():
-            print("cold start (%s, exec -> first 200): median %.0f ms over %d runs (goal <= %d ms)" %
-                  (model, c["median_ms"], len(c["runs_ms"]), GOALS["cold_start_ms"]))
-        print("floor: python3 -c 'import azure.functions': median %.0f ms" % r["import_floor_ms"])
+            print("cold start (%s, exec -> first 200): median %.0f ms over %d runs (goal <= %d ms); "
+                  "worker CPU by then %s ms" %
+                  (model, c["median_ms"], len(c["runs_ms"]), GOALS["cold_start_ms"],
+                   fmt(c.get("worker_cpu_ms_median"), "%.0f")))
+        print("floor: python3 -c 'import azure.functions': median %.0f ms (python3 -c pass: %s ms)" %
+              (r["import_floor_ms"], fmt(r.get("python_floor_ms"), "%.0f")))
         for model, m in r.get("idle_rss", {}).items():
             if m:
                 total = (m["host_mb"] or 0) + sum(w or 0 for w in m["workers_mb"])
                 print("idle RSS (%s): host %s MB, workers %s MB, total %.1f MB (goal <= %d MB)" %
                       (model, fmt(m["host_mb"]), [fmt(w) for w in m["workers_mb"]], total,
                        GOALS["idle_rss_mb"]))
+    if r.get("concurrency"):
+        print("\n%-18s %5s %10s %10s %7s %8s %8s %7s" %
+              ("concurrency", "conns", "rps", "bound", "ratio", "p50 ms", "p99 ms", "errors"))
+        for x in r["concurrency"]:
+            print("%-18s %5d %10.0f %10s %7s %8s %8s %7d" %
+                  (x["target"], x["conns"], x["rps"], fmt(x.get("bound_rps"), "%.0f"),
+                   fmt(x.get("ratio_to_bound"), "%.2f"), fmt(x["p50_ms"], "%.2f"),
+                   fmt(x["p99_ms"], "%.2f"), x["errors"]))
+        print("goal: sleep rows >= %.1f of their bound (sync: %d threads / 20 ms; async: "
+              "min(256 / 20 ms, host ceiling))" % (GOALS["ratio_sleep_to_bound"], SLEEP_THREADS))
     for k, m in r.get("rss_after_load", {}).items():
         print("RSS after load (%s): host %s MB, workers %s MB" %
               (k, fmt(m["host_mb"]), [fmt(w) for w in m["workers_mb"]]))
@@ -340,8 +431,10 @@ def report(r):
         print("worker stages, microseconds per invocation (in-process, no gRPC):")
         for fn in ("hello", "echo"):
             st = b["worker_stages_us"][fn]
-            print("  %-6s total %6.1f  decode %6.1f  call+pool hop %6.1f  encode %6.1f" %
-                  (fn, st["total_us"], st["decode_us"], st["call_and_pool_hop_us"], st["encode_us"]))
+            print("  %-6s total %6.1f  decode %6.1f  call+pool hop %6.1f  encode %6.1f  "
+                  "sync fast path end to end %s" %
+                  (fn, st["total_us"], st["decode_us"], st["call_and_pool_hop_us"], st["encode_us"],
+                   fmt(st.get("fast_total_us"))))
     if r.get("images"):
         print("\nimages (uncompressed):")
         for name, size in sorted(r["images"].items()):

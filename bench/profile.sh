@@ -3,6 +3,8 @@
 # repeatable on a noisy shared machine; seconds are not).
 #
 #   bench/profile.sh [REQUESTS]    default 400 sequential GET /api/hello
+#   SIDES=worker bench/profile.sh   only one side (default "host worker"); the worker uses
+#                                   PYFN_PYTHON_DIR from the environment like the host passes it
 #
 # Runs pyfn-host under callgrind once and pyfn-worker under callgrind once (through
 # Azure's languageWorkers__python__defaultExecutablePath override), each serving the
@@ -69,6 +71,7 @@ run_profiled() {  # run_profiled SIDE
   summarize "$f" "$side"
 }
 
-host_json=$(run_profiled host)
-worker_json=$(run_profiled worker)
-echo "{\"requests\": $N, \"host\": $host_json, \"worker\": $worker_json}"
+SIDES=${SIDES:-host worker}
+out="{\"requests\": $N"
+for side in $SIDES; do out="$out, \"$side\": $(run_profiled "$side")"; done
+echo "$out}"

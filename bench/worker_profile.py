@@ -6,7 +6,9 @@ bindings and azure.functions) on the bench app and times, per invocation:
   decode  - TypedData dicts -> Python arguments (HttpRequest)   (Dispatcher._bind)
   call    - the user function plus the thread-pool hop          (remainder)
   encode  - return value -> TypedData dicts                     (Dispatcher._response)
-  total   - Dispatcher.invoke end to end
+  total   - Dispatcher.invoke end to end (the old route: loop -> pool -> loop)
+  fast_total - Dispatcher.handle -> pool thread -> send, one at a time (the sync fast
+           path the worker takes unless PYFN_SYNC_FAST_PATH=0; includes the thread wake-up)
 Prints one JSON object: microseconds per invocation for each stage and function.
 The C++ side (protobuf <-> dict, gRPC) is measured separately by bench/profile.sh.
 """
@@ -14,6 +16,7 @@ import asyncio
 import json
 import os
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -45,8 +48,16 @@ def http_request(fid, inv, body, method):
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
     sent = []
+    answered = threading.Semaphore(0)
+
+    def send(*m):
+        if m[0] == "invocation_response":
+            answered.release()
+        else:
+            sent.append(m)
+
     loop = asyncio.new_event_loop()
-    d = dispatcher.Dispatcher(lambda *m: sent.append(m), worker_id="bench", loop=loop)
+    d = dispatcher.Dispatcher(send, worker_id="bench", loop=loop)
     logs.install(d.send, "bench", capture_stdio=False)
 
     def ask(kind, payload):
@@ -95,6 +106,12 @@ def main():
         results[fid] = {"total_us": us(total), "decode_us": us(stages["decode"]),
                         "encode_us": us(stages["encode"]),
                         "call_and_pool_hop_us": us(total - stages["decode"] - stages["encode"])}
+        if hasattr(d, "invoke_sync"):
+            t0 = time.perf_counter()
+            for r in reqs:
+                d.handle("invocation_request", "r", r)
+                answered.acquire()
+            results[fid]["fast_total_us"] = us(time.perf_counter() - t0)
     results["invocations"] = n
     d.pool.shutdown(wait=True)
     loop.close()
