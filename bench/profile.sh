@@ -15,7 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-400}
-APP=bench/apps/hello
+APP=${PROFILE_APP:-bench/apps/hello}      # PROFILE_APP / PROFILE_PATH: another app and route
+URLPATH=${PROFILE_PATH:-/api/hello}
 work=$(mktemp -d /tmp/pyfn-profile.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
@@ -31,7 +32,7 @@ wait_ok() {  # wait_ok URL: up to 120 s (valgrind starts slowly)
 
 drive() {  # drive BASE: N sequential requests on one keep-alive connection
   local urls=()
-  for _ in $(seq 1 "$N"); do urls+=("$1/api/hello"); done
+  for _ in $(seq 1 "$N"); do urls+=("$1$URLPATH"); done
   curl -s "${urls[@]}" >/dev/null
 }
 
@@ -54,7 +55,7 @@ run_profiled() {  # run_profiled SIDE
       out/bin/pyfn-host --script-root "$APP" --port "$port" >"$work/$side.log" 2>&1 &
   fi
   local pid=$!
-  wait_ok "http://127.0.0.1:$port/api/hello"
+  wait_ok "http://127.0.0.1:$port$URLPATH"
   # Zero the counters after start-up so only the N requests are counted.
   callgrind_control -z >/dev/null 2>&1 || true
   drive "http://127.0.0.1:$port"

@@ -247,20 +247,8 @@ class Dispatcher:
     def handle(self, kind: str, request_id: str, payload: dict) -> None:
         """Handles one message; sync invocations continue on the pool, async
         ones as tasks on the loop."""
-        if kind == 'invocation_request' and self.sync_fast_path:
-            fi = self.functions.get(payload.get('function_id', ''))
-            if fi is not None and not fi.is_async:
-                token = next(self._tokens)
-                self._running.add(token)
-                try:
-                    self.invokers.submit(contextvars.copy_context().run,
-                                         self._invoke_on_pool, request_id,
-                                         payload, fi, token)
-                except RuntimeError:  # shut down: leaving
-                    self._running.discard(token)
-                    logger.debug('invocation %s dropped: shutting down',
-                                 payload.get('invocation_id', ''))
-                return
+        if kind == 'invocation_request' and self.try_fast(request_id, payload):
+            return
         method = getattr(self, f'_on_{kind}', None)
         if method is None:
             logger.debug('ignoring %s from the host', kind or 'an empty message')
@@ -273,6 +261,27 @@ class Dispatcher:
                 task.add_done_callback(self._tasks.discard)
         except Exception:
             logger.exception('error while handling %s', kind)
+
+    def try_fast(self, request_id: str, payload: dict, base=None) -> bool:
+        """Starts a sync invocation on an invoker thread (the fast path), in
+        a copy of `base` (a contextvars.Context; default: the caller's);
+        False when it is not one (async, unknown function, fast path off)."""
+        if not self.sync_fast_path:
+            return False
+        fi = self.functions.get(payload.get('function_id', ''))
+        if fi is None or fi.is_async:
+            return False
+        ctx = contextvars.copy_context() if base is None else base.copy()
+        token = next(self._tokens)
+        self._running.add(token)
+        try:
+            self.invokers.submit(ctx.run, self._invoke_on_pool, request_id,
+                                 payload, fi, token)
+        except RuntimeError:  # shut down: leaving
+            self._running.discard(token)
+            logger.debug('invocation %s dropped: shutting down',
+                         payload.get('invocation_id', ''))
+        return True
 
     async def drain(self) -> None:
         """Waits for the invocations in flight (tests use this)."""

@@ -6,6 +6,7 @@ python_dir (see worker/main.cc).
 """
 
 import asyncio
+import contextvars
 import logging
 import os
 import signal
@@ -55,6 +56,11 @@ async def serve(pyfn, options: dict) -> int:
 
     d.stop = stop
 
+    # Every message is handled in this one context (as a reader callback's
+    # Handle would run it): what loading an app sets there stays, and each
+    # invocation runs in a copy of it.
+    base = contextvars.copy_context()
+
     def on_readable():
         while not done.is_set():
             msg = pyfn.try_recv()
@@ -67,16 +73,47 @@ async def serve(pyfn, options: dict) -> int:
             kind, request_id, payload = msg
             d.handle(kind, request_id, payload)
 
-    fd = pyfn.recv_fd()
-    loop.add_reader(fd, on_readable)
+    fd = None
+    if d.sync_fast_path:
+        # A reader thread blocks in recv() (GIL released) and starts sync
+        # invocations on the invoker threads itself; every other message goes
+        # to the loop in arrival order. No loop wake-up per sync invocation.
+        import threading
+
+        def reader():
+            try:
+                while True:
+                    msg = pyfn.recv()
+                    if msg is None:
+                        loop.call_soon_threadsafe(closed, context=base)
+                        return
+                    kind, request_id, payload = msg
+                    if kind == 'invocation_request' and \
+                            d.try_fast(request_id, payload, base):
+                        continue
+                    loop.call_soon_threadsafe(d.handle, kind, request_id,
+                                              payload, context=base)
+            except RuntimeError:  # the loop is closed: leaving
+                return
+
+        def closed():
+            logger.info('the host closed the stream')
+            stop()
+
+        threading.Thread(target=reader, name='pyfn-reader', daemon=True).start()
+    else:
+        fd = pyfn.recv_fd()
+        loop.add_reader(fd, on_readable, context=base)
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:
             loop.add_signal_handler(sig, stop)
         except (NotImplementedError, RuntimeError, ValueError):
             pass
-    on_readable()  # messages queued before the reader was added
+    if fd is not None:
+        base.run(on_readable)  # messages queued before the reader was added
     await done.wait()
-    loop.remove_reader(fd)
+    if fd is not None:
+        loop.remove_reader(fd)
     # Give invocations already running a moment to answer, then leave.
     await d.wait_running(1.0)
     await _shutdown_asgi_apps()

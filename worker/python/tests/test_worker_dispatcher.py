@@ -495,3 +495,65 @@ def test_native_extension_of_another_python_says_which():
         'libfoo.so.1: cannot open shared object file: No such file or directory', ext), '/app')
     assert 'was built for Python 2.7' in msg
     assert 'Reinstall the package' in msg
+
+
+# --- sync fast path -----------------------------------------------------------
+
+SYNC_PROBE = '''
+    import contextvars, logging, threading
+    import azure.functions as func
+    VAR = contextvars.ContextVar("probe", default="unset")
+    def main(req: func.HttpRequest, context) -> str:
+        logging.getLogger("app").warning("from %s", threading.current_thread().name)
+        before = VAR.get()
+        VAR.set("changed")  # must not leak into the next invocation
+        return "%s %s %s %s" % (threading.current_thread().name,
+                                context.invocation_id,
+                                context.thread_local_storage.invocation_id, before)
+'''
+
+
+@pytest.mark.parametrize('fast', ['1', '0'])
+def test_sync_invocation_paths_agree(host, monkeypatch, fast):
+    monkeypatch.setenv('PYFN_SYNC_FAST_PATH', fast)
+    host.d.sync_fast_path = dispatcher.sync_fast_path_enabled()
+    assert host.d.sync_fast_path is (fast == '1')
+    write(host.root, 'probe/__init__.py', SYNC_PROBE)
+    host.init()
+    logs.install(host.send, 'r', capture_stdio=False)
+    host.load('p1', 'probe', [HTTP_IN, HTTP_RET])
+    for inv in ('inv-a', 'inv-b'):
+        r = host.http('p1', inv=inv)
+        assert r['invocation_id'] == inv and r['result']['status'] == 1
+        body = r['return_value']['http']['body']['bytes'].decode()
+        thread, ctx_inv, tls_inv, before = body.split()
+        assert thread.startswith('pyfn-invoke_') and before == 'unset'
+        assert ctx_inv == tls_inv == inv
+        log = [x for x in host.logs() if x['message'].startswith('from ')][-1]
+        assert log['invocation_id'] == inv
+
+
+def test_invoker_pool_never_exceeds_its_size():
+    import threading
+    pool = dispatcher.InvokerPool(3)
+    gate = threading.Event()
+    running = []
+    lock = threading.Lock()
+    peak = [0]
+
+    def job():
+        with lock:
+            running.append(1)
+            peak[0] = max(peak[0], len(running))
+        gate.wait(5)
+        with lock:
+            running.pop()
+
+    for _ in range(10):
+        pool.submit(job)
+    import time
+    time.sleep(0.2)
+    assert len(pool._threads) == 3 and peak[0] == 3
+    gate.set()
+    pool.shutdown(wait=True)
+    assert all(t.name.startswith('pyfn-invoke_') for t in pool._threads)
