@@ -231,7 +231,11 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     ReadHeader();
   }
 
+  // Also cancels the read timer: its pending wait holds a reference to the
+  // session, which would otherwise stay in memory until the keep-alive
+  // timeout after a client closed its connection.
   void Close() {
+    timer_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.socket().close(ec);
