@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make lint: the checks that keep the tree tidy; `make test` runs them first. Each prints
 # what it found; the script ends with "N passed, N failed" (one per check) and exits 1 on any.
-#   shellcheck   every shell script and bats helper, warnings and errors
+#   shell        shellcheck over every shell script and bats helper (warnings and errors)
 #   pyflakes     the Python we ship and our test tools (apps under tests/apps that are broken
 #                on purpose are left out)
 #   rows         every behaviour row the tree cites is in docs/behaviour.md
@@ -34,7 +34,7 @@ no_outside_references() {
 }
 
 # shellcheck disable=SC2046
-check shellcheck shellcheck -S warning $(shell_files)
+check shell shellcheck -S warning $(shell_files)
 # shellcheck disable=SC2046
 check pyflakes pyflakes3 $(python_files)
 check rows ./scripts/check-behaviour-rows.sh
