@@ -103,7 +103,7 @@ async def serve(pyfn, options: dict) -> int:
         threading.Thread(target=reader, name='pyfn-reader', daemon=True).start()
     else:
         fd = pyfn.recv_fd()
-        loop.add_reader(fd, on_readable, context=base)
+        loop.add_reader(fd, base.run, on_readable)
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:
             loop.add_signal_handler(sig, stop)
