@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "host/app/app_index.h"
+#include "host/common/strings.h"
 #include "host/keys/blob_secrets_store.h"
 #include "host/triggers/blob_binding.h"
 #include "host/triggers/queue_binding.h"
@@ -20,14 +21,9 @@ namespace {
 constexpr const char* kHttpReason = "This function was programmatically called via the host APIs.";
 constexpr auto kWorkerTerminateGrace = std::chrono::seconds(5);
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string HeaderValue(const HttpRequest& r, const char* name) {
   for (const auto& h : r.headers)
-    if (Lower(h.first) == name) return h.second;
+    if (AsciiLower(h.first) == name) return h.second;
   return "";
 }
 
@@ -42,7 +38,7 @@ HttpResponse JsonResponse(int status, const nlohmann::json& j) {
 std::string HostName() {
   char buf[256] = {0};
   if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-  return Lower(buf);
+  return AsciiLower(buf);
 }
 
 // The files or memory store the settings ask for (prod_settings.h). Never
@@ -424,7 +420,7 @@ void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond
   }
   std::string path, query;
   SplitTarget(request.target, &path, &query);
-  std::string lpath = Lower(path);
+  std::string lpath = AsciiLower(path);
   while (lpath.size() > 1 && lpath.back() == '/') lpath.pop_back();
   if (lpath.rfind("/admin/", 0) == 0 || lpath == "/admin")
     return HandleAdmin(path, lpath, std::move(request), std::move(respond));

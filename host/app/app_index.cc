@@ -1,4 +1,5 @@
 #include "host/app/app_index.h"
+#include "host/common/strings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,15 +9,10 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The member of `obj` named `key` without regard to case, or end().
 ojson::iterator FindMember(ojson& obj, const std::string& key) {
   for (auto it = obj.begin(); it != obj.end(); ++it)
-    if (Lower(it.key()) == Lower(key)) return it;
+    if (AsciiLower(it.key()) == AsciiLower(key)) return it;
   return obj.end();
 }
 
@@ -45,7 +41,7 @@ ojson IndexTrigger(const FunctionSpec& fn) {
     if (!b.is_object()) continue;
     auto name = b.find("name"), type = b.find("type");
     if (name != b.end() && type != b.end() && name->is_string() && type->is_string() &&
-        name->get<std::string>() == t->name && Lower(type->get<std::string>()) == Lower(t->type)) {
+        name->get<std::string>() == t->name && AsciiLower(type->get<std::string>()) == AsciiLower(t->type)) {
       trigger = std::move(b);
       break;
     }
@@ -54,7 +50,7 @@ ojson IndexTrigger(const FunctionSpec& fn) {
   if (fn.http) {
     SetMember(trigger, "route", fn.http->route);
     SetMember(trigger, "methods", fn.http->methods);
-    SetMember(trigger, "authLevel", Lower(fn.http->auth_level));
+    SetMember(trigger, "authLevel", AsciiLower(fn.http->auth_level));
   } else if (t->IsType("queueTrigger") || t->IsType("blobTrigger")) {
     auto c = FindMember(trigger, "connection");
     if (c == trigger.end() || c->is_null() || (c->is_string() && c->get<std::string>().empty()))
@@ -68,7 +64,7 @@ ojson BuildAppIndex(const std::string& script_root, const HostConfig& config,
   std::vector<const FunctionSpec*> fns;
   for (const auto& f : set.functions) fns.push_back(&f);
   std::sort(fns.begin(), fns.end(), [](const FunctionSpec* a, const FunctionSpec* b) {
-    std::string la = Lower(a->name), lb = Lower(b->name);
+    std::string la = AsciiLower(a->name), lb = AsciiLower(b->name);
     return la != lb ? la < lb : a->name < b->name;
   });
   ojson functions = ojson::array();

@@ -1,4 +1,5 @@
 #include "host/app/app_loader.h"
+#include "host/common/strings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -29,15 +30,10 @@ Status ParseJson(const std::string& text, const std::string& what, nlohmann::jso
   return Status::OK();
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool Truthy(const nlohmann::json& v) {
   if (v.is_boolean()) return v.get<bool>();
   if (v.is_string()) {
-    std::string s = Lower(v.get<std::string>());
+    std::string s = AsciiLower(v.get<std::string>());
     return s == "true" || s == "1";
   }
   if (v.is_number_integer()) return v.get<long long>() != 0;
@@ -104,7 +100,7 @@ bool AllDigits(const std::string& s) {
 bool SegmentMatches(const std::string& pattern, const std::string& seg) {
   if (pattern == "*") return true;
   if (pattern == "#") return AllDigits(seg);
-  return Lower(pattern) == Lower(seg);
+  return AsciiLower(pattern) == AsciiLower(seg);
 }
 
 // The known setting at `path` (all segments), or nullptr.
@@ -166,7 +162,7 @@ Status ConvertValue(const std::string& var, const std::string& text,
     return Status::OK();
   } else if (existing && existing->is_string()) type = SettingType::kString;
   else if (const KnownSetting* k = FindKnown(path)) type = k->type;
-  std::string l = Lower(text);
+  std::string l = AsciiLower(text);
   long long n = 0;
   switch (type) {
     case SettingType::kString:
@@ -202,7 +198,7 @@ struct OverrideNode {
 
   OverrideNode* Child(const std::string& k) {
     for (auto& c : children)
-      if (Lower(c.key) == Lower(k)) return &c;
+      if (AsciiLower(c.key) == AsciiLower(k)) return &c;
     children.push_back(OverrideNode{k, std::nullopt, "", {}});
     return &children.back();
   }
@@ -277,7 +273,7 @@ Status Merge(const OverrideNode& node, std::vector<std::string>* path, nlohmann:
   for (const auto& c : node.children) {
     std::string key;
     for (auto it = target->begin(); it != target->end(); ++it)
-      if (Lower(it.key()) == Lower(c.key)) key = it.key();
+      if (AsciiLower(it.key()) == AsciiLower(c.key)) key = it.key();
     bool existed = !key.empty();
     path->push_back(existed ? key : c.key);
     if (!existed) {
@@ -302,7 +298,7 @@ Status ApplyHostJsonOverrides(const Environment& env, nlohmann::json* host_json,
   OverrideNode root;
   for (const auto& kv : env) {
     const std::string& name = kv.first;
-    if (name.size() <= kPrefix.size() || Lower(name.substr(0, kPrefix.size())) != kPrefix)
+    if (name.size() <= kPrefix.size() || AsciiLower(name.substr(0, kPrefix.size())) != kPrefix)
       continue;
     // The rest: "__a__b" or ":a:b" (.NET accepts both in a variable's name).
     std::string rest = name.substr(kPrefix.size());
@@ -434,7 +430,7 @@ Status HostConfigFromJson(nlohmann::json j, bool from_file, HostConfig* out) {
   // empty array leaves no key at all: then every function runs.
   out->functions.reset();
   for (auto it = j.begin(); it != j.end(); ++it) {
-    if (Lower(it.key()) != "functions" || it->is_null()) continue;
+    if (AsciiLower(it.key()) != "functions" || it->is_null()) continue;
     if (!it->is_array())
       return Status::InvalidArgument(
           "host.json 'functions' must be an array of function names, e.g. [\"hello\"]");

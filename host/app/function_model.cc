@@ -1,20 +1,11 @@
 #include "host/app/function_model.h"
+#include "host/common/strings.h"
 
 #include <algorithm>
 #include <cctype>
 
 namespace pyfn {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string BindingLabel(size_t i, const nlohmann::json& b) {
   std::string label = "binding " + std::to_string(i);
@@ -26,11 +17,11 @@ std::string BindingLabel(size_t i, const nlohmann::json& b) {
 }  // namespace
 
 bool BindingSpec::IsTrigger() const {
-  std::string l = Lower(type);
+  std::string l = AsciiLower(type);
   return l.size() > 7 && l.compare(l.size() - 7, 7, "trigger") == 0;
 }
 
-bool BindingSpec::IsType(const char* t) const { return Lower(type) == Lower(t); }
+bool BindingSpec::IsType(const char* t) const { return AsciiLower(type) == AsciiLower(t); }
 
 const BindingSpec* FunctionSpec::HttpOutput() const {
   for (const auto& b : bindings)
@@ -105,7 +96,7 @@ Status ParseBindings(const nlohmann::json& bindings, FunctionSpec* fn) {
       }
       dir = "in";
     }
-    dir = Lower(dir);
+    dir = AsciiLower(dir);
     if (dir == "in") spec.direction = BindingDirection::kIn;
     else if (dir == "out") spec.direction = BindingDirection::kOut;
     else if (dir == "inout") spec.direction = BindingDirection::kInOut;
@@ -134,13 +125,13 @@ Status ParseBindings(const nlohmann::json& bindings, FunctionSpec* fn) {
         auto m = b.find("methods");
         if (m != b.end() && m->is_array()) {
           for (const auto& x : *m)
-            if (x.is_string()) http.methods.push_back(Upper(x.get<std::string>()));
+            if (x.is_string()) http.methods.push_back(AsciiUpper(x.get<std::string>()));
         } else if (m != b.end() && !m->is_null()) {
           errors.push_back(BindingLabel(i, b) + ": 'methods' must be an array of strings");
         }
         std::string auth;
         if (str("authLevel", &auth)) {
-          auth = Lower(auth);
+          auth = AsciiLower(auth);
           if (auth != "anonymous" && auth != "function" && auth != "admin" && auth != "system" &&
               auth != "user")
             errors.push_back(BindingLabel(i, b) + " has unknown authLevel '" + auth + "'");
@@ -154,7 +145,7 @@ Status ParseBindings(const nlohmann::json& bindings, FunctionSpec* fn) {
   // Duplicate binding names confuse the worker's argument binding.
   for (size_t i = 0; i < fn->bindings.size(); ++i)
     for (size_t j = i + 1; j < fn->bindings.size(); ++j)
-      if (Lower(fn->bindings[i].name) == Lower(fn->bindings[j].name) &&
+      if (AsciiLower(fn->bindings[i].name) == AsciiLower(fn->bindings[j].name) &&
           fn->bindings[i].name != "$return")
         errors.push_back("binding name '" + fn->bindings[i].name + "' is used twice");
   if (errors.empty() && fn->trigger_index < 0)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "host/common/strings.h"
 #include "host/workers/trace_context.h"
 
 namespace pyfn {
@@ -19,18 +20,9 @@ const FunctionSpec* FunctionSet::FindById(const std::string& id) const {
   return nullptr;
 }
 
-namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
-
 bool FunctionSelected(const std::vector<std::string>& selection, const std::string& name) {
   for (const auto& n : selection)
-    if (Lower(n) == Lower(name)) return true;
+    if (AsciiLower(n) == AsciiLower(name)) return true;
   return false;
 }
 
@@ -39,7 +31,7 @@ std::vector<std::string> UnmatchedSelection(const std::vector<std::string>& sele
   std::vector<std::string> out;
   for (const auto& n : selection) {
     bool found = false;
-    for (const auto& f : functions) found = found || Lower(f.name) == Lower(n);
+    for (const auto& f : functions) found = found || AsciiLower(f.name) == AsciiLower(n);
     if (!found) out.push_back(n);
   }
   return out;

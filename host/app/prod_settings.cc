@@ -1,4 +1,5 @@
 #include "host/app/prod_settings.h"
+#include "host/common/strings.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,11 +23,6 @@ std::string Trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 Status IntEnv(const Environment& env, const char* name, long long lo, long long hi,
               long long* out) {
   const std::string* v = Get(env, name);
@@ -43,7 +39,7 @@ Status IntEnv(const Environment& env, const char* name, long long lo, long long 
 }
 
 Status BoolText(const std::string& what, const std::string& v, bool* out) {
-  std::string l = Lower(Trim(v));
+  std::string l = AsciiLower(Trim(v));
   if (l == "true" || l == "1") *out = true;
   else if (l == "false" || l == "0") *out = false;
   else return Status::InvalidArgument(what + "='" + v + "' is not true or false");
@@ -99,7 +95,7 @@ Status ResolveProdSettings(const Environment& env, const LocalSettings& local,
                            const HostConfig& config, ProdSettings* out) {
   Status s;
   if (const std::string* t = Get(env, "AzureWebJobsSecretStorageType")) {
-    std::string l = Lower(*t);
+    std::string l = AsciiLower(*t);
     if (l != "files" && l != "memory" && l != "blob")
       return Status::InvalidArgument("AzureWebJobsSecretStorageType='" + *t +
                                      "' is not supported (files, blob or memory)");
@@ -173,7 +169,7 @@ Status ResolveProdSettings(const Environment& env, const LocalSettings& local,
   if (!s.ok()) return s;
   out->metrics_port = static_cast<int>(v);
   if (const std::string* f = Get(env, "PYFN_LOG_FORMAT")) {
-    std::string l = Lower(*f);
+    std::string l = AsciiLower(*f);
     if (l != "text" && l != "json")
       return Status::InvalidArgument("PYFN_LOG_FORMAT='" + *f + "' is not text or json");
     out->log_format = l;

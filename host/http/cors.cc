@@ -1,3 +1,4 @@
+#include "host/common/strings.h"
 #include "host/http/cors.h"
 
 #include <cctype>
@@ -5,26 +6,21 @@
 namespace pyfn {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string Normalize(std::string o) {
-  o = Lower(o);
+  o = AsciiLower(o);
   while (!o.empty() && o.back() == '/') o.pop_back();
   return o;
 }
 
 std::string Header(const HttpRequest& r, const char* name) {
   for (const auto& h : r.headers)
-    if (Lower(h.first) == name) return h.second;
+    if (AsciiLower(h.first) == name) return h.second;
   return "";
 }
 
 bool HasHeader(const HttpResponse& r, const char* name) {
   for (const auto& h : r.headers)
-    if (Lower(h.first) == name) return true;
+    if (AsciiLower(h.first) == name) return true;
   return false;
 }
 
@@ -89,9 +85,9 @@ void CorsPolicy::Decorate(const HttpRequest& req, HttpResponse* resp) const {
   if (!enabled()) return;
   bool vary = false;
   for (auto& h : resp->headers)
-    if (Lower(h.first) == "vary") {
+    if (AsciiLower(h.first) == "vary") {
       vary = true;
-      std::string v = Lower(h.second);
+      std::string v = AsciiLower(h.second);
       if (v != "*" && v.find("origin") == std::string::npos) h.second += ", Origin";
     }
   if (!vary) resp->headers.emplace_back("Vary", "Origin");

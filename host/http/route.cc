@@ -7,23 +7,14 @@
 #include <cstdlib>
 #include <regex>
 
+#include "host/common/strings.h"
 #include "host/common/text_encoding.h"
 
 namespace pyfn {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && Lower(a) == Lower(b);
+  return a.size() == b.size() && AsciiLower(a) == AsciiLower(b);
 }
 
 // Whole-string signed integer in [lo, hi], optional leading sign, digits only.
@@ -151,7 +142,7 @@ Status MakeRouteConstraint(const std::string& spec, std::unique_ptr<RouteConstra
     args = spec.substr(paren + 1, spec.size() - paren - 2);
     has_args = true;
   }
-  name = Lower(name);
+  name = AsciiLower(name);
   auto no_args = [&](bool (*fn)(const std::string&)) {
     if (has_args) return Status::InvalidArgument("constraint '" + name + "' takes no arguments");
     out->reset(new FnConstraint(fn));
@@ -164,7 +155,7 @@ Status MakeRouteConstraint(const std::string& spec, std::unique_ptr<RouteConstra
         [](const std::string& v) { return ParseInteger(v, LLONG_MIN, LLONG_MAX, nullptr); });
   if (name == "bool")
     return no_args([](const std::string& v) {
-      std::string l = Lower(v);
+      std::string l = AsciiLower(v);
       return l == "true" || l == "false";
     });
   if (name == "double" || name == "float" || name == "decimal") return no_args(IsNumber);
@@ -339,7 +330,7 @@ Status RouteTemplate::Parse(const std::string& text, RouteTemplate* out) {
   std::vector<std::string> names;
   for (const auto& s : out->segments_) {
     if (s.kind == RouteSegment::Kind::kLiteral) continue;
-    std::string l = Lower(s.text);
+    std::string l = AsciiLower(s.text);
     if (std::find(names.begin(), names.end(), l) != names.end())
       return Status::InvalidArgument("route '" + text + "' uses parameter '" + s.text + "' twice");
     names.push_back(l);
@@ -425,13 +416,13 @@ Status RouteTable::Add(const std::string& template_text, const std::vector<std::
   Entry e;
   Status s = RouteTemplate::Parse(template_text, &e.route);
   if (!s.ok()) return s;
-  for (const auto& m : methods) e.methods.push_back(Upper(m));
+  for (const auto& m : methods) e.methods.push_back(AsciiUpper(m));
   e.target = target;
   entries_.push_back(std::move(e));
   std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
     auto pa = a.route.Precedence(), pb = b.route.Precedence();
     if (pa != pb) return pa < pb;
-    return Lower(a.route.text()) < Lower(b.route.text());
+    return AsciiLower(a.route.text()) < AsciiLower(b.route.text());
   });
   return Status::OK();
 }
@@ -439,7 +430,7 @@ Status RouteTable::Add(const std::string& template_text, const std::vector<std::
 bool RouteTable::Match(const std::string& method, const std::string& path,
                        MatchResult* result) const {
   std::vector<std::string> segs = SplitPath(path);
-  std::string m = Upper(method);
+  std::string m = AsciiUpper(method);
   for (const auto& e : entries_) {
     if (!e.methods.empty() && std::find(e.methods.begin(), e.methods.end(), m) == e.methods.end())
       continue;

@@ -4,16 +4,12 @@
 #include <cmath>
 #include <ctime>
 
+#include "host/common/strings.h"
 #include "host/common/text_encoding.h"
 #include "host/http/route.h"
 
 namespace pyfn {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string StripCrLf(const std::string& s) {
   std::string out;
@@ -24,7 +20,7 @@ std::string StripCrLf(const std::string& s) {
 
 bool HasHeader(const HttpResponse& r, const char* name) {
   for (const auto& h : r.headers)
-    if (Lower(h.first) == name) return true;
+    if (AsciiLower(h.first) == name) return true;
   return false;
 }
 
@@ -102,7 +98,7 @@ void BuildRpcHttp(const HttpRequest& req, const std::map<std::string, std::strin
   out->set_url(ToValidUtf8(req.base_url + req.target));
   auto* headers = out->mutable_headers();
   for (const auto& h : req.headers) {
-    std::string k = ToValidUtf8(Lower(h.first));
+    std::string k = ToValidUtf8(AsciiLower(h.first));
     auto it = headers->find(k);
     if (it == headers->end()) (*headers)[k] = ToValidUtf8(h.second);
     else it->second += ", " + ToValidUtf8(h.second);
@@ -162,7 +158,7 @@ Status HttpResponseFromRpc(const rpc::RpcHttp& http, HttpResponse* out) {
   }
   out->headers.clear();
   for (const auto& kv : http.headers()) {
-    std::string k = Lower(kv.first);
+    std::string k = AsciiLower(kv.first);
     if (k == "content-length" || k == "transfer-encoding" || k == "connection") continue;
     std::string name = StripCrLf(kv.first);
     if (name.empty()) continue;

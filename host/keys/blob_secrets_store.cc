@@ -2,21 +2,17 @@
 
 #include <cctype>
 
+#include "host/common/strings.h"
 #include "host/triggers/storage_runtime.h"
 
 namespace pyfn {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 const std::string* Find(const Environment& env, const std::string& name) {
   auto it = env.find(name);
   if (it != env.end()) return &it->second;
   for (const auto& kv : env)  // Azure's settings are case-insensitive
-    if (Lower(kv.first) == Lower(name)) return &kv.second;
+    if (AsciiLower(kv.first) == AsciiLower(name)) return &kv.second;
   return nullptr;
 }
 
@@ -27,8 +23,8 @@ std::string SecretsSlotName(const Environment& env, const std::string& host_id) 
   if (site == nullptr || site->empty()) return host_id;
   std::string name = *site;
   const std::string* slot = Find(env, "WEBSITE_SLOT_NAME");
-  if (slot != nullptr && !slot->empty() && Lower(*slot) != "production") name += "-" + *slot;
-  return Lower(name);
+  if (slot != nullptr && !slot->empty() && AsciiLower(*slot) != "production") name += "-" + *slot;
+  return AsciiLower(name);
 }
 
 BlobSecretsStore::BlobSecretsStore(storage::BlobClient* client, BlobSecretsLocation where,

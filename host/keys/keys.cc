@@ -1,3 +1,4 @@
+#include "host/common/strings.h"
 #include "host/keys/keys.h"
 
 #include <fcntl.h>
@@ -15,11 +16,6 @@ namespace {
 
 using json = nlohmann::json;
 constexpr const char* kMasterName = "_master";
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 void FillRandom(unsigned char* buf, size_t n) {
   size_t off = 0;
@@ -74,7 +70,7 @@ std::string Base64Url(const unsigned char* p, size_t n) {
 
 std::string HeaderValue(const HttpRequest& r, const char* name) {
   for (const auto& h : r.headers)
-    if (Lower(h.first) == name) return h.second;
+    if (AsciiLower(h.first) == name) return h.second;
   return "";
 }
 
@@ -227,7 +223,7 @@ void KeyManager::SyncFunctions(const std::vector<FunctionSpec>& functions,
     FunctionEntry e;
     e.name = f.name;
     stems.insert(SecretsFileStem(f.name));
-    auto old = functions_.find(Lower(f.name));
+    auto old = functions_.find(AsciiLower(f.name));
     Status s;
     if (old != functions_.end()) {
       e.secrets = old->second.secrets;
@@ -245,7 +241,7 @@ void KeyManager::SyncFunctions(const std::vector<FunctionSpec>& functions,
       }
       if (!s.ok()) spdlog::error("Keys of function '{}': {}", f.name, s.message());
     }
-    next[Lower(f.name)] = std::move(e);
+    next[AsciiLower(f.name)] = std::move(e);
   }
   // Functions that are gone: their secrets go too (Azure purges them the same
   // way), unless other hosts share the store (Azure's blob repository keeps them).
@@ -262,7 +258,7 @@ void KeyManager::SyncFunctions(const std::vector<FunctionSpec>& functions,
 
 bool KeyManager::Authorize(const FunctionSpec& fn, const HttpRequest& req,
                            const std::map<std::string, std::string>& query) const {
-  const std::string level = fn.http ? Lower(fn.http->auth_level) : "function";
+  const std::string level = fn.http ? AsciiLower(fn.http->auth_level) : "function";
   if (level == "anonymous") return true;
   std::string key = PresentedKey(req, query);
   if (key.empty()) return false;
@@ -279,7 +275,7 @@ bool KeyManager::Matches(const FunctionSpec& fn, const std::string& level,
   bool ok = ConstantTimeEquals(key, host_.master.value);
   if (level == "admin") return ok;
   for (const auto& k : host_.function_keys) ok = ConstantTimeEquals(key, k.value) | ok;
-  auto it = functions_.find(Lower(fn.name));
+  auto it = functions_.find(AsciiLower(fn.name));
   if (it != functions_.end())
     for (const auto& k : it->second.secrets.keys) ok = ConstantTimeEquals(key, k.value) | ok;
   return ok;
@@ -301,16 +297,16 @@ bool KeyManager::ReloadAfterMiss(const std::string& function) {
   {
     std::lock_guard<std::mutex> l(reload_mu_);
     auto now = std::chrono::steady_clock::now();
-    auto it = last_reload_.find(Lower(function));
+    auto it = last_reload_.find(AsciiLower(function));
     if (it != last_reload_.end() && now - it->second < reload_interval_) return false;
-    last_reload_[Lower(function)] = now;
+    last_reload_[AsciiLower(function)] = now;
   }
   uint64_t generation;
   std::string name = function;
   {
     std::lock_guard<std::mutex> l(mu_);
     generation = generation_;
-    auto it = functions_.find(Lower(function));
+    auto it = functions_.find(AsciiLower(function));
     if (it != functions_.end()) name = it->second.name;
   }
   // Storage is read without mu_, so that other requests are not held up.
@@ -328,7 +324,7 @@ bool KeyManager::ReloadAfterMiss(const std::string& function) {
     hs.master.name = "master";
     host_ = std::move(hs);
   }
-  auto it = functions_.find(Lower(function));
+  auto it = functions_.find(AsciiLower(function));
   if (fstat.ok() && it != functions_.end()) it->second.secrets = std::move(fs);
   ++generation_;
   spdlog::debug("Reloaded the keys from {} after a key that matched none", store_->Describe());
@@ -345,7 +341,7 @@ Status KeyManager::Refresh(Scope scope, const std::string& function) {
       host_ = std::move(hs);
     }
   } else {
-    auto it = functions_.find(Lower(function));
+    auto it = functions_.find(AsciiLower(function));
     if (it == functions_.end()) return Status::NotFound(function);
     FunctionSecrets fs;
     s = store_->ReadFunction(it->second.name, &fs);
@@ -359,7 +355,7 @@ Status KeyManager::Refresh(Scope scope, const std::string& function) {
 std::string KeyManager::StartupNotice(const std::vector<FunctionSpec>& functions) const {
   int n = 0;
   for (const auto& f : functions)
-    if (f.http && Lower(f.http->auth_level) != "anonymous" && !f.disabled) ++n;
+    if (f.http && AsciiLower(f.http->auth_level) != "anonymous" && !f.disabled) ++n;
   return "Function keys: " + store_->Describe() + "; " + std::to_string(n) +
          " HTTP function(s) need a key (x-functions-key header or code query parameter)";
 }
@@ -371,7 +367,7 @@ std::vector<Key>* KeyManager::KeysFor(Scope scope, const std::string& function) 
     case Scope::kHostSystem:
       return &host_.system_keys;
     case Scope::kFunction: {
-      auto it = functions_.find(Lower(function));
+      auto it = functions_.find(AsciiLower(function));
       return it == functions_.end() ? nullptr : &it->second.secrets.keys;
     }
   }
@@ -380,7 +376,7 @@ std::vector<Key>* KeyManager::KeysFor(Scope scope, const std::string& function) 
 
 Status KeyManager::Persist(Scope scope, const std::string& function) {
   if (scope != Scope::kFunction) return store_->WriteHost(host_);
-  auto it = functions_.find(Lower(function));
+  auto it = functions_.find(AsciiLower(function));
   if (it == functions_.end()) return Status::NotFound(function);
   return store_->WriteFunction(it->second.name, it->second.secrets);
 }
@@ -477,13 +473,13 @@ HttpResponse KeyManager::Delete(Scope scope, const std::string& function,
 
 bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, HttpResponse* out) {
   std::vector<std::string> seg = Segments(path);
-  if (seg.size() < 3 || Lower(seg[0]) != "admin") return false;
+  if (seg.size() < 3 || AsciiLower(seg[0]) != "admin") return false;
   Scope scope;
   std::string function, name;
   bool has_name = false;
-  std::string s1 = Lower(seg[1]);
+  std::string s1 = AsciiLower(seg[1]);
   if (s1 == "host") {
-    std::string s2 = Lower(seg[2]);
+    std::string s2 = AsciiLower(seg[2]);
     if (s2 == "keys" || s2 == "functionkeys") scope = Scope::kHostFunction;
     else if (s2 == "systemkeys") scope = Scope::kHostSystem;
     else return false;
@@ -493,7 +489,7 @@ bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, Ht
       name = seg[3];
     }
   } else if (s1 == "functions") {
-    if (seg.size() < 4 || seg.size() > 5 || Lower(seg[3]) != "keys") return false;
+    if (seg.size() < 4 || seg.size() > 5 || AsciiLower(seg[3]) != "keys") return false;
     scope = Scope::kFunction;
     function = seg[2];
     if (seg.size() == 5) {
@@ -507,7 +503,7 @@ bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, Ht
   const std::string& m = req.method;
   std::lock_guard<std::mutex> l(mu_);
   if (scope == Scope::kFunction) {
-    auto it = functions_.find(Lower(function));
+    auto it = functions_.find(AsciiLower(function));
     if (it == functions_.end()) {
       *out = EmptyResponse(404);
       return true;

@@ -11,17 +11,13 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "host/common/strings.h"
 #include "host/workers/trace_context.h"
 
 namespace pyfn {
 namespace {
 
 using json = nlohmann::json;
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 json KeyJson(const Key& k) { return {{"name", k.name}, {"value", k.value}, {"encrypted", false}}; }
 
@@ -72,7 +68,7 @@ void ParseKeyArray(const json& j, const char* field, const std::string& what,
 }  // namespace
 
 std::string SecretsFileStem(const std::string& function) {
-  std::string s = Lower(function);
+  std::string s = AsciiLower(function);
   for (char& c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
       c = '_';

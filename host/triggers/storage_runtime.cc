@@ -7,6 +7,7 @@
 #include <cctype>
 #include <functional>
 
+#include "host/common/strings.h"
 #include "host/storage/beast_transport.h"
 #include "host/storage/blob_path.h"
 #include "host/storage/connection_string.h"
@@ -17,11 +18,6 @@ namespace pyfn {
 namespace {
 
 constexpr int kPoolThreads = 8;
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A TimeSpan string or a number of milliseconds.
 Status ParseInterval(const nlohmann::json& v, const std::string& what,
@@ -71,13 +67,13 @@ const nlohmann::json* Section(const nlohmann::json& host_json, const char* name)
   auto ext = host_json.find("extensions");
   if (ext == host_json.end() || !ext->is_object()) return nullptr;
   for (auto it = ext->begin(); it != ext->end(); ++it)
-    if (Lower(it.key()) == name && it->is_object()) return &*it;
+    if (AsciiLower(it.key()) == name && it->is_object()) return &*it;
   return nullptr;
 }
 
 const nlohmann::json* Member(const nlohmann::json& obj, const char* name) {
   for (auto it = obj.begin(); it != obj.end(); ++it)
-    if (Lower(it.key()) == Lower(name)) return &*it;
+    if (AsciiLower(it.key()) == AsciiLower(name)) return &*it;
   return nullptr;
 }
 
@@ -127,7 +123,7 @@ Status ParseQueueSettings(const nlohmann::json& host_json, QueueSettings* out) {
   if (auto v = Member(*q, "visibilityTimeout"); v && s.ok())
     s = ParseInterval(*v, "extensions.queues.visibilityTimeout", &out->visibility_timeout);
   if (auto v = Member(*q, "messageEncoding"); v && s.ok()) {
-    std::string e = v->is_string() ? Lower(v->get<std::string>()) : "";
+    std::string e = v->is_string() ? AsciiLower(v->get<std::string>()) : "";
     if (e == "base64") out->encoding = storage::MessageEncoding::kBase64;
     else if (e == "none") out->encoding = storage::MessageEncoding::kNone;
     else
@@ -234,9 +230,9 @@ StorageRuntime::StorageRuntime(Environment env, const nlohmann::json& host_json,
   if (settings_status_.ok()) settings_status_ = ParseBlobSettings(host_json, &blob_settings_);
   std::string id;
   if (GetSetting("AzureFunctionsWebHost__hostid", &id) && !id.empty()) {
-    host_id_ = Lower(id);
+    host_id_ = AsciiLower(id);
   } else if (GetSetting("WEBSITE_SITE_NAME", &id) && !id.empty()) {
-    host_id_ = Lower(id).substr(0, 32);
+    host_id_ = AsciiLower(id).substr(0, 32);
   } else {
     char buf[256] = {0};
     if (::gethostname(buf, sizeof buf - 1) != 0) buf[0] = 0;
@@ -306,7 +302,7 @@ bool StorageRuntime::GetSetting(const std::string& name, std::string* value) con
   }
   // Settings are case-insensitive in Azure (Windows environment); accept that.
   for (const auto& kv : env_)
-    if (Lower(kv.first) == Lower(name)) {
+    if (AsciiLower(kv.first) == AsciiLower(name)) {
       *value = kv.second;
       return true;
     }
@@ -322,7 +318,7 @@ Status StorageRuntime::AccountFor(const std::string& setting, Account** out) {
   }
   std::string name = setting, text;
   bool found = GetSetting(setting, &text) && !text.empty();
-  if (!found && Lower(setting).rfind("azurewebjobs", 0) != 0) {
+  if (!found && AsciiLower(setting).rfind("azurewebjobs", 0) != 0) {
     name = "AzureWebJobs" + setting;
     found = GetSetting(name, &text) && !text.empty();
   }

@@ -5,18 +5,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "host/common/strings.h"
 #include "host/workers/trace_context.h"
 
 namespace pyfn {
-namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
-
 struct FunctionInvoker::Call {
   InvocationInput input;
   InvocationCallback done;
@@ -42,10 +34,10 @@ bool FunctionInvoker::HasHostOutputs(const FunctionSpec& fn) const {
 }
 
 BindingExtension* FunctionInvoker::ExtensionFor(const std::string& type) const {
-  std::string t = Lower(type);
+  std::string t = AsciiLower(type);
   for (const auto& e : extensions_)
     for (const auto& x : e->Types())
-      if (Lower(x) == t) return e.get();
+      if (AsciiLower(x) == t) return e.get();
   return nullptr;
 }
 

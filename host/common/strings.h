@@ -1,0 +1,29 @@
+// Small string helpers the host's modules share (ASCII only: header names,
+// setting names, binding types and methods are ASCII by their protocols).
+#ifndef PYFN_HOST_COMMON_STRINGS_H_
+#define PYFN_HOST_COMMON_STRINGS_H_
+
+#include <string>
+#include <string_view>
+
+namespace pyfn {
+
+// `s` with A-Z turned into a-z; other bytes unchanged.
+inline std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// `s` with a-z turned into A-Z; other bytes unchanged.
+inline std::string AsciiUpper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+}  // namespace pyfn
+
+#endif  // PYFN_HOST_COMMON_STRINGS_H_
