@@ -26,7 +26,7 @@ build: ## compile pyfn-host and pyfn-worker into out/bin (and the Python side in
 run: deps build ## serve APP (default examples/hello) on PORT, like `func start`
 	$(OUT)/bin/pyfn-host --script-root $(APP) --port $(PORT)
 
-test: deps build ## everything CI runs: unit, library, native end-to-end, and the image cell(s)
+test: deps build ## everything CI runs: lint, unit, library, native end-to-end, the image cell(s), a short scale run
 	./scripts/test.sh
 
 lint: ## shellcheck, pyflakes, behaviour rows cited but not documented, references outside the repository

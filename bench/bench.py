@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import signal
 import socket
 import statistics

@@ -2,19 +2,29 @@
 # Runs pyfn's test suites and ends with one line CI can read: "N passed, N failed".
 #   scripts/test.sh            every suite `make test` runs (images: the bookworm cell, then a
 #                              short scale run of its slim image, tests/scale/scale_test.py)
-#   scripts/test.sh SUITE...   some of: unit python native images
+#   scripts/test.sh SUITE...   some of: lint unit python native images
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 OUT=${OUT:-out}
 mkdir -p "$OUT/test-results"
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit python native images)
+[ ${#suites[@]} -gt 0 ] || suites=(lint unit python native images)
 
 passed=0 failed=0
 tally() {  # tally PASSED FAILED SUITE
   passed=$((passed + $1)); failed=$((failed + $2))
   printf '== %s: %d passed, %d failed\n' "$3" "$1" "$2"
+}
+
+run_lint() {
+  local log="$OUT/test-results/lint.log"
+  ./scripts/lint.sh 2>&1 | tee "$log"
+  local p f
+  p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
+  f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -1)
+  [ -n "$p" ] || f=1
+  tally "${p:-0}" "${f:-1}" lint
 }
 
 run_unit() {
@@ -89,7 +99,7 @@ run_scale() {  # run_scale CELL
 
 for s in "${suites[@]}"; do
   case "$s" in
-    unit|python|native|images) "run_$s" ;;
+    lint|unit|python|native|images) "run_$s" ;;
     *) echo "unknown suite: $s" >&2; failed=$((failed + 1)) ;;
   esac
 done

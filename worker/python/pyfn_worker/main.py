@@ -7,6 +7,7 @@ python_dir (see worker/main.cc).
 
 import asyncio
 import contextvars
+import importlib
 import logging
 import os
 import signal
@@ -27,7 +28,7 @@ def _log_level() -> int:
 def _preload_library() -> None:
     """R8: import our azure.functions before any app path is on sys.path."""
     try:
-        import azure.functions  # noqa: F401
+        importlib.import_module('azure.functions')
     except Exception as e:  # pragma: no cover
         logger.error('cannot import azure.functions from %s: %s',
                      sys.path[0], e)

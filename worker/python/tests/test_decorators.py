@@ -431,9 +431,13 @@ def test_duplicate_method_names():
     def same(name):
         pass
 
-    @app.schedule(arg_name="name", schedule="10****")  # noqa: F811
+    first = same  # the second function below reuses the name on purpose
+
+    @app.schedule(arg_name="name", schedule="10****")
     def same(name):  # noqa: F811
         pass
+
+    assert first is not same
 
     with pytest.raises(ValueError) as err:
         app.get_functions()

@@ -11,6 +11,9 @@ import sys
 import types
 import typing
 
+if typing.TYPE_CHECKING:  # for the annotations only: imported where used
+    import http
+
 # email, shutil, urllib.parse and http are imported where used (form parsing,
 # FileStorage.save, HTTPStatus): a plain request needs none of them.
 
