@@ -295,7 +295,8 @@ def main():
     phase_s = 4 if args.short else 10
     top = 2 if args.short else args.replicas
     rate = 10 if args.short else 20
-    work = args.out
+    # Absolute: HAProxy reads a relative socket path as an address without a port.
+    work = os.path.abspath(args.out)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     checks = []
