@@ -205,16 +205,6 @@ Status Host::Start() {
     keys_ = km.get();
     auth_ = std::move(km);
   }
-  // Keys from the environment are the truth at every start: a change through
-  // the API would be lost at the next one (and never reach the other replicas).
-  if (!prod.master_key.empty() || !prod.function_key.empty()) {
-    std::string vars = !prod.master_key.empty() && !prod.function_key.empty()
-                           ? "PYFN_MASTER_KEY and PYFN_FUNCTION_KEY"
-                       : !prod.master_key.empty() ? "PYFN_MASTER_KEY"
-                                                  : "PYFN_FUNCTION_KEY";
-    read_only = "the function keys come from " + vars +
-                " (e.g. a Kubernetes Secret); change the environment and restart the host";
-  }
   if (keys_ && !read_only.empty()) {
     keys_->set_read_only(read_only);
     spdlog::info("The key admin API cannot change the keys: {}", read_only);

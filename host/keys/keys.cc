@@ -529,6 +529,24 @@ bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, Ht
     *out = EmptyResponse(405);
     return true;
   }
+  // A key the environment gives is the truth at every start: changing it here
+  // would be undone by the next start. Only those keys are refused; the others
+  // follow the store (shared by every replica with blob storage).
+  if (scope == Scope::kHostFunction) {
+    std::string lname = AsciiLower(name);
+    const char* var = !master_override_.empty() && lname == "_master" && m != "DELETE"
+                          ? "PYFN_MASTER_KEY"
+                      : !host_key_override_.empty() && lname == "default" ? "PYFN_FUNCTION_KEY"
+                                                                          : nullptr;
+    if (var != nullptr) {
+      *out = JsonAnswer(403, {{"error", "the key '" + name + "' comes from " + var +
+                                            " (e.g. a Kubernetes Secret); change the environment "
+                                            "and restart the host"},
+                              {"code", "KeysReadOnly"}});
+      spdlog::warn("Key admin API: {} {} refused: the key comes from {}", m, path, var);
+      return true;
+    }
+  }
   if (!read_only_reason_.empty()) {
     // Never a 500: the store cannot take the change, and the answer says why.
     *out = JsonAnswer(403, {{"error", read_only_reason_}, {"code", "KeysReadOnly"}});

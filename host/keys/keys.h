@@ -20,6 +20,8 @@
 //   /admin/functions/{function}/keys[/{name}]  the same verbs for one function
 //                                           (404 when there is no such function)
 //   PUT/POST/DELETE with read-only keys     403 {"error": why, "code": "KeysReadOnly"}
+//     (a read-only store: every change; PYFN_MASTER_KEY / PYFN_FUNCTION_KEY:
+//     changes of `_master` / the host key `default` they give)
 // Keys never reach the log: only names are logged.
 //
 // A shared store (SecretsStore::shared(): blob storage, several hosts) is the
@@ -84,9 +86,8 @@ class KeyManager : public Authorizer {
                      const std::vector<std::string>& keep = {});
 
   // The keys cannot be changed here: they come from a read-only secrets
-  // directory (a mounted Kubernetes Secret) or from PYFN_MASTER_KEY /
-  // PYFN_FUNCTION_KEY. `reason` says which and where to change them; the key
-  // admin API answers every PUT, POST and DELETE with 403 and
+  // directory (a mounted Kubernetes Secret). `reason` says where to change
+  // them; the key admin API answers every PUT, POST and DELETE with 403 and
   // {"error": <reason>, "code": "KeysReadOnly"} (Azure answers 403 when its
   // secrets store refuses the write, e.g. Key Vault without write access).
   void set_read_only(std::string reason);

@@ -115,7 +115,7 @@ TEST_F(KeysTest, FunctionsLeftOutByHostJsonKeepTheirKeys) {
 }
 
 TEST_F(KeysTest, ReadOnlyKeysRefuseEveryChangeWithAReason) {
-  km_->set_read_only("the function keys come from PYFN_MASTER_KEY (test)");
+  km_->set_read_only("the function keys come from a read-only directory (test)");
   struct Case {
     const char* method;
     const char* path;
@@ -124,7 +124,6 @@ TEST_F(KeysTest, ReadOnlyKeysRefuseEveryChangeWithAReason) {
   for (const Case& c : {Case{"PUT", "/admin/host/keys/k", R"({"value":"0123456789abcdefXYZ"})"},
                         Case{"POST", "/admin/host/keys/k", ""},
                         Case{"DELETE", "/admin/host/keys/default", ""},
-                        Case{"PUT", "/admin/host/keys/_master", R"({"value":"0123456789abcdefXYZ"})"},
                         Case{"POST", "/admin/host/systemkeys/s", ""},
                         Case{"PUT", "/admin/functions/a/keys/k", R"({"value":"0123456789abcdefXYZ"})"},
                         Case{"POST", "/admin/functions/A/keys/k", ""},
@@ -134,7 +133,7 @@ TEST_F(KeysTest, ReadOnlyKeysRefuseEveryChangeWithAReason) {
     auto body = nlohmann::json::parse(r.body, nullptr, false);
     ASSERT_TRUE(body.is_object()) << r.body;
     EXPECT_EQ(body["code"], "KeysReadOnly");
-    EXPECT_EQ(body["error"], "the function keys come from PYFN_MASTER_KEY (test)");
+    EXPECT_EQ(body["error"], "the function keys come from a read-only directory (test)");
   }
   // Nothing changed; reading still works; unknown functions are still 404.
   EXPECT_EQ(Admin("GET", "/admin/host/keys").status, 200);
@@ -146,6 +145,36 @@ TEST_F(KeysTest, ReadOnlyKeysRefuseEveryChangeWithAReason) {
 }
 
 // A store that refuses every write, like a Kubernetes Secret mounted read-only.
+// Keys the environment gives (PYFN_MASTER_KEY, PYFN_FUNCTION_KEY) cannot be
+// changed through the API (the next start would undo it); every other key can.
+TEST(EnvironmentKeys, OnlyTheKeysFromTheEnvironmentAreReadOnly) {
+  KeyManager km(std::make_unique<MemorySecretsStore>(), "env-master-0123456789",
+                "env-host-key-0123456789");
+  ASSERT_TRUE(km.Initialize().ok());
+  std::vector<FunctionSpec> fns = {HttpFunctionWithLevel("a", "function")};
+  km.SyncFunctions(fns);
+  auto admin = [&](const char* method, const char* path, const char* body) {
+    HttpRequest r = WithKey("env-master-0123456789");
+    r.method = method;
+    r.body = body;
+    HttpResponse out;
+    EXPECT_TRUE(km.HandleAdmin(r, path, &out)) << path;
+    return out;
+  };
+  HttpResponse r = admin("PUT", "/admin/host/keys/_master", R"({"value":"0123456789abcdefXYZ"})");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("PYFN_MASTER_KEY"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("KeysReadOnly"), std::string::npos) << r.body;
+  r = admin("DELETE", "/admin/host/keys/default", "");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("PYFN_FUNCTION_KEY"), std::string::npos) << r.body;
+  EXPECT_EQ(admin("PUT", "/admin/host/keys/extra", R"({"value":"extra-key-0123456789abcdef"})").status,
+            201);
+  EXPECT_EQ(admin("POST", "/admin/functions/a/keys/mine", "").status, 201);
+  EXPECT_TRUE(km.Authorize(fns[0], WithKey("extra-key-0123456789abcdef"), {}));
+  EXPECT_TRUE(km.Authorize(fns[0], WithKey("env-host-key-0123456789"), {}));
+}
+
 class ReadOnlyStore : public MemorySecretsStore {
  public:
   Status WriteHost(const HostSecrets& s) override {
