@@ -52,6 +52,27 @@ int HexValue(char c) {
   return -1;
 }
 
+// %XX escapes decoded (and '+' as a space when plus_is_space); malformed
+// escapes stay as written. *origin, when given, gets per decoded byte the index
+// of its '%' in s, or npos for a byte taken as is.
+std::string PercentDecodeBytes(std::string_view s, bool plus_is_space,
+                               std::vector<size_t>* origin) {
+  std::string bytes;
+  bytes.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+        HexValue(s[i + 2]) >= 0) {
+      bytes += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      if (origin) origin->push_back(i);
+      i += 2;
+    } else {
+      bytes += plus_is_space && s[i] == '+' ? ' ' : s[i];
+      if (origin) origin->push_back(std::string_view::npos);
+    }
+  }
+  return bytes;
+}
+
 constexpr char kReplacement[] = "\xEF\xBF\xBD";
 
 }  // namespace
@@ -85,25 +106,15 @@ std::string ToValidUtf8(std::string_view s) {
 }
 
 std::string PercentDecodeUtf8(std::string_view s, bool plus_is_space) {
-  // Decode to bytes, remembering where each byte came from: an escape keeps
-  // its three characters so an invalid sequence can be written back as text.
-  std::string bytes;
-  std::vector<size_t> origin;  // per decoded byte: index of its '%' in s, or npos
-  bytes.reserve(s.size());
-  bool any_escape = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
-        HexValue(s[i + 2]) >= 0) {
-      bytes += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      origin.push_back(i);
-      any_escape = true;
-      i += 2;
-    } else {
-      bytes += plus_is_space && s[i] == '+' ? ' ' : s[i];
-      origin.push_back(std::string_view::npos);
-    }
-  }
+  // The common case (the result is UTF-8) decodes once; only an invalid
+  // result decodes again, remembering where each byte came from so that an
+  // escape that is not UTF-8 can be written back as its three characters.
+  std::string bytes = PercentDecodeBytes(s, plus_is_space, nullptr);
   if (IsValidUtf8(bytes)) return bytes;
+  std::vector<size_t> origin;  // per decoded byte: index of its '%' in s, or npos
+  PercentDecodeBytes(s, plus_is_space, &origin);
+  bool any_escape = false;
+  for (size_t o : origin) any_escape = any_escape || o != std::string_view::npos;
   if (!any_escape) return ToValidUtf8(bytes);
   std::string out;
   out.reserve(s.size());
