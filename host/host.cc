@@ -134,7 +134,11 @@ Host::Host(Settings settings, HostConfig config, WorkerConfig worker_config, Env
       registry_(config_.route_prefix, config_.functions) {}
 
 Host::~Host() {
-  if (triggers_) triggers_->Stop();
+  if (watcher_) watcher_->Stop();
+  {
+    std::lock_guard<std::mutex> l(triggers_mu_);
+    if (triggers_) triggers_->Stop();
+  }
   if (pool_) pool_->Shutdown(std::chrono::milliseconds(0));
   if (storage_) storage_->Stop();  // runs pending storage tasks while the invoker lives
   if (metrics_http_) metrics_http_->StopAccepting();
@@ -173,6 +177,7 @@ WorkerPoolOptions Host::PoolOptions() const {
   po.host_version = PYFN_VERSION;
   po.function_timeout = config_.function_timeout;
   po.worker_wait = settings_.worker_wait;
+  po.environment = WorkerEnvironment(env_, worker_config_, settings_.script_root);
   return po;
 }
 
@@ -231,7 +236,10 @@ Status Host::Start() {
   });
   invoker_->AddBindingExtension(std::make_shared<BlobBinding>(storage_.get()));
   invoker_->AddBindingExtension(std::make_shared<QueueBinding>(storage_.get()));
-  triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get(), &metrics_));
+  {
+    std::lock_guard<std::mutex> l(triggers_mu_);
+    triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get(), &metrics_));
+  }
 
   HttpServerOptions ho;
   ho.port = settings_.port;
@@ -268,7 +276,103 @@ Status Host::Start() {
   if (!s.ok()) return s;
   spdlog::info("Starting {} worker process(es) from {}", settings_.worker_count,
                worker_config_.config_path);
+  StartFileWatching();
   return Status::OK();
+}
+
+void Host::StartFileWatching() {
+  const nlohmann::json& raw = config_.raw;
+  auto enabled = raw.find("fileWatchingEnabled");
+  std::string off;
+  if (enabled != raw.end() && enabled->is_boolean() && !enabled->get<bool>())
+    off = "host.json fileWatchingEnabled is false";
+  else if (auto it = env_.find("WEBSITE_RUN_FROM_PACKAGE");
+           it != env_.end() && !it->second.empty() && it->second != "0")
+    off = "WEBSITE_RUN_FROM_PACKAGE is set";
+  else if (::access(settings_.script_root.c_str(), W_OK) != 0)
+    off = "the script root is read-only";
+  if (!off.empty()) {
+    spdlog::debug("File watching is off: {}", off);
+    return;
+  }
+  FileWatchOptions o;
+  o.root = settings_.script_root;
+  auto strings = [&](const char* key, std::vector<std::string>* out) {
+    auto it = raw.find(key);
+    if (it == raw.end() || !it->is_array()) return;
+    for (const auto& x : *it)
+      if (x.is_string()) out->push_back(x.get<std::string>());
+  };
+  strings("watchDirectories", &o.watch_directories);
+  strings("watchFiles", &o.watch_files);
+  watcher_ = std::make_unique<FileWatcher>(
+      o, [this](std::vector<FileChange> changes) { OnFilesChanged(changes); });
+  Status s = watcher_->Start();
+  if (!s.ok()) {
+    spdlog::warn("File watching is off: {}", s.message());
+    watcher_.reset();
+    return;
+  }
+  spdlog::info("Watching {} for changes (host.json fileWatchingEnabled: false turns it off)",
+               settings_.script_root);
+}
+
+void Host::OnFilesChanged(const std::vector<FileChange>& changes) {
+  if (state_.load() == State::kStopping) return;
+  bool host_json = false, local_settings = false;
+  size_t shown = 0;
+  for (const auto& c : changes) {
+    std::string name = AsciiLower(c.path.substr(c.path.rfind('/') + 1));
+    host_json = host_json || (name == "host.json" && c.path == settings_.script_root + "/host.json");
+    local_settings = local_settings ||
+                     (name == "local.settings.json" &&
+                      c.path == settings_.script_root + "/local.settings.json");
+    if (shown++ < 5) spdlog::info("File change of type '{}' detected for '{}'", c.kind, c.path);
+  }
+  if (changes.size() > 5) spdlog::info("... and {} more change(s)", changes.size() - 5);
+  if (host_json)
+    spdlog::warn("host.json changed: the functions are reloaded now; the host's own settings "
+                 "(routePrefix, extensions, logging, functionTimeout, ...) take effect when "
+                 "pyfn-host restarts");
+  // The workers get local.settings.json's Values as they are now (the real
+  // environment still wins); the host's own settings were read at start.
+  Environment env = env_;
+  for (const auto& kv : settings_.local_values) env.erase(kv.first);
+  LocalSettings local;
+  Status ls = LoadLocalSettings(settings_.script_root, &local);
+  if (ls.ok()) {
+    for (const auto& kv : MergeEnvironment(env, local.values)) env[kv.first] = kv.second;
+  } else {
+    spdlog::error("{}; the workers keep the Values read at start", ls.message());
+    env = env_;
+  }
+  if (local_settings)
+    spdlog::warn("local.settings.json changed: the workers get its Values now; settings the host "
+                 "itself reads (ports, keys, storage connections, ...) take effect when pyfn-host "
+                 "restarts");
+  {
+    std::lock_guard<std::mutex> l(triggers_mu_);
+    if (triggers_) {
+      triggers_->Stop();
+      old_triggers_.push_back(std::move(triggers_));
+    }
+    triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get(), &metrics_));
+    triggers_start_pending_ = true;
+  }
+  // function.json apps: read the folders again. Decorator apps: the first new
+  // worker's index replaces the functions (WorkerPool::OnMetadataResponse).
+  bool worker_indexed = false;
+  for (const auto& f : registry_.Get()->functions) worker_indexed = worker_indexed || f.worker_indexed;
+  if (!worker_indexed) LoadFunctionFolders();
+  pool_->Restart("the app's files changed",
+                 WorkerEnvironment(env, worker_config_, settings_.script_root));
+}
+
+void Host::StartTriggers() {
+  std::lock_guard<std::mutex> l(triggers_mu_);
+  if (!triggers_start_pending_ || !triggers_) return;
+  triggers_start_pending_ = false;
+  triggers_->Start(*registry_.Get());
 }
 
 Status Host::Index(std::chrono::milliseconds timeout, nlohmann::ordered_json* index) {
@@ -352,8 +456,12 @@ void Host::OnAllReady() {
   }
   State expected = State::kInitializing;
   if (state_.compare_exchange_strong(expected, State::kRunning)) {
-    triggers_->Start(*registry_.Get());
-    spdlog::info("Host started (Running)");
+    StartTriggers();
+    spdlog::info("Host started (Running); Ctrl+C or SIGTERM stops it after the in-flight "
+                 "invocations");
+  } else if (expected == State::kRunning) {
+    StartTriggers();
+    spdlog::info("The language workers restarted with the changed files");
   }
 }
 
@@ -447,11 +555,40 @@ void Host::HandleAdmin(const std::string& path, const std::string& lpath, HttpRe
   return respond(EmptyResponse(404));
 }
 
+HttpResponse Host::RootPage() const {
+  auto off = env_.find("AzureWebJobsDisableHomepage");
+  if (off != env_.end() && AsciiLower(off->second) == "true") return EmptyResponse(204);
+  HttpResponse r;
+  r.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
+  r.body =
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>pyfn: the app is up</title>"
+      "</head>\n<body>\n<h1>Your function app is up and running</h1>\n"
+      "<p>Served by pyfn-host " PYFN_VERSION ". Functions answer under their routes; "
+      "<code>/admin/host/status</code> tells the host's state.</p>\n";
+  // While developing (file watching on) the page lists the HTTP functions; a
+  // deployed app (read-only files) does not show its routes to anyone.
+  if (watcher_) {
+    auto set = registry_.Get();
+    std::string items;
+    for (const auto& f : set->functions) {
+      const BindingSpec* t = f.trigger();
+      if (f.disabled || t == nullptr || AsciiLower(t->type) != "httptrigger") continue;
+      items += "<li>" + HtmlEscape(f.name) + ": <code>" +
+               HtmlEscape(f.Describe(http_ ? http_->port() : settings_.port, set->route_prefix)) +
+               "</code></li>\n";
+    }
+    if (!items.empty()) r.body += "<h2>HTTP functions</h2>\n<ul>\n" + items + "</ul>\n";
+  }
+  r.body += "</body></html>\n";
+  return r;
+}
+
 void Host::HandleFunction(const std::string& path, HttpRequest request,
                           std::function<void(HttpResponse)> respond) {
   auto set = registry_.Get();
   RouteTable::MatchResult match;
-  if (!set->routes.Match(request.method, path, &match)) return respond(EmptyResponse(404));
+  if (!set->routes.Match(request.method, path, &match))
+    return respond(path == "/" ? RootPage() : EmptyResponse(404));
   const FunctionSpec* fn = set->Find(match.entry->target);
   if (fn == nullptr || fn->disabled) return respond(EmptyResponse(404));
   std::string p, q;
@@ -526,7 +663,11 @@ int Host::Run() {
   int busy = invoker_->in_flight();
   spdlog::info("Stopping the host ({}); waiting up to {}s for {} in-flight invocation(s)",
                shutdown_reason_, settings_.shutdown_grace.count(), busy);
-  triggers_->Stop();  // no new trigger invocations while draining
+  if (watcher_) watcher_->Stop();  // no restart while draining
+  {
+    std::lock_guard<std::mutex> l(triggers_mu_);
+    triggers_->Stop();  // no new trigger invocations while draining
+  }
   http_->StopAccepting();
   while (Clock::now() < deadline && (invoker_->in_flight() > 0 || http_->active_requests() > 0))
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

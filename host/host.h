@@ -8,6 +8,10 @@
 // wait up to the grace period for in-flight invocations, WorkerTerminate,
 // reap, stop. State for /admin/host/status: Initializing -> Running (every
 // worker loaded the functions) -> Stopping; Error while workers cannot start.
+// With file watching (file_watcher.h; on unless host.json fileWatchingEnabled
+// is false, the script root is not writable or WEBSITE_RUN_FROM_PACKAGE is
+// set) a change to the app's files restarts the workers and re-reads the
+// functions while the host keeps serving (OnFilesChanged).
 #ifndef PYFN_HOST_HOST_H_
 #define PYFN_HOST_HOST_H_
 
@@ -24,6 +28,7 @@
 #include <vector>
 
 #include "host/app/app_loader.h"
+#include "host/app/file_watcher.h"
 #include "host/app/function_registry.h"
 #include "host/app/settings.h"
 #include "host/http/cors.h"
@@ -74,6 +79,17 @@ class Host : public HttpHandler {
   WorkerPoolOptions PoolOptions() const;
   void OnIndexed();
   void OnAllReady();
+  // Starts the FileWatcher when file watching applies (see above).
+  void StartFileWatching();
+  // The app's files changed: restart the workers with the new files (and
+  // local.settings.json Values), stop the storage triggers until they are
+  // ready again. Runs on the watcher's thread.
+  void OnFilesChanged(const std::vector<FileChange>& changes);
+  // Starts the storage triggers if a start is pending (after Start or a restart).
+  void StartTriggers();
+  // GET / with no function there: a page saying the app is up (Azure's
+  // homepage), 204 with AzureWebJobsDisableHomepage=true.
+  HttpResponse RootPage() const;
   void HandleFunction(const std::string& path, HttpRequest request,
                       std::function<void(HttpResponse)> respond);
   void HandleAdmin(const std::string& path, const std::string& lpath, HttpRequest request,
@@ -98,7 +114,12 @@ class Host : public HttpHandler {
   std::unique_ptr<HttpServer> metrics_http_;  // PYFN_METRICS_PORT
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<FunctionInvoker> invoker_;
-  std::unique_ptr<StorageTriggers> triggers_;  // started when every worker is ready
+  std::mutex triggers_mu_;
+  // Started when every worker is ready; replaced by a new one when the workers restart.
+  std::unique_ptr<StorageTriggers> triggers_;                  // GUARDED_BY(triggers_mu_)
+  std::vector<std::unique_ptr<StorageTriggers>> old_triggers_;  // GUARDED_BY(triggers_mu_), stopped
+  bool triggers_start_pending_ = true;                         // GUARDED_BY(triggers_mu_)
+  std::unique_ptr<FileWatcher> watcher_;  // null: file watching is off
   boost::asio::io_context ioc_;
   std::unique_ptr<HttpServer> http_;
   std::vector<std::thread> io_threads_;

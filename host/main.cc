@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
   pyfn::LocalSettings local;
   s = pyfn::LoadLocalSettings(root, &local);
   if (!s.ok()) Die(s.message());
-  for (const auto& kv : pyfn::MergeEnvironment(env, local.values))
-    ::setenv(kv.first.c_str(), kv.second.c_str(), 1);
+  pyfn::Environment local_values = pyfn::MergeEnvironment(env, local.values);
+  for (const auto& kv : local_values) ::setenv(kv.first.c_str(), kv.second.c_str(), 1);
   ::setenv("AzureWebJobsScriptRoot", root.c_str(), 1);
   env = ReadEnvironment();
 
@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
 
   pyfn::Settings settings;
   settings.script_root = root;
+  settings.local_values = std::move(local_values);
   s = pyfn::ResolveSettings(cl, env, local, &settings);
   if (!s.ok()) Die(s.message());
   s = pyfn::ResolveProdSettings(env, local, config, &settings.prod);

@@ -131,6 +131,19 @@ std::string HelpText() {
 Serves an Azure-Functions-style Python function app (host.json + function folders,
 or function_app.py) over HTTP, running the code in pyfn-worker processes.
 
+Getting started:
+  pyfn-host --script-root ./myapp     serve the app; the log lists each function's URL
+  curl http://localhost:7071/api/NAME call an HTTP function (GET / says the app is up)
+  functions with authLevel function or admin need a key: header x-functions-key or
+                                      ?code=; the log says where the keys are kept
+                                      (AzureWebJobsSecretStorageType), PYFN_MASTER_KEY and
+                                      PYFN_FUNCTION_KEY set them
+  edit the app's files                the workers restart with them (file watching; off
+                                      with host.json "fileWatchingEnabled": false, a
+                                      read-only app folder or WEBSITE_RUN_FROM_PACKAGE)
+  Ctrl+C or SIGTERM                   stop; in-flight invocations finish first (a second
+                                      signal stops at once)
+
 Options:
   --script-root DIR   the function app (default: $AzureWebJobsScriptRoot, else the
                       current directory)
@@ -275,7 +288,9 @@ Status ResolveSettings(const CommandLine& cl, const Environment& env, const Loca
 }
 
 std::string WorkerConfigDirectory(const Settings& settings, const std::string& exe_dir) {
-  if (!settings.worker_directory.empty()) return settings.worker_directory;
+  // Absolute: workers run in the script root, not in the host's directory.
+  if (!settings.worker_directory.empty())
+    return fs::absolute(settings.worker_directory).lexically_normal().string();
   return (fs::path(exe_dir) / ".." / "lib" / "pyfn" / "workers" / "python")
       .lexically_normal()
       .string();
@@ -358,6 +373,15 @@ Status ParseWorkerConfig(const std::string& text, const std::string& dir,
   out->worker_indexing = wi != d->end() && ((wi->is_string() && wi->get<std::string>() == "true") ||
                                             (wi->is_boolean() && wi->get<bool>()));
   return Status::OK();
+}
+
+Environment WorkerEnvironment(const Environment& env, const WorkerConfig& cfg,
+                              const std::string& script_root) {
+  Environment out = env;
+  out["FUNCTIONS_WORKER_DIRECTORY"] = cfg.directory;
+  out["FUNCTIONS_APPLICATION_DIRECTORY"] = script_root;
+  out["AzureWebJobsScriptRoot"] = script_root;
+  return out;
 }
 
 std::vector<std::string> WorkerCommandLine(const WorkerConfig& cfg, int grpc_port,

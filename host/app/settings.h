@@ -50,6 +50,7 @@ struct Settings {
   std::string worker_path;            // languageWorkers__python__defaultWorkerPath
   std::optional<std::string> worker_arguments;  // languageWorkers__python__arguments
   ProdSettings prod;  // keys, CORS, limits, metrics (ResolveProdSettings, called by main)
+  Environment local_values;  // what local.settings.json added to the environment (main)
 };
 
 // Script root: --script-root, else AzureWebJobsScriptRoot, else `cwd`.
@@ -87,6 +88,15 @@ Status ParseWorkerConfig(const std::string& text, const std::string& dir,
 // Expands %NAME% from env (unknown names are left as is), {os} -> LINUX,
 // {architecture} -> X64/Arm64.
 std::string ExpandWorkerPath(const std::string& s, const Environment& env);
+
+// The environment a worker starts with, as Azure's host gives it: the host's
+// own (local.settings.json Values included) plus FUNCTIONS_WORKER_DIRECTORY
+// (the config's directory), FUNCTIONS_APPLICATION_DIRECTORY and
+// AzureWebJobsScriptRoot (the script root, also the worker's working
+// directory). Azure's host also sets PYTHON_THREADPOOL_THREAD_COUNT=1000 when
+// it is unset; pyfn does not (docs/settings.md).
+Environment WorkerEnvironment(const Environment& env, const WorkerConfig& cfg,
+                              const std::string& script_root);
 
 // The worker's command line (docs/internals.md "worker.config.json").
 std::vector<std::string> WorkerCommandLine(const WorkerConfig& cfg, int grpc_port,

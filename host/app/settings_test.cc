@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace pyfn {
 namespace {
 
@@ -116,6 +118,22 @@ TEST(WorkerConfig, Defaults) {
   EXPECT_EQ(WorkerConfigDirectory(s, "/opt/pyfn/bin"), "/opt/pyfn/lib/pyfn/workers/python");
   s.worker_directory = "/w";
   EXPECT_EQ(WorkerConfigDirectory(s, "/opt/pyfn/bin"), "/w");
+  // Relative to the host's directory, made absolute (workers run elsewhere).
+  s.worker_directory = "rel/w";
+  std::string d = WorkerConfigDirectory(s, "/opt/pyfn/bin");
+  EXPECT_EQ(d, (std::filesystem::current_path() / "rel/w").string());
+}
+
+TEST(WorkerConfig, WorkerEnvironmentIsAzures) {
+  WorkerConfig cfg;
+  cfg.directory = "/opt/pyfn/lib/pyfn/workers/python";
+  Environment env{{"PATH", "/usr/bin"}, {"AzureWebJobsScriptRoot", "/elsewhere"}};
+  Environment w = WorkerEnvironment(env, cfg, "/home/site/wwwroot");
+  EXPECT_EQ(w["PATH"], "/usr/bin");
+  EXPECT_EQ(w["FUNCTIONS_WORKER_DIRECTORY"], cfg.directory);
+  EXPECT_EQ(w["FUNCTIONS_APPLICATION_DIRECTORY"], "/home/site/wwwroot");
+  EXPECT_EQ(w["AzureWebJobsScriptRoot"], "/home/site/wwwroot");
+  EXPECT_EQ(w.count("PYTHON_THREADPOOL_THREAD_COUNT"), 0u);
 }
 
 TEST(WorkerConfig, ParseAndResolve) {

@@ -24,6 +24,23 @@ inline std::string AsciiUpper(std::string_view s) {
   return out;
 }
 
+// `s` safe inside HTML text and attribute values (& < > " ').
+inline std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace pyfn
 
 #endif  // PYFN_HOST_COMMON_STRINGS_H_

@@ -87,6 +87,20 @@ Status Subprocess::Spawn(const Options& opts, LineCallback on_line,
     close_all();
     return Status::FromErrno("posix_spawn_file_actions", rc);
   }
+  if (!opts.working_directory.empty()) {
+    // The chdir happens in the child, where its failure would read as "cannot
+    // start <program>"; check here so the error names the directory.
+    if (::access(opts.working_directory.c_str(), X_OK) != 0) {
+      int e = errno;
+      close_all();
+      return Status::FromErrno("working directory " + opts.working_directory, e);
+    }
+    if ((rc = posix_spawn_file_actions_addchdir_np(&st.actions,
+                                                   opts.working_directory.c_str())) != 0) {
+      close_all();
+      return Status::FromErrno("posix_spawn_file_actions_addchdir_np", rc);
+    }
+  }
 
   std::vector<char*> argv, envp;
   for (const auto& a : opts.argv) argv.push_back(const_cast<char*>(a.c_str()));

@@ -31,6 +31,9 @@ class Subprocess {
     std::vector<std::string> argv;  // argv[0] is the program
     std::vector<std::string> env;   // "K=V"; the child's whole environment
     bool search_path = false;       // argv[0] without '/' is looked up in PATH
+    // The child's working directory; empty: the parent's. A relative argv[0]
+    // is then resolved against this directory, so callers pass absolute paths.
+    std::string working_directory;
   };
 
   // Starts the child. On failure nothing is left running and the Status names

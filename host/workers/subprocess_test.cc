@@ -77,6 +77,35 @@ TEST(Subprocess, MissingProgramFails) {
   EXPECT_NE(s.message().find("/nonexistent/pyfn-worker"), std::string::npos);
 }
 
+TEST(Subprocess, RunsInTheWorkingDirectory) {
+  std::mutex mu;
+  std::string seen;
+  std::unique_ptr<Subprocess> p;
+  Subprocess::Options o;
+  o.argv = {"/bin/pwd"};
+  o.working_directory = "/usr";
+  ASSERT_TRUE(Subprocess::Spawn(o,
+                                [&](int, const std::string& l) {
+                                  std::lock_guard<std::mutex> g(mu);
+                                  seen = l;
+                                },
+                                &p)
+                  .ok());
+  WaitFor(p->pid());
+  p.reset();  // joins the pump: every line was delivered
+  EXPECT_EQ(seen, "/usr");
+}
+
+TEST(Subprocess, MissingWorkingDirectoryIsNamed) {
+  std::unique_ptr<Subprocess> p;
+  Subprocess::Options o;
+  o.argv = {"/bin/true"};
+  o.working_directory = "/nonexistent/app";
+  Status s = Subprocess::Spawn(o, nullptr, &p);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("/nonexistent/app"), std::string::npos) << s.message();
+}
+
 TEST(Subprocess, ReapChildren) {
   std::unique_ptr<Subprocess> p;
   Subprocess::Options o;

@@ -182,8 +182,25 @@ WorkerPool::WorkerPool(WorkerPoolOptions options, FunctionRegistry* registry, Ca
 
 WorkerPool::~WorkerPool() { Shutdown(std::chrono::milliseconds(0)); }
 
+namespace {
+
+std::vector<std::string> KeyValues(const Environment& env) {
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& kv : env) out.push_back(kv.first + "=" + kv.second);
+  return out;
+}
+
+// How long a worker replaced by Restart() may take to exit after WorkerTerminate.
+constexpr std::chrono::seconds kRetireGrace{5};
+
+}  // namespace
+
 Status WorkerPool::Start() {
-  env_ = CurrentEnvironment();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    env_ = options_.environment.empty() ? CurrentEnvironment() : KeyValues(options_.environment);
+  }
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &grpc_port_);
   builder.RegisterService(service_.get());
@@ -212,6 +229,7 @@ void WorkerPool::SpawnWorker(Worker* w) {
   o.argv = WorkerCommandLine(options_.config, grpc_port_, w->id, request_id, INT_MAX);
   o.env = env_;
   o.search_path = true;
+  o.working_directory = options_.script_root;
   std::string id = w->id;
   Status s = Subprocess::Spawn(
       o, [id](int, const std::string& line) { spdlog::info("Worker {}: {}", id, line); }, &w->proc);
@@ -271,6 +289,11 @@ void WorkerPool::OnMessage(const std::string& worker_id, const rpc::StreamingMes
     std::lock_guard<std::mutex> l(mu_);
     Worker* w = FindWorker(worker_id);
     if (w == nullptr) return;
+    // A worker Restart() replaced only finishes its invocations: what it says
+    // about loading the app is about the old files.
+    if (w->retiring && msg.content_case() != rpc::StreamingMessage::kInvocationResponse &&
+        msg.content_case() != rpc::StreamingMessage::kRpcLog)
+      return;
     switch (msg.content_case()) {
       case rpc::StreamingMessage::kWorkerInitResponse:
         OnInitResponse(w, msg.worker_init_response(), &later);
@@ -507,7 +530,7 @@ void WorkerPool::MarkReady(Worker* w, Deferred* later) {
   spdlog::info("Worker {} (pid {}) is ready", w->id, w->pid);
   if (!all_ready_announced_) {
     bool all = true;
-    for (const auto& x : workers_) all = all && x->state == State::kReady;
+    for (const auto& x : workers_) all = all && (x->retiring || x->state == State::kReady);
     if (all) {
       all_ready_announced_ = true;
       if (callbacks_.on_all_ready) later->push_back(callbacks_.on_all_ready);
@@ -521,7 +544,7 @@ WorkerPool::Worker* WorkerPool::PickWorker() {
   size_t n = workers_.size();
   for (size_t k = 0; k < n; ++k) {
     Worker* w = workers_[(rr_ + k) % n].get();
-    if (w->state != State::kReady) continue;
+    if (w->state != State::kReady || w->retiring) continue;
     if (best == nullptr || w->inflight.size() < best->inflight.size()) best = w;
   }
   if (best) rr_ = (static_cast<size_t>(best->slot) + 1) % n;
@@ -654,7 +677,7 @@ void WorkerPool::KillWorker(Worker* w, const std::string& reason, Deferred* late
     Status s = w->proc->SignalGroup(SIGKILL);
     if (!s.ok()) spdlog::warn("Cannot kill worker {}: {}", w->id, s.message());
   }
-  if (stopping_) {
+  if (stopping_ || w->retiring) {
     spdlog::info("Worker {} (pid {}) {}", w->id, w->pid, reason);
     return;
   }
@@ -697,6 +720,10 @@ void WorkerPool::CheckDeadlines(Deferred* later) {
   auto now = Clock::now();
   for (auto& wp : workers_) {
     Worker* w = wp.get();
+    if (w->retiring) {
+      RetireStep(w, now, later);
+      continue;
+    }
     if (w->state == State::kIdle) {
       if (w->pid < 0 && !stopping_ && now >= w->restart_at) SpawnWorker(w);
       continue;
@@ -739,8 +766,8 @@ void WorkerPool::CheckDeadlines(Deferred* later) {
     std::string msg = "Timeout value of " + FormatMs(*options_.function_timeout) +
                       " was exceeded by function: Functions." + p.function_name;
     later->push_back([done, msg] { done(Status::TimedOut(msg), rpc::InvocationResponse()); });
-    Worker* w = workers_[static_cast<size_t>(p.slot)].get();
-    if (w->id == p.worker_id && w->state != State::kIdle) {
+    Worker* w = FindWorker(p.worker_id);
+    if (w != nullptr) {
       w->inflight.erase(id);
       rpc::StreamingMessage m;
       m.set_request_id(NewUuid());
@@ -750,6 +777,16 @@ void WorkerPool::CheckDeadlines(Deferred* later) {
                     "invocationId '{}'.",
                     id);
       KillWorker(w, "was restarted after a function timeout", later);
+    }
+  }
+  // Retired workers that are gone.
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    Worker* w = it->get();
+    if (w->retiring && w->state == State::kIdle && w->pid < 0) {
+      retired_restarts_ += w->restarts;
+      it = workers_.erase(it);
+    } else {
+      ++it;
     }
   }
   while (!waiting_.empty() && now >= waiting_.front().deadline) {
@@ -762,6 +799,54 @@ void WorkerPool::CheckDeadlines(Deferred* later) {
            rpc::InvocationResponse());
     });
   }
+}
+
+void WorkerPool::RetireStep(Worker* w, Clock::time_point now, Deferred* later) {
+  if (w->state == State::kIdle) return;  // exited; reaped by OnChildExit
+  if (w->state != State::kReady) {       // still starting: nothing of value runs there
+    KillWorker(w, "was replaced before it got ready", later);
+    return;
+  }
+  if (!w->inflight.empty()) return;
+  if (!w->terminate_sent) {
+    w->terminate_sent = true;
+    w->deadline = now + kRetireGrace;
+    rpc::StreamingMessage m;
+    m.set_request_id(NewUuid());
+    m.mutable_worker_terminate()->mutable_grace_period()->set_seconds(kRetireGrace.count());
+    Send(w, std::move(m));
+    spdlog::debug("Worker {} (pid {}) was replaced and is idle: terminating it", w->id, w->pid);
+  } else if (now >= w->deadline) {
+    KillWorker(w, "was replaced and did not exit after WorkerTerminate", later);
+  }
+}
+
+void WorkerPool::Restart(const std::string& why, std::optional<Environment> environment) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (stopping_ || workers_.empty()) return;
+  if (environment) env_ = KeyValues(*environment);
+  indexed_ = false;
+  indexing_error_.clear();
+  all_ready_announced_ = false;
+  std::vector<std::unique_ptr<Worker>> next;
+  int old = 0;
+  for (int i = 0; i < options_.count; ++i) {
+    next.emplace_back(new Worker());
+    next.back()->slot = i;
+  }
+  for (auto& w : workers_) {
+    if (!w->retiring) ++old;
+    w->retiring = true;
+    next.push_back(std::move(w));
+  }
+  workers_ = std::move(next);
+  rr_ = 0;
+  spdlog::info("Restarting the language workers ({}): {} new, {} old one(s) finish their "
+               "invocations first",
+               why, options_.count, old);
+  for (int i = 0; i < options_.count; ++i) SpawnWorker(workers_[static_cast<size_t>(i)].get());
+  wake_ = true;
+  cv_.notify_all();
 }
 
 void WorkerPool::SupervisorLoop() {
@@ -793,7 +878,7 @@ void WorkerPool::Wake() {
 int WorkerPool::ready_workers() const {
   std::lock_guard<std::mutex> l(mu_);
   int n = 0;
-  for (const auto& w : workers_) n += w->state == State::kReady;
+  for (const auto& w : workers_) n += w->state == State::kReady && !w->retiring;
   return n;
 }
 
@@ -814,7 +899,7 @@ std::string WorkerPool::indexing_error() const {
 
 long long WorkerPool::restarts_total() const {
   std::lock_guard<std::mutex> l(mu_);
-  long long n = 0;
+  long long n = retired_restarts_;
   for (const auto& w : workers_) n += w->restarts;
   return n;
 }

@@ -20,6 +20,10 @@
 // get ready; a worker that was ready is replaced at once (tests/prod-kill.bats
 // test). On functionTimeout the invocation fails with TimedOut and the
 // worker is restarted, as Azure's host does for out-of-process workers.
+// Workers start in the script root with WorkerEnvironment() (settings.h).
+// Restart() replaces every worker (the app's files changed): the old ones
+// take no new invocations, finish what they run and are then terminated;
+// new invocations wait for the new workers.
 #ifndef PYFN_HOST_WORKER_POOL_H_
 #define PYFN_HOST_WORKER_POOL_H_
 
@@ -52,6 +56,7 @@ struct WorkerPoolOptions {
   WorkerConfig config;
   std::string script_root;
   std::string host_version;
+  Environment environment;  // the workers' (WorkerEnvironment); Restart may replace it
   std::optional<std::chrono::milliseconds> function_timeout;  // nullopt: none
   std::chrono::milliseconds worker_wait{10000};
   std::chrono::milliseconds startup_timeout{60000};  // spawn -> WorkerInitResponse
@@ -90,6 +95,15 @@ class WorkerPool : public WorkerDispatcher {
   std::string indexing_error() const;
   int grpc_port() const { return grpc_port_; }
 
+  // Replaces every worker: new processes start (with `environment` when
+  // given), index and load the app again (the registry's functions, or with
+  // worker indexing what the first new worker reports), and the callbacks run
+  // again when they are done. The old workers get no new invocations; each is
+  // sent WorkerTerminate once its running invocations finished (killed after
+  // the grace period). Invocations that arrive meanwhile wait for a new worker
+  // (options.worker_wait). No-op while stopping.
+  void Restart(const std::string& why, std::optional<Environment> environment);
+
   // Wakes the supervisor (SIGCHLD arrived).
   void Wake();
 
@@ -121,6 +135,8 @@ class WorkerPool : public WorkerDispatcher {
     bool was_ready = false;
     int failures = 0;  // consecutive, for backoff
     int restarts = 0;
+    bool retiring = false;        // replaced by Restart(): no new invocations
+    bool terminate_sent = false;  // retiring: WorkerTerminate sent, killed at `deadline`
     std::set<std::string> loading;   // function ids awaiting FunctionLoadResponse
     std::set<std::string> inflight;  // invocation ids
   };
@@ -167,6 +183,8 @@ class WorkerPool : public WorkerDispatcher {
                       std::function<void(Status, rpc::InvocationResponse)> done);
   void DrainWaiting();
   void CheckDeadlines(Deferred* later);
+  // A retiring worker: WorkerTerminate once idle, SIGKILL after the grace.
+  void RetireStep(Worker* w, Clock::time_point now, Deferred* later);
   void Send(Worker* w, rpc::StreamingMessage msg);
 
   // Supervisor thread body; reaps without mu_ held.
@@ -179,7 +197,7 @@ class WorkerPool : public WorkerDispatcher {
   std::unique_ptr<Service> service_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
-  std::vector<std::string> env_;  // the workers' environment, captured at Start
+  std::vector<std::string> env_;  // GUARDED_BY(mu_): the workers' environment ("K=V")
 
   mutable std::mutex mu_;
   std::condition_variable cv_;                     // wakes the supervisor
@@ -195,6 +213,7 @@ class WorkerPool : public WorkerDispatcher {
   bool spawn_failing_ = false;                     // GUARDED_BY(mu_)
   bool shut_down_ = false;                         // GUARDED_BY(mu_)
   size_t rr_ = 0;                                  // GUARDED_BY(mu_)
+  long long retired_restarts_ = 0;  // GUARDED_BY(mu_): restarts of workers Restart() removed
   // Error reports about what killed a worker or what it sent that the host
   // could not read: at most one a minute each, the rest counted.
   Clock::time_point death_report_at_{};            // GUARDED_BY(mu_)

@@ -148,8 +148,10 @@ pyfn_start() {
     echo native >"$state/kind"
     # Own session (setsid) so pyfn_stop can signal the host and its workers together;
     # fd 3 closed and output to a file so bats does not wait for the background process.
+    # Started from / (not from the app): the host must run its workers in the script root
+    # itself, as Azure's host does.
     (
-      cd "$dir" || exit 1
+      cd / || exit 1
       exec env "${envs[@]}" setsid "$PYFN_BIN/pyfn-host" --script-root "$dir" --port "$port"
     ) </dev/null >"$log" 2>&1 3>&- &
     echo $! >"$state/pid"
