@@ -2,6 +2,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include <google/protobuf/descriptor.h>
 
@@ -30,6 +34,47 @@ class Ref {
 bool IsDurationOrTimestamp(const gp::Descriptor* d) {
   return d->full_name() == "google.protobuf.Duration" ||
          d->full_name() == "google.protobuf.Timestamp";
+}
+
+// What a message type's conversion needs, worked out once per type: the
+// fields in order with their dict keys as interned str (no key object made
+// and hashed per field and message), and a lookup from name to field for the
+// way back. Built and used with the GIL held (which also guards the cache);
+// kept for the life of the process, like the descriptors.
+struct FieldEntry {
+  const gp::FieldDescriptor* field;
+  PyObject* key;                       // interned; owned by the table
+  bool presence;                       // messages and oneof members: only when set
+  const gp::FieldDescriptor* map_key;  // maps: the entry's fields
+  const gp::FieldDescriptor* map_value;
+};
+
+struct FieldTable {
+  std::vector<FieldEntry> fields;
+  std::unordered_map<std::string_view, const gp::FieldDescriptor*> by_name;
+};
+
+const FieldTable* TableFor(const gp::Descriptor* d) {
+  static auto* cache =
+      new std::unordered_map<const gp::Descriptor*, std::unique_ptr<FieldTable>>();
+  auto it = cache->find(d);
+  if (it != cache->end()) return it->second.get();
+  auto t = std::make_unique<FieldTable>();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const gp::FieldDescriptor* f = d->field(i);
+    FieldEntry e{f, PyUnicode_InternFromString(f->name().c_str()),
+                 f->cpp_type() == gp::FieldDescriptor::CPPTYPE_MESSAGE ||
+                     f->containing_oneof() != nullptr,
+                 nullptr, nullptr};
+    if (e.key == nullptr) return nullptr;
+    if (f->is_map()) {
+      e.map_key = f->message_type()->FindFieldByNumber(1);
+      e.map_value = f->message_type()->FindFieldByNumber(2);
+    }
+    t->fields.push_back(e);
+    t->by_name.emplace(f->name(), f);  // the descriptor owns the name
+  }
+  return cache->emplace(d, std::move(t)).first->second.get();
 }
 
 PyObject* SecondsToPy(const gp::Message& m) {
@@ -115,6 +160,34 @@ PyObject* SingularToPy(const gp::Message& m, const gp::FieldDescriptor* f) {
 
 std::string TypeName(PyObject* o) { return Py_TYPE(o)->tp_name; }
 
+// Where a value sits in the dict being converted ("invocation_response.
+// result.status", "outputs[2]", "headers[x-a] key"): a chain of frames on the
+// stack, written out only when there is an error to report.
+struct Path {
+  const Path* parent = nullptr;
+  const char* name = nullptr;    // ".name" (or "name" at the top)
+  int index = -1;                // "[index]"
+  PyObject* key = nullptr;       // "[key]" (map entries; borrowed)
+  const char* suffix = nullptr;  // " key"
+
+  std::string str() const {
+    std::string out = parent ? parent->str() : std::string();
+    if (name != nullptr) {
+      if (!out.empty()) out += ".";
+      out += name;
+    } else if (index >= 0) {
+      out += "[" + std::to_string(index) + "]";
+    } else if (key != nullptr) {
+      Ref s(PyObject_Str(key));
+      const char* c = s && PyUnicode_Check(s.get()) ? PyUnicode_AsUTF8(s.get()) : nullptr;
+      if (c == nullptr) PyErr_Clear();
+      out += "[" + std::string(c ? c : "?") + "]";
+    }
+    if (suffix != nullptr) out += suffix;
+    return out;
+  }
+};
+
 // Clears the pending Python error and returns it as text.
 std::string TakePyError() {
   PyObject *type, *value, *tb;
@@ -134,15 +207,16 @@ std::string TakePyError() {
   return text;
 }
 
-Status FillMessage(PyObject* dict, gp::Message* msg, const std::string& path);
+Status FillMessage(PyObject* dict, gp::Message* msg, const Path& at);
 
 // A scalar value (any cpp type but message) for field f, either set (index < 0)
 // or added to the repeated field.
 Status SetScalar(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f, bool add,
-                 const std::string& path) {
+                 const Path& at) {
+  auto path = [&] { return at.str(); };
   const gp::Reflection* r = msg->GetReflection();
   auto bad = [&](const char* want) {
-    return Status::Error(path + ": expected " + want + ", got " + TypeName(v));
+    return Status::Error(path() + ": expected " + want + ", got " + TypeName(v));
   };
   switch (f->cpp_type()) {
     case gp::FieldDescriptor::CPPTYPE_INT32:
@@ -159,10 +233,10 @@ Status SetScalar(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f, bo
       } else {
         sv = PyLong_AsLongLong(v);
       }
-      if (PyErr_Occurred()) return Status::Error(path + ": " + TakePyError());
+      if (PyErr_Occurred()) return Status::Error(path() + ": " + TakePyError());
       switch (f->cpp_type()) {
         case gp::FieldDescriptor::CPPTYPE_INT32:
-          if (sv < INT32_MIN || sv > INT32_MAX) return Status::Error(path + ": out of int32 range");
+          if (sv < INT32_MIN || sv > INT32_MAX) return Status::Error(path() + ": out of int32 range");
           add ? r->AddInt32(msg, f, static_cast<int32_t>(sv))
               : r->SetInt32(msg, f, static_cast<int32_t>(sv));
           break;
@@ -170,7 +244,7 @@ Status SetScalar(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f, bo
           add ? r->AddInt64(msg, f, sv) : r->SetInt64(msg, f, sv);
           break;
         case gp::FieldDescriptor::CPPTYPE_UINT32:
-          if (uv > UINT32_MAX) return Status::Error(path + ": out of uint32 range");
+          if (uv > UINT32_MAX) return Status::Error(path() + ": out of uint32 range");
           add ? r->AddUInt32(msg, f, static_cast<uint32_t>(uv))
               : r->SetUInt32(msg, f, static_cast<uint32_t>(uv));
           break;
@@ -184,7 +258,7 @@ Status SetScalar(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f, bo
     case gp::FieldDescriptor::CPPTYPE_FLOAT: {
       if (!PyFloat_Check(v) && !PyLong_Check(v)) return bad("float");
       double d = PyFloat_AsDouble(v);
-      if (PyErr_Occurred()) return Status::Error(path + ": " + TakePyError());
+      if (PyErr_Occurred()) return Status::Error(path() + ": " + TakePyError());
       if (f->cpp_type() == gp::FieldDescriptor::CPPTYPE_DOUBLE) {
         add ? r->AddDouble(msg, f, d) : r->SetDouble(msg, f, d);
       } else {
@@ -202,13 +276,13 @@ Status SetScalar(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f, bo
       int number = 0;
       if (PyLong_Check(v)) {
         number = static_cast<int>(PyLong_AsLong(v));
-        if (PyErr_Occurred()) return Status::Error(path + ": " + TakePyError());
+        if (PyErr_Occurred()) return Status::Error(path() + ": " + TakePyError());
       } else if (PyUnicode_Check(v)) {
         const char* name = PyUnicode_AsUTF8(v);
-        if (name == nullptr) return Status::Error(path + ": " + TakePyError());
+        if (name == nullptr) return Status::Error(path() + ": " + TakePyError());
         const gp::EnumValueDescriptor* ev = f->enum_type()->FindValueByName(name);
         if (ev == nullptr) {
-          return Status::Error(path + ": '" + name + "' is not a value of " +
+          return Status::Error(path() + ": '" + name + "' is not a value of " +
                                f->enum_type()->full_name());
         }
         number = ev->number();
@@ -227,7 +301,7 @@ Status SetScalar(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f, bo
           // Lone surrogates (e.g. from surrogateescape) cannot be UTF-8: replace them.
           PyErr_Clear();
           Ref b(PyUnicode_AsEncodedString(v, "utf-8", "replace"));
-          if (!b) return Status::Error(path + ": " + TakePyError());
+          if (!b) return Status::Error(path() + ": " + TakePyError());
           s.assign(PyBytes_AS_STRING(b.get()), PyBytes_GET_SIZE(b.get()));
         } else {
           s.assign(c, n);
@@ -239,7 +313,7 @@ Status SetScalar(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f, bo
       } else if (PyObject_CheckBuffer(v) && f->type() == gp::FieldDescriptor::TYPE_BYTES) {
         Py_buffer view;
         if (PyObject_GetBuffer(v, &view, PyBUF_CONTIG_RO) != 0) {
-          return Status::Error(path + ": " + TakePyError());
+          return Status::Error(path() + ": " + TakePyError());
         }
         s.assign(static_cast<const char*>(view.buf), view.len);
         PyBuffer_Release(&view);
@@ -252,15 +326,16 @@ Status SetScalar(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f, bo
     case gp::FieldDescriptor::CPPTYPE_MESSAGE:
       break;
   }
-  return Status::Error(path + ": unhandled field type");
+  return Status::Error(path() + ": unhandled field type");
 }
 
-Status SetSeconds(PyObject* v, gp::Message* m, const std::string& path) {
+Status SetSeconds(PyObject* v, gp::Message* m, const Path& at) {
+  auto path = [&] { return at.str(); };
   if (!PyFloat_Check(v) && !PyLong_Check(v)) {
-    return Status::Error(path + ": expected seconds as float, got " + TypeName(v));
+    return Status::Error(path() + ": expected seconds as float, got " + TypeName(v));
   }
   double d = PyFloat_AsDouble(v);
-  if (PyErr_Occurred()) return Status::Error(path + ": " + TakePyError());
+  if (PyErr_Occurred()) return Status::Error(path() + ": " + TakePyError());
   double whole = std::floor(d);
   int64_t sec = static_cast<int64_t>(whole);
   int32_t nanos = static_cast<int32_t>(std::llround((d - whole) * 1e9));
@@ -275,28 +350,29 @@ Status SetSeconds(PyObject* v, gp::Message* m, const std::string& path) {
   return Status::OK();
 }
 
-Status SetMessageValue(PyObject* v, gp::Message* sub, const std::string& path) {
-  if (IsDurationOrTimestamp(sub->GetDescriptor())) return SetSeconds(v, sub, path);
-  return FillMessage(v, sub, path);
+Status SetMessageValue(PyObject* v, gp::Message* sub, const Path& at) {
+  if (IsDurationOrTimestamp(sub->GetDescriptor())) return SetSeconds(v, sub, at);
+  return FillMessage(v, sub, at);
 }
 
 Status SetField(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f,
-                const std::string& path) {
+                const Path& at) {
+  auto path = [&] { return at.str(); };
   const gp::Reflection* r = msg->GetReflection();
   if (f->is_map()) {
-    if (!PyDict_Check(v)) return Status::Error(path + ": expected dict, got " + TypeName(v));
+    if (!PyDict_Check(v)) return Status::Error(path() + ": expected dict, got " + TypeName(v));
     const gp::FieldDescriptor* kf = f->message_type()->FindFieldByNumber(1);
     const gp::FieldDescriptor* vf = f->message_type()->FindFieldByNumber(2);
     PyObject *key, *value;
     Py_ssize_t pos = 0;
     while (PyDict_Next(v, &pos, &key, &value)) {
-      Ref key_str(PyObject_Str(key));
-      std::string item_path = path + "[" +
-          (key_str && PyUnicode_Check(key_str.get()) ? PyUnicode_AsUTF8(key_str.get()) : "?") + "]";
-      PyErr_Clear();
       if (value == Py_None) continue;
+      Path item_path{&at};
+      item_path.key = key;
+      Path key_path = item_path;
+      key_path.suffix = " key";
       gp::Message* entry = r->AddMessage(msg, f);
-      Status s = SetScalar(key, entry, kf, false, item_path + " key");
+      Status s = SetScalar(key, entry, kf, false, key_path);
       if (!s.ok()) return s;
       if (vf->cpp_type() == gp::FieldDescriptor::CPPTYPE_MESSAGE) {
         s = SetMessageValue(value, entry->GetReflection()->MutableMessage(entry, vf), item_path);
@@ -309,18 +385,19 @@ Status SetField(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f,
   }
   if (f->is_repeated()) {
     if (PyUnicode_Check(v) || PyBytes_Check(v) || PyDict_Check(v)) {
-      return Status::Error(path + ": expected a list, got " + TypeName(v));
+      return Status::Error(path() + ": expected a list, got " + TypeName(v));
     }
     Ref it(PyObject_GetIter(v));
     if (!it) {
       PyErr_Clear();
-      return Status::Error(path + ": expected a list, got " + TypeName(v));
+      return Status::Error(path() + ": expected a list, got " + TypeName(v));
     }
     int i = 0;
     while (true) {
       Ref item(PyIter_Next(it.get()));
       if (!item) break;
-      std::string item_path = path + "[" + std::to_string(i++) + "]";
+      Path item_path{&at};
+      item_path.index = i++;
       Status s;
       if (f->cpp_type() == gp::FieldDescriptor::CPPTYPE_MESSAGE) {
         s = SetMessageValue(item.get(), r->AddMessage(msg, f), item_path);
@@ -329,34 +406,42 @@ Status SetField(PyObject* v, gp::Message* msg, const gp::FieldDescriptor* f,
       }
       if (!s.ok()) return s;
     }
-    if (PyErr_Occurred()) return Status::Error(path + ": " + TakePyError());
+    if (PyErr_Occurred()) return Status::Error(path() + ": " + TakePyError());
     return Status::OK();
   }
   if (f->cpp_type() == gp::FieldDescriptor::CPPTYPE_MESSAGE) {
-    return SetMessageValue(v, r->MutableMessage(msg, f), path);
+    return SetMessageValue(v, r->MutableMessage(msg, f), at);
   }
-  return SetScalar(v, msg, f, false, path);
+  return SetScalar(v, msg, f, false, at);
 }
 
-Status FillMessage(PyObject* dict, gp::Message* msg, const std::string& path) {
+Status FillMessage(PyObject* dict, gp::Message* msg, const Path& at) {
+  auto path = [&] { return at.str(); };
   if (!PyDict_Check(dict)) {
-    return Status::Error((path.empty() ? msg->GetDescriptor()->name() : path) +
+    std::string where = path();
+    return Status::Error((where.empty() ? msg->GetDescriptor()->name() : where) +
                          ": expected dict, got " + TypeName(dict));
   }
   const gp::Descriptor* d = msg->GetDescriptor();
+  const FieldTable* table = TableFor(d);
+  if (table == nullptr) return Status::Error(path() + ": " + TakePyError());
   PyObject *key, *value;
   Py_ssize_t pos = 0;
   while (PyDict_Next(dict, &pos, &key, &value)) {
     if (!PyUnicode_Check(key)) {
-      return Status::Error(path + ": field names must be str, got " + TypeName(key));
+      return Status::Error(path() + ": field names must be str, got " + TypeName(key));
     }
-    const char* name = PyUnicode_AsUTF8(key);
-    if (name == nullptr) return Status::Error(path + ": " + TakePyError());
-    std::string field_path = path.empty() ? name : path + "." + name;
-    const gp::FieldDescriptor* f = d->FindFieldByName(name);
-    if (f == nullptr) {
-      return Status::Error(field_path + ": " + d->full_name() + " has no field '" + name + "'");
+    Py_ssize_t len = 0;
+    const char* name = PyUnicode_AsUTF8AndSize(key, &len);
+    if (name == nullptr) return Status::Error(path() + ": " + TakePyError());
+    Path field_path{&at};
+    field_path.name = name;
+    auto found = table->by_name.find(std::string_view(name, static_cast<size_t>(len)));
+    if (found == table->by_name.end()) {
+      return Status::Error(field_path.str() + ": " + d->full_name() + " has no field '" + name +
+                           "'");
     }
+    const gp::FieldDescriptor* f = found->second;
     if (value == Py_None) continue;
     Status s = SetField(value, msg, f, field_path);
     if (!s.ok()) return s;
@@ -367,18 +452,19 @@ Status FillMessage(PyObject* dict, gp::Message* msg, const std::string& path) {
 }  // namespace
 
 PyObject* MessageToDict(const gp::Message& msg) {
-  const gp::Descriptor* d = msg.GetDescriptor();
   const gp::Reflection* r = msg.GetReflection();
+  const FieldTable* table = TableFor(msg.GetDescriptor());
+  if (table == nullptr) return nullptr;
   Ref out(PyDict_New());
   if (!out) return nullptr;
-  for (int i = 0; i < d->field_count(); ++i) {
-    const gp::FieldDescriptor* f = d->field(i);
+  for (const FieldEntry& e : table->fields) {
+    const gp::FieldDescriptor* f = e.field;
     Ref value;
-    if (f->is_map()) {
+    if (e.map_key != nullptr) {
       value.reset(PyDict_New());
       if (!value) return nullptr;
-      const gp::FieldDescriptor* kf = f->message_type()->FindFieldByNumber(1);
-      const gp::FieldDescriptor* vf = f->message_type()->FindFieldByNumber(2);
+      const gp::FieldDescriptor* kf = e.map_key;
+      const gp::FieldDescriptor* vf = e.map_value;
       int n = r->FieldSize(msg, f);
       for (int j = 0; j < n; ++j) {
         const gp::Message& entry = r->GetRepeatedMessage(msg, f, j);
@@ -398,20 +484,18 @@ PyObject* MessageToDict(const gp::Message& msg) {
       }
     } else {
       // Messages and oneof members (including proto3 `optional`) only when set.
-      bool presence = f->cpp_type() == gp::FieldDescriptor::CPPTYPE_MESSAGE ||
-                      f->containing_oneof() != nullptr;
-      if (presence && !r->HasField(msg, f)) continue;
+      if (e.presence && !r->HasField(msg, f)) continue;
       value.reset(SingularToPy(msg, f));
       if (!value) return nullptr;
     }
-    if (PyDict_SetItemString(out.get(), f->name().c_str(), value.get()) != 0) return nullptr;
+    if (PyDict_SetItem(out.get(), e.key, value.get()) != 0) return nullptr;
   }
   return out.release();
 }
 
 Status DictToMessage(PyObject* dict, gp::Message* msg) {
   msg->Clear();
-  Status s = FillMessage(dict, msg, "");
+  Status s = FillMessage(dict, msg, Path{});
   if (PyErr_Occurred()) PyErr_Clear();
   return s;
 }
