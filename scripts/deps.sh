@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config ccache
   # protocol: gRPC and protobuf (static archives ship in the -dev packages)
   libgrpc++-dev libgrpc-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
-  libabsl-dev libre2-dev libc-ares-dev libssl-dev zlib1g-dev libzstd-dev
+  libabsl-dev libre2-dev libc-ares-dev libssl-dev zlib1g-dev libexpat1-dev libzstd-dev
   # host: HTTP front end, config, logs, storage client
   libboost-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   # worker: embedded CPython

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make fuzz: builds the fuzz targets with clang, libFuzzer, ASan and UBSan in
+# make fuzz: builds the fuzz targets (HTTP requests, the worker stream, storage answers) with clang, libFuzzer, ASan and UBSan in
 # out/build-fuzz and runs each for FUZZ_SECONDS (default 300) on its seed corpus
 # (host/fuzz/corpus/<target>, copied to out/fuzz/corpus so the seeds stay clean).
 # Crashes land in out/fuzz/<target>/; the summary line per target gives the
@@ -39,9 +39,9 @@ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clan
   -DCMAKE_CXX_COMPILER=clang++ -DPYFN_FUZZ=ON -DPYFN_BUILD_TESTS=OFF \
   -DCMAKE_C_FLAGS="$san" -DCMAKE_CXX_FLAGS="$san" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target http_request_fuzzer worker_stream_fuzzer
+cmake --build "$BUILD" -j "$JOBS" --target http_request_fuzzer worker_stream_fuzzer storage_answer_fuzzer
 status=0
-for t in http_request_fuzzer worker_stream_fuzzer; do
+for t in http_request_fuzzer worker_stream_fuzzer storage_answer_fuzzer; do
   corpus_src="host/fuzz/corpus/${t%_fuzzer}"
   work="$OUT/fuzz/$t"
   mkdir -p "$work/corpus"

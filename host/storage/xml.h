@@ -1,7 +1,7 @@
-// A small XML reader for the documents Azure Storage answers with (error
-// bodies, blob listings, queue message lists) and an escaper for the ones we
-// send. Not a general XML parser: no DTDs, namespaces are kept in names,
-// processing instructions and comments are skipped.
+// The XML of Azure Storage's answers (error bodies, blob listings, queue
+// message lists) as a small element tree, parsed by expat; and an escaper for
+// the documents we send. No namespace processing (prefixes stay in names);
+// processing instructions and comments are skipped; a DTD is refused.
 #ifndef PYFN_HOST_STORAGE_XML_H_
 #define PYFN_HOST_STORAGE_XML_H_
 

@@ -45,6 +45,26 @@ TEST(XmlTest, RejectsMalformedDocuments) {
   EXPECT_FALSE(ParseXml("not xml", &root).ok());
   EXPECT_FALSE(ParseXml("<a>&bogus;</a>", &root).ok());
   EXPECT_FALSE(ParseXml("<a/><b/>", &root).ok());
+  Status s = ParseXml("<a>\n<b>", &root);
+  EXPECT_NE(s.message().find("offset"), std::string::npos) << s.message();
+}
+
+TEST(XmlTest, RefusesADoctypeInsteadOfExpandingIt) {
+  XmlElement root;
+  const char* laughs =
+      "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">"
+      "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><l>&b;</l>";
+  Status s = ParseXml(laughs, &root);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("DOCTYPE"), std::string::npos) << s.message();
+  EXPECT_TRUE(root.name.empty());
+}
+
+TEST(XmlTest, NamespacePrefixesStayInNames) {
+  XmlElement root;
+  ASSERT_TRUE(ParseXml("<x:E xmlns:x='urn:a'><x:C>v</x:C></x:E>", &root).ok());
+  EXPECT_EQ(root.name, "x:E");
+  EXPECT_EQ(root.ChildText("x:C"), "v");
 }
 
 TEST(XmlTest, EscapeRoundTrips) {
