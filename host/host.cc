@@ -13,6 +13,7 @@
 #include "host/keys/blob_secrets_store.h"
 #include "host/triggers/blob_binding.h"
 #include "host/triggers/queue_binding.h"
+#include "host/triggers/table_binding.h"
 #include "host/workers/trace_context.h"
 
 namespace pyfn {
@@ -236,6 +237,7 @@ Status Host::Start() {
   });
   invoker_->AddBindingExtension(std::make_shared<BlobBinding>(storage_.get()));
   invoker_->AddBindingExtension(std::make_shared<QueueBinding>(storage_.get()));
+  invoker_->AddBindingExtension(std::make_shared<TableBinding>(storage_.get()));
   {
     std::lock_guard<std::mutex> l(triggers_mu_);
     triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get(), &metrics_));

@@ -6,7 +6,7 @@
 #                                  data under DIR (created if missing); print the
 #                                  connection string on stdout. DIR also gets
 #                                  azurite.pid, azurite.log, connection-string,
-#                                  blob-port and queue-port.
+#                                  blob-port, queue-port and table-port.
 #   scripts/azurite.sh stop DIR    stop that Azurite and delete its data.
 #
 # Exit status of start: 0 running, 2 Azurite or node not installed, 1 it did
@@ -43,11 +43,12 @@ start() {
     </dev/null >"$dir/azurite.log" 2>&1 &
   local pid=$!
   echo "$pid" > "$dir/azurite.pid"
-  local blob="" queue=""
+  local blob="" queue="" table=""
   for _ in $(seq 1 300); do
     blob=$(sed -n 's|.*Blob service is successfully listening at http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/azurite.log")
     queue=$(sed -n 's|.*Queue service is successfully listening at http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/azurite.log")
-    [ -n "$blob" ] && [ -n "$queue" ] && break
+    table=$(sed -n 's|.*Table service is successfully listening at http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/azurite.log")
+    [ -n "$blob" ] && [ -n "$queue" ] && [ -n "$table" ] && break
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "azurite.sh: Azurite exited during start; its log:" >&2
       cat "$dir/azurite.log" >&2
@@ -55,7 +56,7 @@ start() {
     fi
     sleep 0.1
   done
-  if [ -z "$blob" ] || [ -z "$queue" ]; then
+  if [ -z "$blob" ] || [ -z "$queue" ] || [ -z "$table" ]; then
     echo "azurite.sh: Azurite did not listen within 30 s; its log:" >&2
     cat "$dir/azurite.log" >&2
     stop "$dir"
@@ -63,7 +64,8 @@ start() {
   fi
   echo "$blob" > "$dir/blob-port"
   echo "$queue" > "$dir/queue-port"
-  local cs="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;"
+  echo "$table" > "$dir/table-port"
+  local cs="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
   echo "$cs" > "$dir/connection-string"
   echo "$cs"
 }

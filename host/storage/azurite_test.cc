@@ -28,6 +28,7 @@
 #include "host/storage/encoding.h"
 #include "host/storage/queue_client.h"
 #include "host/storage/shared_key.h"
+#include "host/storage/table_client.h"
 
 #ifndef PYFN_AZURITE_SCRIPT
 #define PYFN_AZURITE_SCRIPT "scripts/azurite.sh"
@@ -99,6 +100,7 @@ class AzuriteTest : public ::testing::Test {
     bo.block_size = 1024 * 1024;
     blobs_ = std::make_unique<BlobClient>(account_, transport_.get(), bo);
     queues_ = std::make_unique<QueueClient>(account_, transport_.get());
+    tables_ = std::make_unique<TableClient>(account_, transport_.get());
     suffix_ = NewGuid().substr(0, 8);
   }
 
@@ -107,6 +109,7 @@ class AzuriteTest : public ::testing::Test {
   std::unique_ptr<RetryingTransport> transport_;
   std::unique_ptr<BlobClient> blobs_;
   std::unique_ptr<QueueClient> queues_;
+  std::unique_ptr<TableClient> tables_;
   std::string suffix_;
 };
 
@@ -339,6 +342,118 @@ TEST_F(AzuriteTest, QueuePutGetDeleteVisibility) {
   ASSERT_TRUE(queues_->ClearMessages(q).ok());
   ASSERT_TRUE(queues_->DeleteQueue(q).ok());
   EXPECT_TRUE(queues_->GetMessages(q, 1, 0, &none).IsNotFound());
+}
+
+// The Table service's own Shared Key form, keys that need quoting and
+// encoding, Azure's write operations, paging by continuation, JSON errors.
+TEST_F(AzuriteTest, TableEntitiesWriteReadQueryPage) {
+  if (account_.table_endpoint.empty()) GTEST_SKIP() << "the connection string has no TableEndpoint";
+  const std::string t = "people" + suffix_;
+  bool created = false;
+  Status s = tables_->CreateTable(t, &created);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(created);
+  ASSERT_TRUE(tables_->CreateTable(t, &created).ok());
+  EXPECT_FALSE(created);
+
+  const std::string pk = "O'Brien & sons %", rk = "r 1+é";
+  nlohmann::json wire;
+  std::string etag;
+  ASSERT_TRUE(EntityFromPlain({{"PartitionKey", pk}, {"RowKey", rk}, {"n", 5000000000LL},
+                               {"d", 2.0}, {"s", "x"}},
+                              nullptr, nullptr, &wire, &etag)
+                  .ok());
+  s = tables_->WriteEntity(t, wire, TableWrite::kInsert);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  s = tables_->WriteEntity(t, wire, TableWrite::kInsert);
+  EXPECT_TRUE(s.IsConflict()) << s.ToString();
+  EXPECT_EQ(s.error_code(), "EntityAlreadyExists");
+  EXPECT_NE(s.message().find("InsertEntity " + t), std::string::npos) << s.message();
+
+  nlohmann::json got;
+  s = tables_->GetEntity(t, pk, rk, &got);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  nlohmann::json plain = EntityToPlain(got);
+  EXPECT_EQ(plain["n"], 5000000000LL) << got.dump();
+  EXPECT_EQ(plain["d"], 2.0) << got.dump();
+  EXPECT_EQ(plain["PartitionKey"], pk);
+  EXPECT_TRUE(tables_->GetEntity(t, pk, "nope", &got).IsNotFound());
+
+  wire["s"] = "replaced";
+  wire.erase("d");
+  wire.erase("d@odata.type");
+  ASSERT_TRUE(tables_->WriteEntity(t, wire, TableWrite::kUpsertReplace).ok());
+  ASSERT_TRUE(tables_->GetEntity(t, pk, rk, &got).ok());
+  EXPECT_EQ(got["s"], "replaced");
+  EXPECT_FALSE(got.contains("d"));
+  EXPECT_TRUE(tables_->WriteEntity(t, wire, TableWrite::kReplace, "W/\"datetime'2000-01-01T00%3A00%3A00Z'\"")
+                  .IsPreconditionFailed());
+  ASSERT_TRUE(tables_->WriteEntity(t, wire, TableWrite::kReplace, got["odata.etag"]).ok());
+  ASSERT_TRUE(tables_->WriteEntity(t, {{"PartitionKey", pk}, {"RowKey", rk}, {"m", "merged"}},
+                                   TableWrite::kUpsertMerge)
+                  .ok());
+  ASSERT_TRUE(tables_->GetEntity(t, pk, rk, &got).ok());
+  EXPECT_EQ(got["s"], "replaced");
+  EXPECT_EQ(got["m"], "merged");
+
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(tables_->WriteEntity(t, {{"PartitionKey", "q"}, {"RowKey", std::to_string(i)},
+                                         {"i", std::to_string(i)}},
+                                     TableWrite::kInsert)
+                    .ok());
+  TableQuery q;
+  q.filter = "PartitionKey eq 'q' and i ge '1'";
+  std::vector<nlohmann::json> rows;
+  ASSERT_TRUE(tables_->QueryEntities(t, q, &rows).ok());
+  EXPECT_EQ(rows.size(), 4u);
+  q.take = 3;
+  ASSERT_TRUE(tables_->QueryEntities(t, q, &rows).ok());
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2]["RowKey"], "3");
+  ASSERT_TRUE(tables_->QueryEntities(t, TableQuery(), &rows).ok());
+  EXPECT_EQ(rows.size(), 6u);
+
+  ASSERT_TRUE(tables_->DeleteEntity(t, pk, rk).ok());
+  EXPECT_TRUE(tables_->GetEntity(t, pk, rk, &got).IsNotFound());
+  ASSERT_TRUE(tables_->DeleteTable(t).ok());
+  s = tables_->QueryEntities(t, TableQuery(), &rows);
+  EXPECT_TRUE(s.IsNotFound()) << s.ToString();
+  s = tables_->WriteEntity(t, wire, TableWrite::kInsert);
+  EXPECT_EQ(s.error_code(), "TableNotFound") << s.ToString();
+}
+
+// Paging against the service itself: more entities than one page holds.
+TEST_F(AzuriteTest, TableQueryFollowsContinuation) {
+  if (account_.table_endpoint.empty()) GTEST_SKIP() << "the connection string has no TableEndpoint";
+  const std::string t = "paging" + suffix_;
+  ASSERT_TRUE(tables_->CreateTable(t).ok());
+  const int n = kTablePageSize + 5;
+  for (int i = 0; i < n; ++i) {
+    char rk[16];
+    std::snprintf(rk, sizeof rk, "%05d", i);
+    Status s = tables_->WriteEntity(t, {{"PartitionKey", "p"}, {"RowKey", rk}},
+                                    TableWrite::kInsert);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  std::vector<nlohmann::json> rows;
+  ASSERT_TRUE(tables_->QueryEntities(t, TableQuery(), &rows).ok());
+  EXPECT_EQ(rows.size(), static_cast<size_t>(n));
+  TableQuery q;
+  q.take = kTablePageSize + 2;
+  ASSERT_TRUE(tables_->QueryEntities(t, q, &rows).ok());
+  ASSERT_EQ(rows.size(), static_cast<size_t>(kTablePageSize + 2));
+  EXPECT_EQ(rows.back()["RowKey"], "01001");
+  ASSERT_TRUE(tables_->DeleteTable(t).ok());
+}
+
+TEST_F(AzuriteTest, TableWrongKeyIsAuthFailed) {
+  if (account_.table_endpoint.empty()) GTEST_SKIP() << "the connection string has no TableEndpoint";
+  StorageAccount bad = account_;
+  bad.key = "wrong key bytes";
+  TableClient client(bad, transport_.get());
+  Status s = client.CreateTable("nokey" + suffix_);
+  EXPECT_TRUE(s.IsAuthFailed()) << s.ToString();
+  EXPECT_NE(s.message().find("CreateTable nokey"), std::string::npos) << s.message();
 }
 
 TEST_F(AzuriteTest, WrongKeyIsAuthFailedNamingAccountAndOperation) {

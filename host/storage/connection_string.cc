@@ -56,22 +56,26 @@ std::string AccountFromEndpoint(const std::string& endpoint) {
 
 }  // namespace
 
-StorageAccount DevelopmentStorageAccount(const std::string& host, int blob_port, int queue_port) {
+StorageAccount DevelopmentStorageAccount(const std::string& host, int blob_port, int queue_port,
+                                         int table_port) {
   StorageAccount a;
   a.name = kDevStoreAccountName;
   Base64Decode(kDevStoreAccountKey, &a.key);
   a.blob_endpoint = "http://" + host + ":" + std::to_string(blob_port) + "/" + a.name;
   a.queue_endpoint = "http://" + host + ":" + std::to_string(queue_port) + "/" + a.name;
+  if (table_port > 0)
+    a.table_endpoint = "http://" + host + ":" + std::to_string(table_port) + "/" + a.name;
   a.development_storage = true;
   return a;
 }
 
 std::string DevelopmentStorageConnectionString(const std::string& host, int blob_port,
-                                               int queue_port) {
-  StorageAccount a = DevelopmentStorageAccount(host, blob_port, queue_port);
+                                               int queue_port, int table_port) {
+  StorageAccount a = DevelopmentStorageAccount(host, blob_port, queue_port, table_port);
   return std::string("DefaultEndpointsProtocol=http;AccountName=") + kDevStoreAccountName +
          ";AccountKey=" + kDevStoreAccountKey + ";BlobEndpoint=" + a.blob_endpoint +
-         ";QueueEndpoint=" + a.queue_endpoint + ";";
+         ";QueueEndpoint=" + a.queue_endpoint + ";" +
+         (a.table_endpoint.empty() ? "" : "TableEndpoint=" + a.table_endpoint + ";");
 }
 
 Status ParseContainerSasUri(std::string_view uri, StorageAccount* account,
@@ -156,10 +160,11 @@ Status ParseConnectionString(std::string_view text, StorageAccount* account) {
       host = host.substr(0, host.find('/'));
       host = host.substr(0, host.find(':'));
     }
-    *account = DevelopmentStorageAccount(host, 10000, 10001);
+    *account = DevelopmentStorageAccount(host, 10000, 10001, 10002);
     if (scheme != "http") {
       account->blob_endpoint.replace(0, 4, scheme);
       account->queue_endpoint.replace(0, 4, scheme);
+      account->table_endpoint.replace(0, 4, scheme);
     }
     return Status::OK();
   }
@@ -171,6 +176,7 @@ Status ParseConnectionString(std::string_view text, StorageAccount* account) {
   const std::string* suffix = get("endpointsuffix");
   const std::string* blob = get("blobendpoint");
   const std::string* queue = get("queueendpoint");
+  const std::string* table = get("tableendpoint");
 
   if (key != nullptr && sas != nullptr) {
     return Bad("AccountKey and SharedAccessSignature cannot both be given");
@@ -226,15 +232,26 @@ Status ParseConnectionString(std::string_view text, StorageAccount* account) {
     account->queue_endpoint = scheme + "://" + *name + ".queue." + endpoint_suffix;
   }
 
-  if (account->blob_endpoint.empty() && account->queue_endpoint.empty()) {
-    return Bad("no AccountName, BlobEndpoint or QueueEndpoint");
+  if (table != nullptr) {
+    if (!NormalizeEndpoint(*table, &account->table_endpoint)) {
+      return Bad("TableEndpoint is not an http(s) URL");
+    }
+  } else if (name != nullptr) {
+    account->table_endpoint = scheme + "://" + *name + ".table." + endpoint_suffix;
   }
-  if (key == nullptr && sas == nullptr && name != nullptr && blob == nullptr && queue == nullptr) {
+
+  if (account->blob_endpoint.empty() && account->queue_endpoint.empty() &&
+      account->table_endpoint.empty()) {
+    return Bad("no AccountName, BlobEndpoint, QueueEndpoint or TableEndpoint");
+  }
+  if (key == nullptr && sas == nullptr && name != nullptr && blob == nullptr && queue == nullptr &&
+      table == nullptr) {
     return Bad("AccountName " + *name + " needs AccountKey or SharedAccessSignature");
   }
   if (account->name.empty()) {
-    account->name = AccountFromEndpoint(!account->blob_endpoint.empty() ? account->blob_endpoint
-                                                                        : account->queue_endpoint);
+    account->name = AccountFromEndpoint(!account->blob_endpoint.empty()    ? account->blob_endpoint
+                                        : !account->queue_endpoint.empty() ? account->queue_endpoint
+                                                                           : account->table_endpoint);
   }
   account->development_storage = account->name == kDevStoreAccountName;
   return Status::OK();

@@ -3,11 +3,13 @@
 // Accepted forms (setting names are case-insensitive; values may contain '='):
 //   UseDevelopmentStorage=true[;DevelopmentStorageProxyUri=http://host]
 //       Azurite's defaults: account devstoreaccount1 with its well-known key,
-//       blob http://127.0.0.1:10000/devstoreaccount1, queue ...:10001/...
+//       blob http://127.0.0.1:10000/devstoreaccount1, queue ...:10001/...,
+//       table ...:10002/...
 //   DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k[;EndpointSuffix=s]
-//       endpoints https://a.blob.<s> and https://a.queue.<s> (s defaults to
-//       core.windows.net); BlobEndpoint= / QueueEndpoint= override them.
-//   BlobEndpoint=...;QueueEndpoint=...;SharedAccessSignature=sv=...
+//       endpoints https://a.blob.<s>, https://a.queue.<s> and https://a.table.<s>
+//       (s defaults to core.windows.net); BlobEndpoint= / QueueEndpoint= /
+//       TableEndpoint= override them.
+//   BlobEndpoint=...;QueueEndpoint=...;TableEndpoint=...;SharedAccessSignature=sv=...
 //       SAS instead of a key (AccountName may be omitted; it is then taken
 //       from the endpoint for messages).
 #ifndef PYFN_HOST_STORAGE_CONNECTION_STRING_H_
@@ -31,6 +33,7 @@ struct StorageAccount {
   std::string sas;             // SAS token without the leading '?', or ""
   std::string blob_endpoint;   // no trailing '/': "http://127.0.0.1:10000/devstoreaccount1"
   std::string queue_endpoint;  // "" when the connection string gave none
+  std::string table_endpoint;  // "" when the connection string gave none
   bool development_storage = false;
 
   bool has_key() const { return !key.empty(); }
@@ -52,11 +55,13 @@ Status ParseContainerSasUri(std::string_view uri, StorageAccount* account,
 
 // The development-storage account on explicit endpoints, as the test tooling
 // hands them out: blob "http://127.0.0.1:<blob_port>/devstoreaccount1", etc.
-StorageAccount DevelopmentStorageAccount(const std::string& host, int blob_port, int queue_port);
+// table_port 0: no table endpoint.
+StorageAccount DevelopmentStorageAccount(const std::string& host, int blob_port, int queue_port,
+                                         int table_port = 10002);
 
 // The connection string that describes such an account (for apps' settings).
 std::string DevelopmentStorageConnectionString(const std::string& host, int blob_port,
-                                               int queue_port);
+                                               int queue_port, int table_port = 0);
 
 }  // namespace storage
 }  // namespace pyfn

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "host/storage/encoding.h"
@@ -93,15 +94,32 @@ Status ErrorFromResponse(const std::string& context, const HttpResponse& resp) {
   std::string code = resp.HeaderOr("x-ms-error-code");
   std::string message;
   XmlElement root;
-  if (!resp.body.empty() && ParseXml(resp.body, &root).ok() && root.name == "Error") {
+  size_t first = resp.body.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && resp.body[first] == '{') {
+    // The Table service answers JSON: {"odata.error": {"code": ..., "message":
+    // {"lang": ..., "value": ...}}}.
+    nlohmann::json j = nlohmann::json::parse(resp.body, nullptr, false);
+    const nlohmann::json* e = nullptr;
+    if (j.is_object() && j.contains("odata.error")) e = &j["odata.error"];
+    if (e != nullptr && e->is_object()) {
+      if (code.empty() && e->contains("code") && (*e)["code"].is_string())
+        code = (*e)["code"].get<std::string>();
+      if (e->contains("message")) {
+        const nlohmann::json& m = (*e)["message"];
+        if (m.is_string()) message = m.get<std::string>();
+        else if (m.is_object() && m.contains("value") && m["value"].is_string())
+          message = m["value"].get<std::string>();
+      }
+    }
+  } else if (!resp.body.empty() && ParseXml(resp.body, &root).ok() && root.name == "Error") {
     if (code.empty()) code = root.ChildText("Code");
     message = root.ChildText("Message");
-    // Azure puts the request id and time on further lines; the first is enough.
-    size_t nl = message.find('\n');
-    if (nl != std::string::npos) message.resize(nl);
-    while (!message.empty() && (message.back() == '\r' || message.back() == ' '))
-      message.pop_back();
   }
+  // Azure puts the request id and time on further lines; the first is enough.
+  size_t nl = message.find('\n');
+  if (nl != std::string::npos) message.resize(nl);
+  while (!message.empty() && (message.back() == '\r' || message.back() == ' '))
+    message.pop_back();
   std::string text = context + ": " + std::to_string(resp.status);
   if (!code.empty()) text += " " + code;
   if (!message.empty()) text += ": " + message;

@@ -86,8 +86,9 @@ class RetryingTransport : public HttpTransport {
 };
 
 // Builds the Status for a non-2xx answer. The message is
-// "<context>: <status> <ErrorCode>: <Message from the XML body>"; the code
-// comes from x-ms-error-code or the body's <Code>.
+// "<context>: <status> <ErrorCode>: <Message from the body>"; the code
+// comes from x-ms-error-code or the body: <Code> of an XML <Error>, or
+// "odata.error" of the Table service's JSON.
 Status ErrorFromResponse(const std::string& context, const HttpResponse& resp);
 
 }  // namespace storage

@@ -10,11 +10,12 @@ namespace storage {
 int64_t SystemNow() { return static_cast<int64_t>(std::time(nullptr)); }
 
 ServiceClient::ServiceClient(StorageAccount account, std::string endpoint, HttpTransport* transport,
-                             Clock clock)
+                             Clock clock, SigningScheme scheme)
     : account_(std::move(account)),
       endpoint_(std::move(endpoint)),
       transport_(transport),
-      clock_(clock ? std::move(clock) : Clock(SystemNow)) {}
+      clock_(clock ? std::move(clock) : Clock(SystemNow)),
+      scheme_(scheme) {}
 
 std::string ServiceClient::Url(const std::string& path, const std::string& query) const {
   std::string url = endpoint_ + "/" + path;
@@ -35,7 +36,7 @@ Status ServiceClient::Call(const std::string& operation, const std::string& reso
     return Status::InvalidArgument(Context(operation, resource) +
                                    ": the connection string names no endpoint for this service");
   }
-  AuthorizeRequest(account_, clock_(), req);
+  AuthorizeRequest(account_, clock_(), req, scheme_);
   Status s = transport_->Send(*req, resp);
   if (!s.ok()) return s.WithContext(Context(operation, resource));
   if (resp->status >= 200 && resp->status < 300) return Status::OK();

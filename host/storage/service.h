@@ -1,4 +1,4 @@
-// ServiceClient: what the blob and queue clients share. It builds URLs under
+// ServiceClient: what the blob, queue and table clients share. It builds URLs under
 // one service endpoint, authorizes each request, sends it and turns a
 // non-2xx answer or a network failure into a Status that names the account,
 // the operation and the resource. Internal to the storage layer.
@@ -11,6 +11,7 @@
 
 #include "host/storage/connection_string.h"
 #include "host/storage/http.h"
+#include "host/storage/shared_key.h"
 
 namespace pyfn {
 namespace storage {
@@ -21,10 +22,10 @@ int64_t SystemNow();
 
 class ServiceClient {
  public:
-  // transport must outlive this object. endpoint is account.blob_endpoint or
-  // account.queue_endpoint.
+  // transport must outlive this object. endpoint is account.blob_endpoint,
+  // account.queue_endpoint or account.table_endpoint (with SigningScheme::kTable).
   ServiceClient(StorageAccount account, std::string endpoint, HttpTransport* transport,
-                Clock clock);
+                Clock clock, SigningScheme scheme = SigningScheme::kBlobQueue);
 
   const StorageAccount& account() const { return account_; }
   bool configured() const { return !endpoint_.empty(); }
@@ -46,6 +47,7 @@ class ServiceClient {
   const std::string endpoint_;
   HttpTransport* const transport_;
   const Clock clock_;
+  const SigningScheme scheme_;
 };
 
 }  // namespace storage

@@ -104,16 +104,53 @@ void SignSharedKey(const std::string& account, const std::string& key, HttpReque
   req->SetHeader("Authorization", "SharedKey " + account + ":" + signature);
 }
 
+std::string TableSharedKeyStringToSign(const std::string& account, const HttpRequest& req) {
+  std::string date = HeaderValue(req, "x-ms-date");
+  if (date.empty()) date = HeaderValue(req, "Date");
+  std::string s = req.method + "\n" + HeaderValue(req, "Content-MD5") + "\n" +
+                  HeaderValue(req, "Content-Type") + "\n" + date + "\n";
+  size_t host_start = req.url.find("://");
+  host_start = host_start == std::string::npos ? 0 : host_start + 3;
+  size_t path_start = req.url.find_first_of("/?", host_start);
+  std::string path = "/", query;
+  if (path_start != std::string::npos) {
+    size_t q = req.url.find('?', path_start);
+    if (req.url[path_start] == '/')
+      path = req.url.substr(path_start,
+                            q == std::string::npos ? std::string::npos : q - path_start);
+    if (q != std::string::npos) query = req.url.substr(q + 1);
+  }
+  s += "/" + account + path;
+  size_t pos = 0;
+  while (pos < query.size()) {
+    size_t amp = query.find('&', pos);
+    if (amp == std::string::npos) amp = query.size();
+    std::string item = query.substr(pos, amp - pos);
+    pos = amp + 1;
+    size_t eq = item.find('=');
+    if (ToLower(UrlDecode(item.substr(0, eq))) == "comp") {
+      s += "?comp=" + (eq == std::string::npos ? std::string() : UrlDecode(item.substr(eq + 1)));
+      break;
+    }
+  }
+  return s;
+}
+
 std::string AppendSas(const std::string& url, const std::string& sas) {
   if (sas.empty()) return url;
   return url + (url.find('?') == std::string::npos ? "?" : "&") + sas;
 }
 
-void AuthorizeRequest(const StorageAccount& account, int64_t now_unix, HttpRequest* req) {
+void AuthorizeRequest(const StorageAccount& account, int64_t now_unix, HttpRequest* req,
+                      SigningScheme scheme) {
   req->SetHeader("x-ms-date", FormatRfc1123(now_unix));
   req->SetHeader("x-ms-version", kStorageApiVersion);
   if (!account.sas.empty()) {
     req->url = AppendSas(req->url, account.sas);
+  } else if (account.has_key() && scheme == SigningScheme::kTable) {
+    std::string signature =
+        Base64Encode(HmacSha256(account.key, TableSharedKeyStringToSign(account.name, *req)));
+    req->SetHeader("Authorization", "SharedKey " + account.name + ":" + signature);
   } else if (account.has_key()) {
     SignSharedKey(account.name, account.key, req);
   }

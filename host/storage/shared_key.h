@@ -1,6 +1,6 @@
-// Request authorization for Blob and Queue: Shared Key (HMAC-SHA256 over the
-// canonical string-to-sign, version 2009-09-19 and later rules) or a SAS
-// token appended to the query.
+// Request authorization: Shared Key (HMAC-SHA256 over the canonical
+// string-to-sign, version 2009-09-19 and later rules; the Table service signs
+// a shorter string of its own) or a SAS token appended to the query.
 #ifndef PYFN_HOST_STORAGE_SHARED_KEY_H_
 #define PYFN_HOST_STORAGE_SHARED_KEY_H_
 
@@ -35,13 +35,22 @@ std::string SharedKeyStringToSign(const std::string& account, const HttpRequest&
 // key is the decoded account key. Sign after every other header is set.
 void SignSharedKey(const std::string& account, const std::string& key, HttpRequest* req);
 
+// The Table service's Shared Key string-to-sign: VERB, Content-MD5,
+// Content-Type, the date (x-ms-date, else Date), then "/<account><url path as
+// sent>" and "?comp=<value>" when the query has comp (no other parameter).
+std::string TableSharedKeyStringToSign(const std::string& account, const HttpRequest& req);
+
+// Which string-to-sign a service's requests use.
+enum class SigningScheme { kBlobQueue, kTable };
+
 // url with the SAS token added to its query ("?" or "&").
 std::string AppendSas(const std::string& url, const std::string& sas);
 
 // Everything a request to the account needs before it is sent: x-ms-date
 // (from now_unix), x-ms-version, then SAS in the URL or a Shared Key
 // signature. An account with neither stays anonymous (public containers).
-void AuthorizeRequest(const StorageAccount& account, int64_t now_unix, HttpRequest* req);
+void AuthorizeRequest(const StorageAccount& account, int64_t now_unix, HttpRequest* req,
+                      SigningScheme scheme = SigningScheme::kBlobQueue);
 
 }  // namespace storage
 }  // namespace pyfn

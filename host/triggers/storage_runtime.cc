@@ -82,9 +82,38 @@ std::string StringProp(const BindingSpec& b, const char* key) {
   return v && v->is_string() ? v->get<std::string>() : "";
 }
 
+// A table binding's properties (Azure's TableAttribute rules): tableName
+// present and, without expressions, a valid table name; an input's rowKey
+// only with a partitionKey; take an integer; expressions well formed.
+Status ValidateTableBinding(const BindingSpec& b) {
+  std::string table = StringProp(b, "tableName");
+  if (table.empty()) return Status::InvalidArgument("has no 'tableName'");
+  std::vector<std::string> names;
+  for (const char* key : {"tableName", "partitionKey", "rowKey", "filter"}) {
+    storage::Status s = storage::BindingParameters(StringProp(b, key), &names);
+    if (!s.ok()) return Status::InvalidArgument(std::string(key) + ": " + s.message());
+  }
+  if (table.find_first_of("{%") == std::string::npos && !storage::IsValidTableName(table))
+    return Status::InvalidArgument("tableName '" + table + "' is not a valid table name (3-63 "
+                                   "letters and digits, starting with a letter)");
+  if (!StringProp(b, "rowKey").empty() && StringProp(b, "partitionKey").empty() &&
+      b.direction != BindingDirection::kOut)
+    return Status::InvalidArgument("a rowKey needs a partitionKey");
+  const nlohmann::json* take = b.raw.is_object() ? Member(b.raw, "take") : nullptr;
+  if (take != nullptr && !take->is_null()) {
+    bool ok = take->is_number_integer();
+    if (take->is_string()) {
+      const std::string& t = take->get_ref<const std::string&>();
+      ok = !t.empty() && t.find_first_not_of("-0123456789") == std::string::npos;
+    }
+    if (!ok) return Status::InvalidArgument("take must be an integer, got " + take->dump());
+  }
+  return Status::OK();
+}
+
 bool IsStorageBinding(const BindingSpec& b) {
   return b.IsType("blob") || b.IsType("blobTrigger") || b.IsType("queue") ||
-         b.IsType("queueTrigger");
+         b.IsType("queueTrigger") || b.IsType("table");
 }
 
 std::string TypedText(const rpc::TypedData& d) {
@@ -221,6 +250,7 @@ struct StorageRuntime::Account {
   std::unique_ptr<storage::BlobClient> blob;
   std::unique_ptr<storage::QueueClient> queue;
   std::unique_ptr<storage::QueueClient> raw_queue;
+  std::unique_ptr<storage::TableClient> table;
 };
 
 StorageRuntime::StorageRuntime(Environment env, const nlohmann::json& host_json,
@@ -344,6 +374,7 @@ Status StorageRuntime::AccountFor(const std::string& setting, Account** out) {
   acc->queue.reset(new storage::QueueClient(acc->account, transport_, qo));
   qo.encoding = storage::MessageEncoding::kNone;
   acc->raw_queue.reset(new storage::QueueClient(acc->account, transport_, qo));
+  acc->table.reset(new storage::TableClient(acc->account, transport_));
   *out = acc.get();
   accounts_[setting] = std::move(acc);
   return Status::OK();
@@ -363,6 +394,16 @@ Status StorageRuntime::QueueClientFor(const BindingSpec& binding, storage::Queue
     s = Status::InvalidArgument("the storage connection setting '" +
                                 ConnectionSettingName(binding) + "' names no queue endpoint");
   if (s.ok()) *client = a->queue.get();
+  return s;
+}
+
+Status StorageRuntime::TableClientFor(const BindingSpec& binding, storage::TableClient** client) {
+  Account* a = nullptr;
+  Status s = AccountFor(ConnectionSettingName(binding), &a);
+  if (s.ok() && a->account.table_endpoint.empty())
+    s = Status::InvalidArgument("the storage connection setting '" +
+                                ConnectionSettingName(binding) + "' names no table endpoint");
+  if (s.ok()) *client = a->table.get();
   return s;
 }
 
@@ -482,6 +523,13 @@ Status StorageRuntime::ValidateFunction(const FunctionSpec& fn, bool check_setti
       if ((b.IsType("queue") || b.IsType("queueTrigger")) && a->account.queue_endpoint.empty())
         return Status::InvalidArgument(label + ": the storage connection setting '" +
                                        ConnectionSettingName(b) + "' names no queue endpoint");
+      if (b.IsType("table") && a->account.table_endpoint.empty())
+        return Status::InvalidArgument(label + ": the storage connection setting '" +
+                                       ConnectionSettingName(b) + "' names no table endpoint");
+    }
+    if (b.IsType("table")) {
+      Status s = ValidateTableBinding(b);
+      if (!s.ok()) return Status::InvalidArgument(label + ": " + s.message());
     }
     if (b.IsType("blob") || b.IsType("blobTrigger")) {
       std::string path = StringProp(b, "path");

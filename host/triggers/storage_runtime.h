@@ -1,14 +1,14 @@
 // StorageRuntime: what the host's storage bindings and triggers share (spec B5-B7).
 //
 // It owns the one HTTP transport (Boost.Beast + OpenSSL, keep-alive, wrapped
-// in Azure's retry rules), a blob and a queue client per connection setting,
+// in Azure's retry rules), a blob, a queue and a table client per connection setting,
 // and a small pool of threads that run storage calls so that neither the HTTP
 // io threads nor the worker pool's threads ever block on the network. It also reads the
 // host.json storage settings and answers the questions every binding asks:
 // which account does `connection` name, what does a path expression resolve
 // to for this invocation.
 //
-//   Host ──owns──▶ StorageRuntime ◀──uses── BlobBinding, QueueBinding (invoker.h)
+//   Host ──owns──▶ StorageRuntime ◀──uses── BlobBinding, QueueBinding, TableBinding (invoker.h)
 //                                 ◀──uses── QueueTrigger, TimerTrigger, BlobTrigger
 //
 // Thread safe. Clients it hands out live as long as the runtime.
@@ -36,6 +36,7 @@
 #include "host/storage/http.h"
 #include "host/storage/queue_client.h"
 #include "host/storage/status.h"
+#include "host/storage/table_client.h"
 
 namespace pyfn {
 
@@ -107,6 +108,8 @@ class StorageRuntime {
   // naming the setting when it is missing or malformed.
   Status BlobClientFor(const BindingSpec& binding, storage::BlobClient** client);
   Status QueueClientFor(const BindingSpec& binding, storage::QueueClient** client);
+  // InvalidArgument too when the connection string names no table endpoint.
+  Status TableClientFor(const BindingSpec& binding, storage::TableClient** client);
   // A client that sends message text as is (poison copies of undecodable messages).
   Status RawQueueClientFor(const BindingSpec& binding, storage::QueueClient** client);
   // Clients for a setting name directly (timer monitor / locks: AzureWebJobsStorage).

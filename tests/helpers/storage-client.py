@@ -18,11 +18,23 @@ error on stderr; 404 on reads exits 3 so tests can wait for "not yet"):
   sas-uri CONTAINER                print CONTAINER's URI with an account SAS (blob, read/write/
                                    list/create, one hour), as AzureWebJobsSecretStorageSas
                                    takes it; creates the container
+  put-entity TABLE JSON            insert or replace one entity (JSON object with PartitionKey
+                                   and RowKey; integers are sent as Edm.Int32); creates the table
+  get-entity TABLE PK RK           print the entity as compact JSON with sorted keys, without
+                                   odata.* members, annotations and Timestamp, Edm.Int64 values
+                                   as numbers (exit 3 when missing)
+  query TABLE [FILTER]             print every matching entity like get-entity, one a line,
+                                   in the service's order (exit 0 and nothing when the table
+                                   is missing)
+  delete-table TABLE
+Tables use their own Shared Key variant; this client signs them with SharedKeyLite
+(date and resource only) so the host's SharedKey signing is checked against another scheme.
 """
 import base64
 import datetime
 import hashlib
 import hmac
+import json
 import os
 import re
 import sys
@@ -41,6 +53,108 @@ def parse_cs(cs):
             d[k.strip().lower()] = v.strip()
     return d['accountname'], base64.b64decode(d['accountkey']), d['blobendpoint'].rstrip('/'), \
         d['queueendpoint'].rstrip('/')
+
+
+def table_endpoint(cs):
+    for part in cs.split(';'):
+        if part.strip().lower().startswith('tableendpoint='):
+            return part.split('=', 1)[1].strip().rstrip('/')
+    raise SystemExit('the connection string has no TableEndpoint')
+
+
+def table_request(method, url, account, key, body=None):
+    """One Table service request, JSON, SharedKeyLite."""
+    date = datetime.datetime.now(datetime.timezone.utc).strftime('%a, %d %b %Y %H:%M:%S GMT')
+    u = urllib.parse.urlsplit(url)
+    sts = f'{date}\n/{account}{u.path}'
+    sig = base64.b64encode(hmac.new(key, sts.encode(), hashlib.sha256).digest()).decode()
+    headers = {'x-ms-date': date, 'x-ms-version': VERSION,
+               'Accept': 'application/json;odata=minimalmetadata',
+               'DataServiceVersion': '3.0',
+               'Authorization': f'SharedKeyLite {account}:{sig}'}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers['Content-Type'] = 'application/json'
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read(), dict(e.headers)
+
+
+def entity_key(table, pk, rk):
+    def q(k):
+        return urllib.parse.quote(k.replace("'", "''"), safe='')
+    return f"{table}(PartitionKey='{q(pk)}',RowKey='{q(rk)}')"
+
+
+def plain_entity(e):
+    out = {}
+    for k, v in e.items():
+        if k.startswith('odata.') or k == 'Timestamp' or '@' in k:
+            continue
+        if e.get(k + '@odata.type') == 'Edm.Int64':
+            v = int(v)
+        out[k] = v
+    return json.dumps(out, sort_keys=True, separators=(',', ':'))
+
+
+def table_main(cmd, argv, cs):
+    account, key = parse_cs(cs)[:2]
+    base = table_endpoint(cs)
+    if cmd == 'put-entity':
+        table, entity = argv[2], json.loads(argv[3])
+        table_request('POST', f'{base}/Tables', account, key, {'TableName': table})
+        st, out, _ = table_request(
+            'PUT', f"{base}/{entity_key(table, entity['PartitionKey'], entity['RowKey'])}",
+            account, key, entity)
+        if st != 204:
+            print(st, out.decode(), file=sys.stderr)
+            return 1
+        return 0
+    if cmd == 'get-entity':
+        st, out, _ = table_request('GET', f'{base}/{entity_key(argv[2], argv[3], argv[4])}',
+                                   account, key)
+        if st == 404:
+            return 3
+        if st != 200:
+            print(st, out.decode(), file=sys.stderr)
+            return 1
+        print(plain_entity(json.loads(out)))
+        return 0
+    if cmd == 'query':
+        table = argv[2]
+        flt = argv[3] if len(argv) > 3 else ''
+        nxt = {}
+        while True:
+            q = {}
+            if flt:
+                q['$filter'] = flt
+            q.update(nxt)
+            url = f'{base}/{table}()'
+            if q:
+                url += '?' + urllib.parse.urlencode(q, quote_via=urllib.parse.quote)
+            st, out, hdrs = table_request('GET', url, account, key)
+            if st == 404:
+                return 0
+            if st != 200:
+                print(st, out.decode(), file=sys.stderr)
+                return 1
+            for e in json.loads(out)['value']:
+                print(plain_entity(e))
+            lower = {k.lower(): v for k, v in hdrs.items()}
+            npk = lower.get('x-ms-continuation-nextpartitionkey')
+            if not npk:
+                return 0
+            nxt = {'NextPartitionKey': npk}
+            if lower.get('x-ms-continuation-nextrowkey'):
+                nxt['NextRowKey'] = lower['x-ms-continuation-nextrowkey']
+    if cmd == 'delete-table':
+        table_request('DELETE', f"{base}/Tables('{argv[2]}')", account, key)
+        return 0
+    return None
 
 
 def request(method, url, account, key, body=b'', headers=None):
@@ -90,6 +204,8 @@ def main(argv):
     cs = os.environ.get('AZURITE_CONNECTION_STRING') or os.environ['AzureWebJobsStorage']
     account, key, blob, queue = parse_cs(cs)
     cmd = argv[1]
+    if cmd in ('put-entity', 'get-entity', 'query', 'delete-table'):
+        return table_main(cmd, argv, cs)
     if cmd == 'put-message':
         q, text = argv[2], argv[3]
         raw = '--raw' in argv

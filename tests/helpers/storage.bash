@@ -2,7 +2,8 @@
 # One Azurite per test file, on free loopback ports, data under $BATS_FILE_TMPDIR/azurite.
 #
 #   azurite_start          start Azurite (scripts/azurite.sh); exports AZURITE_DIR,
-#                          AZURITE_CONNECTION_STRING, AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT.
+#                          AZURITE_CONNECTION_STRING, AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT,
+#                          AZURITE_TABLE_PORT.
 #                          Skips the file's tests (saying why) when Azurite or node is not
 #                          installed (`make deps`).
 #   azurite_stop           stop it and delete its data (teardown_file)
@@ -35,7 +36,8 @@ azurite_start() {
   export AZURITE_CONNECTION_STRING="$out"
   AZURITE_BLOB_PORT=$(cat "$AZURITE_DIR/blob-port")
   AZURITE_QUEUE_PORT=$(cat "$AZURITE_DIR/queue-port")
-  export AZURITE_BLOB_PORT AZURITE_QUEUE_PORT
+  AZURITE_TABLE_PORT=$(cat "$AZURITE_DIR/table-port")
+  export AZURITE_BLOB_PORT AZURITE_QUEUE_PORT AZURITE_TABLE_PORT
 }
 
 azurite_stop() {
@@ -59,7 +61,7 @@ azurite_up() {
   setsid "$azurite" --silent --disableTelemetry --location "$AZURITE_DIR/data" \
     --blobHost 127.0.0.1 --blobPort "$AZURITE_BLOB_PORT" \
     --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
-    --tableHost 127.0.0.1 --tablePort 0 \
+    --tableHost 127.0.0.1 --tablePort "${AZURITE_TABLE_PORT:-0}" \
     </dev/null >>"$AZURITE_DIR/azurite.log" 2>&1 3>&- &
   echo $! >"$AZURITE_DIR/azurite.pid"
   for _ in $(seq 1 100); do

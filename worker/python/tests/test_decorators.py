@@ -269,6 +269,55 @@ def test_blob_trigger_input_output():
     ]
 
 
+# --- table ------------------------------------------------------------------
+
+def test_table_input_and_output():
+    app = FunctionApp()
+
+    @app.route(route="people/{partition}/{row}")
+    @app.table_input(arg_name="entity", connection="dummy_in_conn",
+                     table_name="dummy_table", row_key="{row}",
+                     partition_key="{partition}", take=1,
+                     filter="dummy_filter", data_type=DataType.UNDEFINED)
+    @app.table_output(arg_name="out", connection="dummy_out_conn",
+                      table_name="dummy_table", row_key="r",
+                      partition_key="p", data_type="STRING")
+    def f(req, entity, out):
+        pass
+
+    bindings = raw(only_function(app))
+    assert bindings[0] == {
+        "direction": "OUT", "dataType": "STRING", "type": "table",
+        "name": "out", "connection": "dummy_out_conn",
+        "tableName": "dummy_table", "rowKey": "r", "partitionKey": "p"}
+    assert bindings[1] == {
+        "direction": "IN", "dataType": "UNDEFINED", "type": "table",
+        "name": "entity", "connection": "dummy_in_conn",
+        "tableName": "dummy_table", "rowKey": "{row}",
+        "partitionKey": "{partition}", "take": 1, "filter": "dummy_filter"}
+
+
+def test_table_optional_fields_are_omitted_and_kwargs_kept():
+    from azure.functions.decorators.table import TableInput, TableOutput
+    app = FunctionApp()
+
+    @app.queue_trigger(arg_name="msg", queue_name="q", connection="c")
+    @app.table_input("rows", "conn", "people", extra_field="x")
+    @app.table_output("out", "conn", "people")
+    def f(msg, rows, out):
+        pass
+
+    bindings = raw(only_function(app))
+    assert bindings[0] == {"direction": "OUT", "type": "table",
+                           "name": "out", "connection": "conn",
+                           "tableName": "people"}
+    assert bindings[1] == {"direction": "IN", "type": "table",
+                           "name": "rows", "connection": "conn",
+                           "tableName": "people", "extraField": "x"}
+    assert TableInput.get_binding_name() == "table"
+    assert TableOutput.get_binding_name() == "table"
+
+
 def test_blob_trigger_source():
     app = FunctionApp()
 

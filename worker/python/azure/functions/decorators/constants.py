@@ -7,6 +7,7 @@ QUEUE_TRIGGER = "queueTrigger"
 QUEUE = "queue"
 BLOB_TRIGGER = "blobTrigger"
 BLOB = "blob"
+TABLE = "table"
 
 # setting names (Function.get_settings_dict(<name>))
 FUNCTION_NAME = "function_name"

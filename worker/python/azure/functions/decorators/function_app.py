@@ -28,6 +28,7 @@ from .generic import GenericInputBinding, GenericOutputBinding, \
 from .http import HttpMethod, HttpOutput, HttpTrigger
 from .queue import QueueOutput, QueueTrigger
 from .retry_policy import RetryPolicy
+from .table import TableInput, TableOutput
 from .timer import TimerTrigger
 from .utils import StringifyEnumJsonEncoder, parse_iterable_param_to_enums, \
     parse_singular_param_to_enum
@@ -437,6 +438,42 @@ class BindingApi(DecoratorApi, ABC):
         return self._add_binding(
             BlobOutput, data_type,
             dict(name=arg_name, path=path, connection=connection, **kwargs))
+
+    def table_input(self,
+                    arg_name: str,
+                    connection: str,
+                    table_name: str,
+                    row_key: Optional[str] = None,
+                    partition_key: Optional[str] = None,
+                    take: Optional[int] = None,
+                    filter: Optional[str] = None,  # noqa: A002
+                    data_type: Optional[Union[DataType, str]] = None,
+                    **kwargs) -> Callable[..., Any]:
+        """Storage table input binding: one entity by ``partition_key`` and
+        ``row_key``, else a query (``filter``, ``take``); the parameter is
+        the JSON text (``str``), None for a missing entity."""
+
+        return self._add_binding(
+            TableInput, data_type,
+            dict(name=arg_name, connection=connection, table_name=table_name,
+                 row_key=row_key, partition_key=partition_key, take=take,
+                 filter=filter, **kwargs))
+
+    def table_output(self,
+                     arg_name: str,
+                     connection: str,
+                     table_name: str,
+                     row_key: Optional[str] = None,
+                     partition_key: Optional[str] = None,
+                     data_type: Optional[Union[DataType, str]] = None,
+                     **kwargs) -> Callable[..., Any]:
+        """Storage table output binding: set ``func.Out[str]`` to the JSON
+        of one entity or an array of them."""
+
+        return self._add_binding(
+            TableOutput, data_type,
+            dict(name=arg_name, connection=connection, table_name=table_name,
+                 row_key=row_key, partition_key=partition_key, **kwargs))
 
     def generic_input_binding(self,
                               arg_name: str,
