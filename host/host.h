@@ -32,6 +32,7 @@
 #include "host/keys/auth.h"
 #include "host/keys/keys.h"
 #include "host/metrics.h"
+#include "host/triggers/eventgrid_trigger.h"
 #include "host/triggers/storage_runtime.h"
 #include "host/triggers/storage_triggers.h"
 #include "host/workers/invoker.h"
@@ -99,6 +100,7 @@ class Host : public HttpHandler {
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<FunctionInvoker> invoker_;
   std::unique_ptr<StorageTriggers> triggers_;  // started when every worker is ready
+  std::unique_ptr<EventGridWebhook> eventgrid_;  // /runtime/webhooks/eventgrid
   boost::asio::io_context ioc_;
   std::unique_ptr<HttpServer> http_;
   std::vector<std::thread> io_threads_;
