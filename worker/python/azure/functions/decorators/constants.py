@@ -7,6 +7,8 @@ QUEUE_TRIGGER = "queueTrigger"
 QUEUE = "queue"
 BLOB_TRIGGER = "blobTrigger"
 BLOB = "blob"
+EVENT_GRID_TRIGGER = "eventGridTrigger"
+EVENT_GRID = "eventGrid"
 
 # setting names (Function.get_settings_dict(<name>))
 FUNCTION_NAME = "function_name"
