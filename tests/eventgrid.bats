@@ -158,6 +158,13 @@ records() {
   [ -n "$(records fail-ok-1)" ]  # the other event was still delivered
 }
 
+@test "Event Grid: invocations are counted with trigger=\"eventgrid\"" {
+  http_request GET /admin/metrics -H "x-functions-key: $MASTER"
+  assert_http_status 200
+  assert_output --regexp 'pyfn_invocations_total\{function="on_event",trigger="eventgrid",outcome="success"\} [1-9]'
+  assert_output --regexp 'pyfn_invocations_total\{function="on_event",trigger="eventgrid",outcome="failure"\} [1-9]'
+}
+
 @test "Event Grid: a body that is not JSON, or no aeg-event-type, is 400" {
   deliver on_event '[{"id": '
   assert_http_status 400

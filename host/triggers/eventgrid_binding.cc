@@ -53,8 +53,7 @@ Status AddEvent(json e, std::vector<json>* events) {
   if (e.is_string()) {
     json parsed = json::parse(e.get<std::string>(), nullptr, false);
     if (!parsed.is_object())
-      return Status::InvalidArgument("a string in the list is not the JSON text of an event "
-                                     "object");
+      return Status::InvalidArgument("a string in the list is not an event's JSON text");
     e = std::move(parsed);
   }
   if (!e.is_object())
@@ -101,8 +100,9 @@ Status ValidateEventGridBindings(const FunctionSpec& fn, const storage::SettingL
                                      "\"out\"); use an eventGridTrigger to receive events");
     if (!StringProperty(b, "connection").empty())
       return Status::InvalidArgument(
-          Label(b) + ": identity-based connections ('connection') are not supported by pyfn; "
-                     "set topicEndpointUri and topicKeySetting to app setting names");
+          Label(b) +
+          ": identity-based connections ('connection') are not supported by pyfn; "
+          "set topicEndpointUri and topicKeySetting to app setting names");
     for (const char* key : {"topicEndpointUri", "topicKeySetting"})
       if (SettingName(b, key).empty())
         return Status::InvalidArgument(Label(b) + " has no '" + key +
@@ -123,9 +123,12 @@ Status ValidateEventGridBindings(const FunctionSpec& fn, const storage::SettingL
 Status EventGridEventsFromTypedData(const rpc::TypedData& value, std::vector<json>* events) {
   events->clear();
   switch (value.data_case()) {
-    case rpc::TypedData::kString: return AddJsonText(value.string(), events);
-    case rpc::TypedData::kBytes: return AddJsonText(value.bytes(), events);
-    case rpc::TypedData::kJson: return AddJsonText(value.json(), events);
+    case rpc::TypedData::kString:
+      return AddJsonText(value.string(), events);
+    case rpc::TypedData::kBytes:
+      return AddJsonText(value.bytes(), events);
+    case rpc::TypedData::kJson:
+      return AddJsonText(value.json(), events);
     case rpc::TypedData::kCollectionString:
       for (const auto& s : value.collection_string().string()) {
         Status st = AddJsonText(s, events);
@@ -168,8 +171,9 @@ Status BuildEventGridPublish(std::vector<json> events, const std::string& endpoi
     out->url += std::string(endpoint.find('?') == std::string::npos ? "?" : "&") +
                 "api-version=" + kApiVersion;
   out->headers.emplace_back("aeg-sas-key", key);
-  out->headers.emplace_back("Content-Type", cloud ? "application/cloudevents-batch+json; charset=utf-8"
-                                                  : "application/json; charset=utf-8");
+  out->headers.emplace_back("Content-Type",
+                            cloud ? "application/cloudevents-batch+json; charset=utf-8"
+                                  : "application/json; charset=utf-8");
   out->body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return Status::OK();
 }
@@ -215,8 +219,7 @@ void EventGridBinding::WriteOutput(const BindingContext& ctx, const rpc::TypedDa
                                    std::function<void(Status)> done) {
   const BindingSpec* b = ctx.binding;  // lives as long as the invocation (its FunctionSet)
   rpc::TypedData v = value;
-  runtime_->Post(
-      [this, b, v = std::move(v), done = std::move(done)] { done(Publish(*b, v)); });
+  runtime_->Post([this, b, v = std::move(v), done = std::move(done)] { done(Publish(*b, v)); });
 }
 
 }  // namespace pyfn

@@ -23,8 +23,11 @@ FunctionSpec Function(const json& out_binding) {
 }
 
 json Out(const json& extra = json::object()) {
-  json b = {{"type", "eventGrid"}, {"direction", "out"}, {"name", "outputEvent"},
-            {"topicEndpointUri", "MyTopicUri"}, {"topicKeySetting", "MyTopicKey"}};
+  json b = {{"type", "eventGrid"},
+            {"direction", "out"},
+            {"name", "outputEvent"},
+            {"topicEndpointUri", "MyTopicUri"},
+            {"topicKeySetting", "MyTopicKey"}};
   b.update(extra);
   return b;
 }
@@ -46,12 +49,13 @@ TEST(EventGridValidate, PropertiesSettingsAndConnection) {
     return true;
   };
   EXPECT_TRUE(ValidateEventGridBindings(Function(Out()), &settings).ok());
-  EXPECT_TRUE(ValidateEventGridBindings(Function(Out({{"topicEndpointUri", "%MyTopicUri%"}})),
-                                        &settings)
-                  .ok());
+  EXPECT_TRUE(
+      ValidateEventGridBindings(Function(Out({{"topicEndpointUri", "%MyTopicUri%"}})), &settings)
+          .ok());
   Status s = ValidateEventGridBindings(Function(Out({{"topicKeySetting", "Missing"}})), &settings);
-  EXPECT_EQ(s.message(), "binding 'outputEvent' (eventGrid): topicKeySetting names the app "
-                         "setting 'Missing', which is not set");
+  EXPECT_EQ(s.message(),
+            "binding 'outputEvent' (eventGrid): topicKeySetting names the app "
+            "setting 'Missing', which is not set");
   // --index: the settings are not read.
   EXPECT_TRUE(
       ValidateEventGridBindings(Function(Out({{"topicKeySetting", "Missing"}})), nullptr).ok());
@@ -107,8 +111,10 @@ TEST(EventGridEvents, WhatAValueBecomes) {
 
 TEST(EventGridPublishRequest, EventGridSchema) {
   storage::HttpRequest req;
-  ASSERT_TRUE(BuildEventGridPublish({json{{"subject", "s"}, {"eventType", "t"},
-                                          {"data", {{"k", 1}}}, {"dataVersion", "1.0"},
+  ASSERT_TRUE(BuildEventGridPublish({json{{"subject", "s"},
+                                          {"eventType", "t"},
+                                          {"data", {{"k", 1}}},
+                                          {"dataVersion", "1.0"},
                                           {"eventTime", nullptr}}},
                                     "https://t.example.net/api/events", "the-key", &req)
                   .ok());
@@ -125,7 +131,8 @@ TEST(EventGridPublishRequest, EventGridSchema) {
   EXPECT_EQ(body[0]["id"].get<std::string>().size(), 36u);  // a UUID was given
   EXPECT_TRUE(body[0]["eventTime"].is_string());
   // A query of its own is kept; an api-version of its own too.
-  ASSERT_TRUE(BuildEventGridPublish({json{{"id", "x"}}}, "http://127.0.0.1:9/e?a=1", "k", &req).ok());
+  ASSERT_TRUE(
+      BuildEventGridPublish({json{{"id", "x"}}}, "http://127.0.0.1:9/e?a=1", "k", &req).ok());
   EXPECT_EQ(req.url, "http://127.0.0.1:9/e?a=1&api-version=2018-01-01");
   ASSERT_TRUE(
       BuildEventGridPublish({json{{"id", "x"}}}, "http://h/e?api-version=2020", "k", &req).ok());
@@ -168,17 +175,21 @@ TEST_F(EventGridBindingTest, PostsToTheTopicAndNamesItOnFailure) {
   EXPECT_EQ(*sent.Header("aeg-sas-key"), "secret-key");
   EXPECT_EQ(json::parse(sent.body).size(), 2u);
 
-  fake_.Enqueue(401, R"({"error": {"code": "Unauthorized", "message": "The request authorization key is not authorized"}})");
+  fake_.Enqueue(
+      401,
+      R"({"error": {"code": "Unauthorized", "message": "The request authorization key is not authorized"}})");
   Status s = binding_.Publish(fn_.bindings[1], Json(R"({"id": "1"})"));
   EXPECT_FALSE(s.ok());
-  EXPECT_EQ(s.message(), "Event Grid topic https://t.example.net/api/events: POST answered 401: "
-                         "The request authorization key is not authorized");
+  EXPECT_EQ(s.message(),
+            "Event Grid topic https://t.example.net/api/events: POST answered 401: "
+            "The request authorization key is not authorized");
   EXPECT_EQ(s.message().find("secret-key"), std::string::npos);
 
   fake_.EnqueueNetworkError("connect to t.example.net:443: connection refused");
   s = binding_.Publish(fn_.bindings[1], Json(R"({"id": "1"})"));
-  EXPECT_EQ(s.message(), "Event Grid topic https://t.example.net/api/events: connect to "
-                         "t.example.net:443: connection refused");
+  EXPECT_EQ(s.message(),
+            "Event Grid topic https://t.example.net/api/events: connect to "
+            "t.example.net:443: connection refused");
 
   // Nothing to send: no request.
   size_t n = fake_.requests().size();

@@ -42,9 +42,9 @@ std::string MediaType(const std::string& content_type) {
 // What one delivery's invocations share: the answer is sent when the last ends.
 struct Fanout {
   std::mutex mu;
-  size_t pending = 0;                 // GUARDED_BY(mu)
-  bool failed = false;                // GUARDED_BY(mu)
-  bool unavailable = false;           // GUARDED_BY(mu)
+  size_t pending = 0;        // GUARDED_BY(mu)
+  bool failed = false;       // GUARDED_BY(mu)
+  bool unavailable = false;  // GUARDED_BY(mu)
   std::function<void(HttpResponse)> respond;
   std::string function;
 };
@@ -83,8 +83,8 @@ Status ParseEventGridDelivery(const std::string& event_type, const std::string& 
   *out = EventGridDelivery();
   std::string type = AsciiLower(event_type);
   const std::string media = MediaType(content_type);
-  if (type.empty() && (media == "application/cloudevents+json" ||
-                       media == "application/cloudevents-batch+json"))
+  if (type.empty() &&
+      (media == "application/cloudevents+json" || media == "application/cloudevents-batch+json"))
     type = "notification";
   if (type == "unsubscribe") {
     out->kind = EventGridDelivery::Kind::kUnsubscribe;
@@ -99,8 +99,9 @@ Status ParseEventGridDelivery(const std::string& event_type, const std::string& 
                   "' (SubscriptionValidation, Notification or Unsubscribe)");
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded())
-    return Status::InvalidArgument("the request body is not JSON (an array of events, or one "
-                                   "CloudEvent object)");
+    return Status::InvalidArgument(
+        "the request body is not JSON (an array of events, or one "
+        "CloudEvent object)");
   if (type == "subscriptionvalidation") {
     out->kind = EventGridDelivery::Kind::kValidation;
     json data;
@@ -124,8 +125,10 @@ Status ParseEventGridDelivery(const std::string& event_type, const std::string& 
     return Status::OK();
   }
   if (!j.is_array())
-    return Status::InvalidArgument("the request body must be a JSON array of events or one "
-                                   "event object, not " + std::string(j.type_name()));
+    return Status::InvalidArgument(
+        "the request body must be a JSON array of events or one "
+        "event object, not " +
+        std::string(j.type_name()));
   for (size_t i = 0; i < j.size(); ++i)
     if (!j[i].is_object())
       return Status::InvalidArgument("event " + std::to_string(i) + " of the array is " +
@@ -167,7 +170,8 @@ InvocationInput EventGridInvocation(const FunctionSpec& fn, const nlohmann::json
   if (tp != event.end() && tp->is_string() && IsValidTraceparent(tp->get<std::string>())) {
     in.trace_context.set_trace_parent(ContinueTraceparent(tp->get<std::string>()));
     auto ts = event.find("tracestate");
-    if (ts != event.end() && ts->is_string()) in.trace_context.set_trace_state(ts->get<std::string>());
+    if (ts != event.end() && ts->is_string())
+      in.trace_context.set_trace_state(ts->get<std::string>());
   } else {
     in.trace_context.set_trace_parent(ContinueTraceparent(request_traceparent));
     in.trace_context.set_trace_state(request_tracestate);
@@ -187,8 +191,7 @@ void EventGridWebhook::OnFunctionsIndexed(const FunctionSet& set, KeyManager* ke
   if (!any) return;
   if (keys) {
     Status s = keys->EnsureSystemKey(kEventGridSystemKey);
-    if (!s.ok())
-      spdlog::warn("Event Grid webhook: {}; only the master key opens it", s.message());
+    if (!s.ok()) spdlog::warn("Event Grid webhook: {}; only the master key opens it", s.message());
   }
   spdlog::info("registered EventGrid Endpoint = http://localhost:{}{}", port, kWebhookPath);
 }
@@ -206,10 +209,10 @@ void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpRespon
   for (const auto& f : set->functions)
     if (f.name == name) fn = &f;  // exact case, as Azure's listener table
   const BindingSpec* trigger = fn ? fn->trigger() : nullptr;
-  if (fn == nullptr || fn->disabled || trigger == nullptr ||
-      !trigger->IsType("eventGridTrigger")) {
+  if (fn == nullptr || fn->disabled || trigger == nullptr || !trigger->IsType("eventGridTrigger")) {
     std::string why;
-    if (fn != nullptr && fn->disabled) why = " (the function is disabled)";
+    if (fn != nullptr && fn->disabled)
+      why = " (the function is disabled)";
     else if (fn != nullptr)
       why = " (it is not an eventGridTrigger function: its trigger is " +
             (trigger ? trigger->type : std::string("missing")) + ")";

@@ -35,9 +35,9 @@ TEST(EventGridParse, SubscriptionValidationEventGridAndCloudEventBodies) {
   EXPECT_EQ(d.kind, EventGridDelivery::Kind::kValidation);
   EXPECT_EQ(d.validation_code, "ABC-1");
   // The header's value ignores case; a CloudEvent's data may be JSON text.
-  ASSERT_TRUE(ParseEventGridDelivery("subscriptionvalidation", "",
-                                     R"({"specversion": "1.0", "data": "{\"validationCode\": \"X2\"}"})",
-                                     &d)
+  ASSERT_TRUE(ParseEventGridDelivery(
+                  "subscriptionvalidation", "",
+                  R"({"specversion": "1.0", "data": "{\"validationCode\": \"X2\"}"})", &d)
                   .ok());
   EXPECT_EQ(d.validation_code, "X2");
   Status s = ParseEventGridDelivery("SubscriptionValidation", "", R"([{"data": {}}])", &d);
@@ -88,15 +88,16 @@ TEST(EventGridOrigin, KnownCloudsEchoedElsePublic) {
 
 FunctionSpec Fn(const std::string& name, const std::string& trigger_type) {
   FunctionSpec f;
-  std::string text = R"({"bindings": [{"type": ")" + trigger_type +
-                     R"(", "direction": "in", "name": "event"}]})";
+  std::string text =
+      R"({"bindings": [{"type": ")" + trigger_type + R"(", "direction": "in", "name": "event"}]})";
   EXPECT_TRUE(ParseFunctionJson(name, "/app/" + name, text, &f).ok());
   return f;
 }
 
 TEST(EventGridInvocationTest, ValueMetadataReasonAndTrace) {
   FunctionSpec f = Fn("on_event", "eventGridTrigger");
-  json ev = {{"id", "1"}, {"data", {{"k", 1}}},
+  json ev = {{"id", "1"},
+             {"data", {{"k", 1}}},
              {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}};
   InvocationInput in = EventGridInvocation(f, ev, "", "");
   EXPECT_EQ(in.function_name, "on_event");
