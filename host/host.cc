@@ -12,6 +12,7 @@
 #include "host/common/strings.h"
 #include "host/keys/blob_secrets_store.h"
 #include "host/triggers/blob_binding.h"
+#include "host/triggers/eventgrid_binding.h"
 #include "host/triggers/queue_binding.h"
 #include "host/triggers/table_binding.h"
 #include "host/workers/trace_context.h"
@@ -238,6 +239,9 @@ Status Host::Start() {
   invoker_->AddBindingExtension(std::make_shared<BlobBinding>(storage_.get()));
   invoker_->AddBindingExtension(std::make_shared<QueueBinding>(storage_.get()));
   invoker_->AddBindingExtension(std::make_shared<TableBinding>(storage_.get()));
+  invoker_->AddBindingExtension(
+      std::make_shared<EventGridBinding>(storage_.get(), storage_->transport()));
+  eventgrid_ = std::make_unique<EventGridWebhook>(&registry_, invoker_.get(), auth_.get());
   {
     std::lock_guard<std::mutex> l(triggers_mu_);
     triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get(), &metrics_));
@@ -425,6 +429,8 @@ void Host::OnIndexed() {
   for (const auto& f : before->functions) {
     if (!f.load_status.ok()) continue;
     Status vs = storage_->ValidateFunction(f, /*check_settings=*/!index_mode_);
+    const storage::SettingLookup settings = storage_->setting_lookup();
+    if (vs.ok()) vs = ValidateEventGridBindings(f, index_mode_ ? nullptr : &settings);
     if (!vs.ok() && registry_.SetLoadFailure(f.name, vs))
       spdlog::error("Function '{}' failed to load: {}", f.name, vs.message());
   }
@@ -445,6 +451,7 @@ void Host::OnIndexed() {
   }
   if (index_mode_) return;
   if (keys_) keys_->SyncFunctions(set->functions, registry_.excluded());
+  if (eventgrid_) eventgrid_->OnFunctionsIndexed(*set, keys_, port);
   std::string notice = auth_->StartupNotice(set->functions);
   if (!notice.empty()) spdlog::info("{}", notice);
 }
@@ -525,6 +532,8 @@ void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond
   if (lpath.rfind("/admin/", 0) == 0 || lpath == "/admin")
     return HandleAdmin(path, lpath, std::move(request), std::move(respond));
   if (state_.load() == State::kStopping) return respond(EmptyResponse(503));
+  if (eventgrid_ && IsEventGridWebhookPath(lpath))
+    return eventgrid_->Handle(std::move(request), std::move(respond));
   HandleFunction(path, std::move(request), std::move(respond));
 }
 

@@ -37,6 +37,7 @@
 #include "host/keys/auth.h"
 #include "host/keys/keys.h"
 #include "host/metrics.h"
+#include "host/triggers/eventgrid_trigger.h"
 #include "host/triggers/storage_runtime.h"
 #include "host/triggers/storage_triggers.h"
 #include "host/workers/invoker.h"
@@ -120,6 +121,7 @@ class Host : public HttpHandler {
   std::vector<std::unique_ptr<StorageTriggers>> old_triggers_;  // GUARDED_BY(triggers_mu_), stopped
   bool triggers_start_pending_ = true;                         // GUARDED_BY(triggers_mu_)
   std::unique_ptr<FileWatcher> watcher_;  // null: file watching is off
+  std::unique_ptr<EventGridWebhook> eventgrid_;  // /runtime/webhooks/eventgrid
   boost::asio::io_context ioc_;
   std::unique_ptr<HttpServer> http_;
   std::vector<std::thread> io_threads_;

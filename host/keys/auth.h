@@ -22,6 +22,14 @@ class Authorizer {
   // For admin endpoints that need the master key (host-keys).
   virtual bool AuthorizeAdmin(const HttpRequest& req,
                               const std::map<std::string, std::string>& query) const = 0;
+  // For an extension's webhook (/runtime/webhooks/<extension>): the master key
+  // or the system key `key_name` ("eventgrid_extension"), Azure's
+  // AuthorizationLevel.System. Without system keys: the master key only.
+  virtual bool AuthorizeSystem(const std::string& key_name, const HttpRequest& req,
+                               const std::map<std::string, std::string>& query) const {
+    (void)key_name;
+    return AuthorizeAdmin(req, query);
+  }
   // One line for the startup log describing the policy, or "" for none.
   virtual std::string StartupNotice(const std::vector<FunctionSpec>& functions) const = 0;
 };

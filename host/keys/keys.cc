@@ -292,6 +292,49 @@ bool KeyManager::AuthorizeAdmin(const HttpRequest& req,
   return master() || (const_cast<KeyManager*>(this)->ReloadAfterMiss("") && master());
 }
 
+bool KeyManager::AuthorizeSystem(const std::string& key_name, const HttpRequest& req,
+                                 const std::map<std::string, std::string>& query) const {
+  std::string key = PresentedKey(req, query);
+  if (key.empty()) return false;
+  const std::string want = AsciiLower(key_name);
+  auto matches = [&] {
+    std::lock_guard<std::mutex> l(mu_);
+    bool ok = ConstantTimeEquals(key, host_.master.value);
+    for (const auto& k : host_.system_keys)
+      if (AsciiLower(k.name) == want) ok = ConstantTimeEquals(key, k.value) | ok;
+    return ok;
+  };
+  return matches() || (const_cast<KeyManager*>(this)->ReloadAfterMiss("") && matches());
+}
+
+Status KeyManager::EnsureSystemKey(const std::string& name) {
+  std::lock_guard<std::mutex> l(mu_);
+  const std::string want = AsciiLower(name);
+  auto have = [&] {
+    for (const auto& k : host_.system_keys)
+      if (AsciiLower(k.name) == want) return true;
+    return false;
+  };
+  for (int attempt = 1;; ++attempt) {
+    if (store_->shared()) {
+      Status s = Refresh(Scope::kHostSystem, "");
+      if (!s.ok()) return s;
+    }
+    if (have()) return Status::OK();
+    if (!read_only_reason_.empty())
+      return Status::NotFound("the system key '" + name + "' is not among the read-only keys (" +
+                              read_only_reason_ + ")");
+    host_.system_keys.push_back({name, GenerateKey()});
+    Status s = Persist(Scope::kHostSystem, "");
+    if (s.ok()) {
+      spdlog::info("Created the system key '{}' in {}", name, store_->Describe());
+      return s;
+    }
+    host_.system_keys.pop_back();
+    if (!s.IsAborted() || !store_->shared() || attempt == 3) return s;
+  }
+}
+
 bool KeyManager::ReloadAfterMiss(const std::string& function) {
   if (!store_->shared()) return false;
   {

@@ -5,6 +5,8 @@
 //   authLevel anonymous  anyone
 //   authLevel function   the master key, any host key, or one of that function's keys
 //   authLevel admin      the master key
+//   extension webhooks   the master key or the system key named for the
+//                        extension ("eventgrid_extension"; AuthorizeSystem)
 // The key comes from the x-functions-key header, else the `code` query
 // parameter. Comparison is constant time; a refused request gets a bare 401.
 //
@@ -16,7 +18,8 @@
 //   DELETE /admin/host/keys/{name}          204, 404; names starting with '_' give 400
 //   .../host/keys/_master                   PUT/POST replace the master key
 //   /admin/host/functionkeys[...]           same as /admin/host/keys
-//   /admin/host/systemkeys[...]             system keys (kept from Azure files; unused)
+//   /admin/host/systemkeys[...]             system keys ("eventgrid_extension" opens
+//                                           /runtime/webhooks/eventgrid; EnsureSystemKey)
 //   /admin/functions/{function}/keys[/{name}]  the same verbs for one function
 //                                           (404 when there is no such function)
 //   PUT/POST/DELETE with read-only keys     403 {"error": why, "code": "KeysReadOnly"}
@@ -101,6 +104,17 @@ class KeyManager : public Authorizer {
                  const std::map<std::string, std::string>& query) const override;
   bool AuthorizeAdmin(const HttpRequest& req,
                       const std::map<std::string, std::string>& query) const override;
+  // The master key, or the system key `key_name` (names compare ignoring case,
+  // as Azure's claim check does). A miss reloads a shared store as Authorize does.
+  bool AuthorizeSystem(const std::string& key_name, const HttpRequest& req,
+                       const std::map<std::string, std::string>& query) const override;
+  // Creates the system key `name` with a random value when the host secrets
+  // lack it, as Azure's host does when an extension registers its webhook
+  // (DefaultScriptWebHookProvider.GetOrCreateExtensionKey). A shared store is
+  // re-read first (another host may have made it). OK when it exists; with
+  // read-only keys NotFound saying so (nothing is written: the master key
+  // still opens the webhook); the store's error when it cannot be written.
+  Status EnsureSystemKey(const std::string& name);
   std::string StartupNotice(const std::vector<FunctionSpec>& functions) const override;
 
   // A key admin route? `path` is the request path without the query, as

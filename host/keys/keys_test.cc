@@ -219,5 +219,54 @@ TEST(ReadOnlyKeys, SyncFunctionsNeverWritesAReadOnlyStore) {
   EXPECT_EQ(raw->writes, 0);
 }
 
+// Extension webhooks (Azure's AuthorizationLevel.System): the master key or
+// the system key of that extension; host and function keys do not open them.
+TEST_F(KeysTest, SystemKeyIsCreatedOnceAndOpensOnlyItsWebhook) {
+  std::map<std::string, std::string> q;
+  EXPECT_FALSE(km_->AuthorizeSystem("eventgrid_extension", WithKey("anything"), q));
+  ASSERT_TRUE(km_->EnsureSystemKey("eventgrid_extension").ok());
+  HostSecrets hs;
+  ASSERT_TRUE(store_->ReadHost(&hs).ok());
+  ASSERT_EQ(hs.system_keys.size(), 1u);
+  EXPECT_EQ(hs.system_keys[0].name, "eventgrid_extension");
+  const std::string value = hs.system_keys[0].value;
+  ASSERT_TRUE(km_->EnsureSystemKey("EventGrid_Extension").ok());  // exists: unchanged
+  ASSERT_TRUE(store_->ReadHost(&hs).ok());
+  ASSERT_EQ(hs.system_keys.size(), 1u);
+  EXPECT_EQ(hs.system_keys[0].value, value);
+  EXPECT_TRUE(km_->AuthorizeSystem("eventgrid_extension", WithKey(value), q));
+  EXPECT_TRUE(km_->AuthorizeSystem("EVENTGRID_EXTENSION", WithKey(value), q));
+  EXPECT_TRUE(km_->AuthorizeSystem("eventgrid_extension", WithKey("master-key-0123456789"), q));
+  EXPECT_FALSE(km_->AuthorizeSystem("other_extension", WithKey(value), q));
+  EXPECT_FALSE(km_->AuthorizeSystem("eventgrid_extension", WithKey(FnKey("a")), q));
+  EXPECT_FALSE(km_->AuthorizeSystem("eventgrid_extension", WithKey(""), q));
+  HttpResponse r = Admin("GET", "/admin/host/systemkeys/eventgrid_extension");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(value), std::string::npos);
+  // A value set through the admin API replaces it.
+  r = Admin("PUT", "/admin/host/systemkeys/eventgrid_extension",
+            R"({"name": "eventgrid_extension", "value": "new-system-key-0123456789"})");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(km_->AuthorizeSystem("eventgrid_extension", WithKey("new-system-key-0123456789"), q));
+  EXPECT_FALSE(km_->AuthorizeSystem("eventgrid_extension", WithKey(value), q));
+}
+
+TEST(ReadOnlyKeys, AMissingSystemKeyIsNotCreated) {
+  auto store = std::make_unique<ReadOnlyStore>();
+  HostSecrets hs;
+  hs.master.value = "mounted-master-key-0123456789";
+  ASSERT_TRUE(store->MemorySecretsStore::WriteHost(hs).ok());
+  ReadOnlyStore* raw = store.get();
+  KeyManager km(std::move(store), "", "");
+  ASSERT_TRUE(km.Initialize().ok());
+  km.set_read_only("read-only secrets directory");
+  Status s = km.EnsureSystemKey("eventgrid_extension");
+  EXPECT_TRUE(s.IsNotFound());
+  EXPECT_NE(s.message().find("eventgrid_extension"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("read-only secrets directory"), std::string::npos) << s.message();
+  EXPECT_EQ(raw->writes, 0);
+  EXPECT_TRUE(km.AuthorizeSystem("eventgrid_extension", WithKey("mounted-master-key-0123456789"), {}));
+}
+
 }  // namespace
 }  // namespace pyfn

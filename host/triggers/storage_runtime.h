@@ -126,6 +126,10 @@ class StorageRuntime {
   storage::Status EnsureContainer(storage::BlobClient* client, const std::string& container);
   storage::Status EnsureQueue(storage::QueueClient* client, const std::string& queue);
 
+  // The transport the clients use (retries included); other bindings the
+  // host performs over HTTP send with it too (Event Grid).
+  storage::HttpTransport* transport() const { return transport_; }
+
   // Runs fn on one of the storage threads. After Stop(), runs it inline.
   void Post(std::function<void()> fn);
   void Stop();

@@ -27,6 +27,20 @@ class EventGridEventInConverter(meta.InConverter, binding='eventGridTrigger',
         else:
             raise _utils.unsupported_datum('eventGridTrigger', data.type,
                                            'json')
+        if not isinstance(body, dict):
+            raise ValueError('an Event Grid event is a JSON object, not '
+                             f'{type(body).__name__}')
+        if 'specversion' in body:
+            # A CloudEvent (pyfn: the public package leaves these fields
+            # None): source -> topic, type -> event_type, time -> event_time.
+            return azf_eventgrid.EventGridEvent(
+                id=body.get('id'),
+                topic=body.get('source'),
+                subject=body.get('subject'),
+                event_type=body.get('type'),
+                event_time=cls._parse_datetime(body.get('time')),
+                data=body.get('data'),
+                data_version=body.get('dataVersion'))
         return azf_eventgrid.EventGridEvent(
             id=body.get('id'),
             topic=body.get('topic'),

@@ -8,6 +8,8 @@ QUEUE = "queue"
 BLOB_TRIGGER = "blobTrigger"
 BLOB = "blob"
 TABLE = "table"
+EVENT_GRID_TRIGGER = "eventGridTrigger"
+EVENT_GRID = "eventGrid"
 
 # setting names (Function.get_settings_dict(<name>))
 FUNCTION_NAME = "function_name"

@@ -22,6 +22,7 @@ from .blob import BlobInput, BlobOutput, BlobTrigger
 from .constants import FUNCTION_NAME, RETRY_POLICY
 from .core import AuthLevel, Binding, BlobSource, DataType, \
     SCRIPT_FILE_NAME, Setting, Trigger
+from .eventgrid import EventGridOutput, EventGridTrigger
 from .function_name import FunctionName
 from .generic import GenericInputBinding, GenericOutputBinding, \
     GenericTrigger
@@ -386,6 +387,17 @@ class TriggerApi(DecoratorApi, ABC):
             dict(name=arg_name, path=path, connection=connection, **kwargs),
             as_trigger=True, enums={'source': (source, BlobSource)})
 
+    def event_grid_trigger(self,
+                           arg_name: str,
+                           data_type: Optional[Union[DataType, str]] = None,
+                           **kwargs) -> Callable[..., Any]:
+        """Event Grid trigger: one invocation per event delivered to
+        /runtime/webhooks/eventgrid?functionName=<function>."""
+
+        return self._add_binding(
+            EventGridTrigger, data_type, dict(name=arg_name, **kwargs),
+            as_trigger=True)
+
     def generic_trigger(self,
                         arg_name: str,
                         type: str,  # noqa: A002
@@ -413,6 +425,24 @@ class BindingApi(DecoratorApi, ABC):
         return self._add_binding(
             QueueOutput, data_type,
             dict(name=arg_name, queue_name=queue_name, connection=connection,
+                 **kwargs))
+
+    def event_grid_output(self,
+                          arg_name: str,
+                          topic_endpoint_uri: Optional[str] = None,
+                          topic_key_setting: Optional[str] = None,
+                          connection: Optional[str] = None,
+                          data_type: Optional[Union[DataType, str]] = None,
+                          **kwargs) -> Callable[..., Any]:
+        """Event Grid output binding: ``topic_endpoint_uri`` and
+        ``topic_key_setting`` name the app settings holding the topic's URL
+        and access key.  ``ValueError`` unless exactly one of ``connection``
+        and the pair is given."""
+
+        return self._add_binding(
+            EventGridOutput, data_type,
+            dict(name=arg_name, topic_endpoint_uri=topic_endpoint_uri,
+                 topic_key_setting=topic_key_setting, connection=connection,
                  **kwargs))
 
     def blob_input(self,
