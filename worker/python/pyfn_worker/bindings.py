@@ -81,6 +81,41 @@ def typed_data_to_datum(td: Optional[dict]) -> Optional[Datum]:
 _SAMESITE = {'lax': 1, 'strict': 2, 'none': 3}
 
 
+def _cookie_expires(val: str) -> Optional[dict]:
+    import email.utils
+    try:
+        dt = email.utils.parsedate_to_datetime(val)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=datetime.timezone.utc)
+    return {'value': dt.timestamp()}
+
+
+def _cookie_attr(cookie: Dict[str, Any], key: str, val: Any) -> None:
+    """One cookie attribute (name lower-cased) into an RpcHttpCookie dict;
+    unknown attributes and unparsable values are left out."""
+    if key == 'domain' and val:
+        cookie['domain'] = {'value': str(val)}
+    elif key == 'path' and val:
+        cookie['path'] = {'value': str(val)}
+    elif key == 'expires' and val:
+        expires = _cookie_expires(str(val))
+        if expires is not None:
+            cookie['expires'] = expires
+    elif key == 'max-age' and val not in (None, ''):
+        try:
+            cookie['max_age'] = {'value': float(val)}
+        except ValueError:
+            pass
+    elif key == 'secure' and val:
+        cookie['secure'] = {'value': True}
+    elif key == 'httponly' and val:
+        cookie['http_only'] = {'value': True}
+    elif key == 'samesite' and val:
+        cookie['same_site'] = _SAMESITE.get(str(val).lower(), 0)
+
+
 def parse_set_cookie(header: str) -> dict:
     """One `Set-Cookie` value -> an RpcHttpCookie dict."""
     parts = [p.strip() for p in header.split(';')]
@@ -91,45 +126,35 @@ def parse_set_cookie(header: str) -> dict:
             continue
         key, has_value, val = attr.partition('=')
         key = key.strip().lower()
-        val = val.strip()
-        if key == 'domain':
-            cookie['domain'] = {'value': val}
-        elif key == 'path':
-            cookie['path'] = {'value': val}
-        elif key == 'expires':
-            import email.utils
-            try:
-                dt = email.utils.parsedate_to_datetime(val)
-                if dt.tzinfo is None:
-                    dt = dt.replace(tzinfo=datetime.timezone.utc)
-                cookie['expires'] = {'value': dt.timestamp()}
-            except (TypeError, ValueError, IndexError):
-                pass
-        elif key == 'max-age':
-            try:
-                cookie['max_age'] = {'value': float(val)}
-            except ValueError:
-                pass
-        elif key == 'secure':
-            cookie['secure'] = {'value': True}
-        elif key == 'httponly':
-            cookie['http_only'] = {'value': True}
-        elif key == 'samesite':
-            cookie['same_site'] = _SAMESITE.get(val.lower(), 0)
+        # A flag without "=" (Secure, HttpOnly) is set.
+        _cookie_attr(cookie, key, val.strip() if has_value else True)
     return cookie
 
 
-def _cookie_strings(cookies) -> List[str]:
-    out = []
+def morsel_to_cookie(name: str, morsel: Any) -> dict:
+    """An ``http.cookies.Morsel`` -> an RpcHttpCookie dict (the fields Azure's
+    worker fills from it; attributes the morsel leaves empty are not sent)."""
+    cookie: Dict[str, Any] = {'name': name, 'value': morsel.value}
+    for key in ('domain', 'path', 'expires', 'max-age', 'secure',
+                'httponly', 'samesite'):
+        _cookie_attr(cookie, key, morsel[key])
+    return cookie
+
+
+def rpc_cookies(cookies) -> List[dict]:
+    """The ``cookies`` of an http Datum -> RpcHttpCookie dicts: a list of
+    ``SimpleCookie`` (the library's form), ``Morsel`` or `Set-Cookie`
+    strings; None is no cookies."""
+    out: List[dict] = []
     for c in cookies or []:
         if isinstance(c, str):
-            out.append(c)
+            out.append(parse_set_cookie(c))
         elif hasattr(c, 'OutputString'):  # http.cookies.Morsel
-            out.append(c.OutputString())
-        elif hasattr(c, 'values'):  # http.cookies.SimpleCookie
-            out.extend(m.OutputString() for m in c.values())
+            out.append(morsel_to_cookie(c.key, c))
+        elif hasattr(c, 'items'):  # http.cookies.SimpleCookie
+            out.extend(morsel_to_cookie(k, m) for k, m in c.items())
         else:
-            out.append(str(c))
+            out.append(parse_set_cookie(str(c)))
     return out
 
 
@@ -143,11 +168,12 @@ def datum_to_typed_data(d: Optional[Datum]) -> dict:
     if d.type == 'http':
         v = d.value
         headers = {}
-        cookies = _cookie_strings(v.get('cookies'))
+        cookies = rpc_cookies(v.get('cookies'))
         for k, hv in (_leaf(v.get('headers')) or {}).items():
             hv = _leaf(hv)
             if k.lower() == 'set-cookie':
-                cookies.extend(hv if isinstance(hv, list) else [str(hv)])
+                cookies.extend(parse_set_cookie(str(c)) for c in (
+                    hv if isinstance(hv, list) else [hv]))
             else:
                 headers[str(k)] = str(hv)
         http = {
@@ -156,7 +182,7 @@ def datum_to_typed_data(d: Optional[Datum]) -> dict:
             'body': datum_to_typed_data(v.get('body')) if isinstance(
                 v.get('body'), Datum) else python_to_typed_data(
                     _leaf(v.get('body')) or b''),
-            'cookies': [parse_set_cookie(c) for c in cookies],
+            'cookies': cookies,
         }
         return {'http': http}
     if d.type in _SCALARS:

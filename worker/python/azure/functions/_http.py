@@ -62,8 +62,8 @@ class HttpResponseHeaders:
     Behaves like werkzeug's ``Headers`` (which the public package uses):
     ``h[name]`` is the first value, ``h[name] = v`` replaces every value,
     ``add``/``add_header`` append (so several ``Set-Cookie`` survive),
-    ``get_all``/``getlist`` return every value, iterating yields
-    ``(name, value)`` pairs.
+    ``get_all``/``getlist`` return every value, iterating, ``items()``,
+    ``keys()`` and ``values()`` yield every ``(name, value)`` pair.
     """
 
     def __init__(self, defaults: typing.Any = None) -> None:
@@ -145,19 +145,16 @@ class HttpResponseHeaders:
 
     getlist = get_all
 
+    # As werkzeug's: every (name, value) pair, a repeated name as often as
+    # it was added.
     def keys(self, lower: bool = False):
-        seen = []
-        for k, _ in self._list:
-            name = k.lower() if lower else k
-            if name.lower() not in [s.lower() for s in seen]:
-                seen.append(name)
-        return seen
+        return [k.lower() if lower else k for k, _ in self._list]
 
     def values(self):
-        return [self[k] for k in self.keys()]
+        return [v for _, v in self._list]
 
     def items(self, lower: bool = False):
-        return [(k, self[k]) for k in self.keys(lower)]
+        return [(k.lower() if lower else k, v) for k, v in self._list]
 
     def add(self, key: str, value: typing.Any, **params) -> None:
         value = self._value(value)

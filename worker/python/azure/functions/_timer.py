@@ -12,7 +12,8 @@ class TimerRequest(_abc.TimerRequest):
     def __init__(self, *, past_due: bool = False,
                  schedule_status: typing.Optional[dict] = None,
                  schedule: typing.Optional[dict] = None) -> None:
-        self.__past_due = bool(past_due)
+        # As given (the public package does not coerce it either).
+        self.__past_due = past_due
         self.__schedule_status = schedule_status or {}
         self.__schedule = schedule or {}
 

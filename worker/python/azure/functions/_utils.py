@@ -61,28 +61,52 @@ def collection_items(value: typing.Any, kind: str) -> list:
 
 
 # --- date and time -------------------------------------------------------
+# The formats and results follow the public package's meta helpers: for every
+# string it accepts, the same value (aware in UTC for Z/+00:00/-00:00, naive
+# without a zone). pyfn also accepts, where the public package raises
+# ValueError: other +hh:mm offsets (aware in that offset), "m/d/Y H:M:S"
+# without a zone (naive), surrounding whitespace, and .NET TimeSpans beyond
+# "H:M:S" (days, fractions, a sign, 24 hours or more). It honours a "+hhmm"
+# offset after a seven-digit fraction, which the public package drops.
 
-_TOO_FRACTIONAL = re.compile(
-    r'^(.*\.\d{6})\d+((?:Z|[+-]\d{1,2}:\d{1,2})?)$')
+# .NET writes up to seven fractional digits, strptime's %f takes six: the rest
+# is cut, and (as in the public package) anything after the optional zone.
+_TOO_FRACTIONAL = re.compile(r'(.*\.\d{6})(\d+)(Z|[+-]\d{1,2}:\d{1,2})?')
 
 _UTC_FORMATS = (
+    '%Y-%m-%dT%H:%M:%S+00:00',
+    '%Y-%m-%dT%H:%M:%S-00:00',
+    '%Y-%m-%dT%H:%M:%S.%f+00:00',
+    '%Y-%m-%dT%H:%M:%S.%f-00:00',
     '%Y-%m-%dT%H:%M:%SZ',
     '%Y-%m-%dT%H:%M:%S.%fZ',
-    '%Y-%m-%dT%H:%M:%S+00:00',
-    '%Y-%m-%dT%H:%M:%S.%f+00:00',
-    '%Y-%m-%dT%H:%M:%S-00:00',
-    '%Y-%m-%dT%H:%M:%S.%f-00:00',
+    '%m/%d/%Y %H:%M:%SZ',
+    '%m/%d/%Y %H:%M:%S.%fZ',
+    '%m/%d/%Y %H:%M:%S+00:00',
+    '%m/%d/%Y %H:%M:%S-00:00',
+    '%m/%d/%Y %H:%M:%S.%f+00:00',
+    '%m/%d/%Y %H:%M:%S.%f-00:00',
 )
 
 _LOCAL_FORMATS = (
     '%Y-%m-%dT%H:%M:%S.%f',
     '%Y-%m-%dT%H:%M:%S',
+    '%m/%d/%YT%H:%M:%S.%f',
+    '%m/%d/%YT%H:%M:%S',
+    # pyfn: also without the T (.NET's invariant DateTime text).
+    '%m/%d/%Y %H:%M:%S.%f',
+    '%m/%d/%Y %H:%M:%S',
 )
 
+# pyfn: any other offset.
 _OFFSET_FORMATS = (
     '%Y-%m-%dT%H:%M:%S%z',
     '%Y-%m-%dT%H:%M:%S.%f%z',
+    '%m/%d/%Y %H:%M:%S%z',
+    '%m/%d/%Y %H:%M:%S.%f%z',
 )
+
+_ZONE_AFTER_FRACTION = re.compile(r'^(.*\.\d{6})\d+([+-]\d{2}:?\d{2})$')
 
 
 def try_parse_datetime_with_formats(datetime_str: str, formats):
@@ -96,25 +120,7 @@ def try_parse_datetime_with_formats(datetime_str: str, formats):
     return None, None, error
 
 
-def parse_datetime(value: typing.Optional[str]) \
-        -> typing.Optional[datetime.datetime]:
-    """Parse the host's ISO 8601 strings.
-
-    UTC forms (``Z``, ``+00:00``, ``-00:00``) give aware datetimes in UTC,
-    forms without an offset give naive datetimes, other offsets give aware
-    datetimes in that offset. .NET's seventh fractional digit is dropped.
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value
-    s = str(value).strip()
-    if not s:
-        return None
-    m = _TOO_FRACTIONAL.match(s)
-    if m:
-        s = m.group(1) + m.group(2)
-
+def _parse_exact(s: str) -> typing.Optional[datetime.datetime]:
     dt, _, utc_error = try_parse_datetime_with_formats(s, _UTC_FORMATS)
     if dt is not None:
         return dt.replace(tzinfo=datetime.timezone.utc)
@@ -128,32 +134,75 @@ def parse_datetime(value: typing.Optional[str]) \
     raise utc_error
 
 
+def parse_datetime(value: typing.Optional[str]) \
+        -> typing.Optional[datetime.datetime]:
+    """Parse the host's date-times (``meta.Converter._parse_datetime``).
+
+    None and '' give None; a string no format takes raises ValueError.
+    """
+    if isinstance(value, datetime.datetime):
+        return value
+    if not value:
+        return None
+    s = str(value).strip()
+    if not s:
+        return None
+    zoned = _ZONE_AFTER_FRACTION.match(s)
+    if zoned:
+        s = zoned.group(1) + zoned.group(2)
+    else:
+        m = _TOO_FRACTIONAL.match(s)
+        if m:
+            s = m.group(1) + (m.group(3) or '')
+    return _parse_exact(s)
+
+
+_MINUTES_SECONDS = re.compile(r'^(\d{1,2}):(\d{1,2})$')
 _TIMESPAN = re.compile(
     r'^(?P<sign>-)?(?:(?P<days>\d+)\.)?(?P<h>\d{1,2}):(?P<m>\d{1,2})'
-    r'(?::(?P<s>\d{1,2})(?:\.(?P<f>\d+))?)?$')
+    r':(?P<s>\d{1,2})(?:\.(?P<f>\d+))?$')
 
 
 def parse_timedelta(value: typing.Optional[str]) \
         -> typing.Optional[datetime.timedelta]:
-    """Parse a .NET TimeSpan (``[-][d.]hh:mm[:ss[.fffffff]]``) or seconds."""
-    if value is None:
-        return None
+    """Parse a time span (``meta.Converter._parse_timedelta``).
+
+    As the public package: ``H:M:S``, ``M:S`` (minutes and seconds, not .NET's
+    hours and minutes) or whole seconds; None and '' give None. pyfn also
+    takes .NET's ``[-][d.]hh:mm:ss[.fffffff]`` and fractional seconds.
+    """
     if isinstance(value, datetime.timedelta):
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return datetime.timedelta(seconds=value)
+    if not value:
+        return None
     s = str(value).strip()
+    m = _MINUTES_SECONDS.match(s)
+    if m:
+        minutes, seconds = int(m.group(1)), int(m.group(2))
+        if minutes > 59 or seconds > 61:  # strptime's %M and %S
+            raise ValueError(f'cannot parse time span {value!r}: '
+                             f'M:S out of range')
+        return datetime.timedelta(minutes=minutes, seconds=seconds)
     m = _TIMESPAN.match(s)
     if m is None:
         try:
-            return datetime.timedelta(seconds=float(s))
+            return datetime.timedelta(seconds=int(s))
         except ValueError:
+            pass
+        try:
+            return datetime.timedelta(seconds=float(s))
+        except (ValueError, OverflowError):
             raise ValueError(f'cannot parse time span {value!r}') from None
+    minutes, seconds = int(m.group('m')), int(m.group('s'))
+    if minutes > 59 or seconds > 61:
+        raise ValueError(f'cannot parse time span {value!r}: '
+                         f'minutes or seconds out of range')
     frac = (m.group('f') or '0')[:6].ljust(6, '0')
     td = datetime.timedelta(
         days=int(m.group('days') or 0), hours=int(m.group('h')),
-        minutes=int(m.group('m')), seconds=int(m.group('s') or 0),
-        microseconds=int(frac))
+        minutes=minutes, seconds=seconds, microseconds=int(frac))
     return -td if m.group('sign') else td
 
 

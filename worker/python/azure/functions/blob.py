@@ -61,19 +61,37 @@ class BlobConverter(meta.InConverter, meta.OutConverter, binding='blob',
         if not trigger_metadata:
             return InputStream(data=payload)
 
+        # As the public package: name from BlobTrigger, uri from Uri, the
+        # length from Properties.ContentLength, else Properties.Length; empty
+        # Properties and a Metadata that is not an object give None.
         properties = cls._decode_trigger_metadata_field(
-            trigger_metadata, 'Properties', python_type=dict)
-        length = None
-        if properties and properties.get('Length') not in (None, ''):
-            length = int(properties['Length'])
+            trigger_metadata, 'Properties', python_type=dict) or None
+        try:
+            metadata = cls._decode_trigger_metadata_field(
+                trigger_metadata, 'Metadata', python_type=dict)
+        except (KeyError, ValueError):
+            metadata = None
         return InputStream(
             data=payload,
             name=cls._decode_trigger_metadata_field(
                 trigger_metadata, 'BlobTrigger', python_type=str),
             uri=cls._decode_trigger_metadata_field(
                 trigger_metadata, 'Uri', python_type=str),
-            length=length,
+            length=_blob_length(properties),
             blob_properties=properties,
-            metadata=cls._decode_trigger_metadata_field(
-                trigger_metadata, 'Metadata', python_type=dict),
+            metadata=metadata,
         )
+
+
+def _blob_length(properties: typing.Optional[dict]) -> typing.Optional[int]:
+    """``ContentLength or Length``, as the public package reads it. pyfn: an
+    empty blob (0) is 0, where the public package's ``or`` makes it None."""
+    if not properties:
+        return None
+    value = properties.get('ContentLength') or properties.get('Length')
+    if value:
+        return int(value)
+    if any(properties.get(k) in (0, '0')
+           for k in ('ContentLength', 'Length')):
+        return 0
+    return None

@@ -93,3 +93,7 @@ class ActivityTriggerConverter(meta.InConverter, meta.OutConverter,
     @classmethod
     def has_implicit_output(cls) -> bool:
         return True
+
+
+# The public package's spelling of the entity trigger converter's name.
+EnitityTriggerConverter = EntityTriggerConverter

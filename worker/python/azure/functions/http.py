@@ -123,8 +123,10 @@ def _header_pairs(headers: typing.Any) -> typing.List[typing.Tuple[str, str]]:
     return [(k, str(v)) for k, v in headers]
 
 
-def _merge_headers(pairs) -> typing.Tuple[typing.Dict[str, str],
+def _split_headers(pairs) -> typing.Tuple[typing.Dict[str, str],
                                            typing.List[str]]:
+    """(headers, Set-Cookie values). A name given more than once (in any
+    case) keeps its first spelling and joins the values with ", "."""
     headers: typing.Dict[str, str] = {}
     names: typing.Dict[str, str] = {}
     cookies: typing.List[str] = []
@@ -141,53 +143,74 @@ def _merge_headers(pairs) -> typing.Tuple[typing.Dict[str, str],
     return headers, cookies
 
 
-_TEXT_PLAIN = 'text/plain; charset=utf-8'
+def _response_parts(resp: _abc.HttpResponse) -> typing.Tuple[
+        str, typing.Dict[str, str], typing.List[str], bytes]:
+    """(status, headers, Set-Cookie values, body) of a response, as the public
+    package's encode makes them: the status as text, a ``content-type`` header
+    (that spelling) from ``mimetype``/``charset`` when the response has none,
+    the Set-Cookie headers apart, the body as bytes (b'' when None).
+
+    Where pyfn differs: the public encode adds the content-type to, and pops
+    the Set-Cookie headers from, the response object itself; pyfn leaves the
+    response as it is (one reused across invocations keeps its cookies).
+    Repeated headers (other than Set-Cookie) are joined with ", " where the
+    public package keeps the last value."""
+    pairs = _header_pairs(resp.headers)
+    if not any(k.lower() == 'content-type' for k, _ in pairs):
+        pairs.append(('content-type', _content_type(resp)))
+    headers, cookies = _split_headers(pairs)
+    body = resp.get_body()
+    if body is None:
+        body = b''
+    elif isinstance(body, str):
+        body = body.encode(resp.charset or 'utf-8')
+    return str(resp.status_code), headers, cookies, bytes(body)
+
+
+def _simple_cookies(values: typing.List[str]) -> typing.Optional[list]:
+    """Set-Cookie values -> one ``http.cookies.SimpleCookie`` each (the
+    public package's ``cookies`` field), None without any."""
+    if not values:
+        return None
+    from http.cookies import SimpleCookie
+    return [SimpleCookie(v) for v in values]
 
 
 def encode_rpc_http(obj: typing.Any) -> typing.Optional[dict]:
     """The worker's shortcut for ``HttpResponseConverter.encode`` followed by
-    the Datum -> ``{"http": RpcHttp}`` TypedData step, for a ``str`` or an
-    ``HttpResponse`` without cookies; None for anything else (the caller
-    takes the general path)."""
+    the Datum -> TypedData step, for a ``str`` (``{"string": ...}``: the host
+    answers 200 text/plain; charset=utf-8, as Azure's does) or an
+    ``HttpResponse`` without cookies (``{"http": RpcHttp}``); None for
+    anything else (the caller takes the general path)."""
     if type(obj) is str:
-        return {'http': {'status_code': '200',
-                         'headers': {'Content-Type': _TEXT_PLAIN},
-                         'body': {'bytes': obj.encode('utf-8')},
-                         'cookies': []}}
+        return {'string': obj}
     if not isinstance(obj, _abc.HttpResponse):
         return None
-    pairs = _header_pairs(obj.headers)
-    if not any(k.lower() == 'content-type' for k, _ in pairs):
-        pairs.append(('Content-Type', _content_type(obj)))
-    headers, cookies = _merge_headers(pairs)
+    status, headers, cookies, body = _response_parts(obj)
     if cookies:
         return None
-    body = obj.get_body()
-    if body is None:
-        body = b''
-    elif isinstance(body, str):
-        body = body.encode(obj.charset or 'utf-8')
-    return {'http': {'status_code': str(int(obj.status_code)),
+    return {'http': {'status_code': status,
                      'headers': {str(k): str(v) for k, v in headers.items()},
-                     'body': {'bytes': bytes(body)},
+                     'body': {'bytes': body},
                      'cookies': []}}
 
 
-def encode_http_response(status: int, pairs, body: bytes) -> meta.Datum:
-    """Build the ``http`` Datum of a response: ``Set-Cookie`` headers go to
-    ``cookies`` (one string each), other repeated headers are joined with
-    ``", "``."""
-    headers, cookies = _merge_headers(pairs)
+def _http_datum(status: str, headers: typing.Dict[str, str],
+                cookies: typing.List[str], body: bytes) -> meta.Datum:
     return meta.Datum(type='http', value={
-        'status_code': meta.Datum(type='string', value=str(int(status))),
+        'status_code': meta.Datum(type='string', value=status),
         'headers': {k: meta.Datum(type='string', value=v)
                     for k, v in headers.items()},
+        'cookies': _simple_cookies(cookies),
         'body': meta.Datum(type='bytes', value=body),
-        'cookies': cookies,
     })
 
 
 class HttpResponseConverter(meta.OutConverter, binding='http'):
+    """``str`` -> a ``string`` Datum; ``HttpResponse`` -> an ``http`` Datum
+    with ``status_code`` (string), ``headers`` (name -> string Datum),
+    ``cookies`` (``SimpleCookie`` list, or None) and ``body`` (bytes), as the
+    public package's converter produces them."""
 
     @classmethod
     def check_output_type_annotation(cls, pytype: type) -> bool:
@@ -197,18 +220,8 @@ class HttpResponseConverter(meta.OutConverter, binding='http'):
     def encode(cls, obj: typing.Any, *,
                expected_type: typing.Optional[type] = None) -> meta.Datum:
         if isinstance(obj, str):
-            return encode_http_response(
-                200, [('Content-Type', 'text/plain; charset=utf-8')],
-                obj.encode('utf-8'))
+            return meta.Datum(type='string', value=obj)
         if isinstance(obj, _abc.HttpResponse):
-            pairs = _header_pairs(obj.headers)
-            if not any(k.lower() == 'content-type' for k, _ in pairs):
-                pairs.append(('Content-Type', _content_type(obj)))
-            body = obj.get_body()
-            if body is None:
-                body = b''
-            elif isinstance(body, str):
-                body = body.encode(obj.charset or 'utf-8')
-            return encode_http_response(obj.status_code, pairs, bytes(body))
+            return _http_datum(*_response_parts(obj))
         raise _utils.unsupported(
             'http', obj, 'azure.functions.HttpResponse or str')

@@ -29,6 +29,9 @@ class TimerRequestConverter(meta.InConverter, binding='timerTrigger',
             raise _utils.unsupported_datum('timerTrigger', data.type, 'json')
         if not isinstance(info, dict):
             info = {}
+        # As the public package: a null or missing ScheduleStatus/Schedule is
+        # {} (a timer's first run has no status yet); IsPastDue as sent,
+        # False when missing.
         return TimerRequest(
             past_due=info.get('IsPastDue', False),
             schedule_status=info.get('ScheduleStatus') or {},
