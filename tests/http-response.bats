@@ -32,6 +32,13 @@ teardown_file() {
   assert_http_header Content-Type '^text/plain; *charset=utf-8$'
 }
 
+@test "B3: known header names are written in their usual spelling, others as the function gave them" {
+  http_request GET /api/custom
+  # The library names it content-type; Azure's front end writes Content-Type.
+  printf '%s\n' "$HTTP_HEADERS" | grep -q '^Content-Type: '
+  printf '%s\n' "$HTTP_HEADERS" | grep -q '^X-Pyfn: '
+}
+
 @test "B3: a str return value answers 200 with that text" {
   http_request GET /api/str_return
   assert_http_status 200

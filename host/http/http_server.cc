@@ -206,7 +206,16 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     res->version(version_ ? version_ : 11);
     res->result(static_cast<unsigned>(resp.status));
     if (server_->options_.on_response) server_->options_.on_response(resp.status);
-    for (auto& h : resp.headers) res->insert(h.first, h.second);
+    // Known header names go out in their usual spelling ("content-type" from a
+    // worker is written "Content-Type", as Kestrel writes it on Azure); other
+    // names as the function gave them.
+    for (auto& h : resp.headers) {
+      http::field f = http::string_to_field(h.first);
+      if (f != http::field::unknown)
+        res->insert(f, h.second);
+      else
+        res->insert(h.first, h.second);
+    }
     if (server_->draining_.load()) keep_alive_ = false;
     res->keep_alive(keep_alive_);
     size_t n = resp.body.size();
