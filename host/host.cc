@@ -10,6 +10,7 @@
 
 #include "host/app/app_index.h"
 #include "host/common/strings.h"
+#include "host/http/rpc_http.h"
 #include "host/keys/blob_secrets_store.h"
 #include "host/triggers/blob_binding.h"
 #include "host/triggers/eventgrid_binding.h"
@@ -22,12 +23,6 @@ namespace {
 
 constexpr const char* kHttpReason = "This function was programmatically called via the host APIs.";
 constexpr auto kWorkerTerminateGrace = std::chrono::seconds(5);
-
-std::string HeaderValue(const HttpRequest& r, const char* name) {
-  for (const auto& h : r.headers)
-    if (AsciiLower(h.first) == name) return h.second;
-  return "";
-}
 
 HttpResponse JsonResponse(int status, const nlohmann::json& j) {
   HttpResponse r;
@@ -112,9 +107,7 @@ class MetricsHandler : public HttpHandler {
  public:
   explicit MetricsHandler(const Host* host) : host_(host) {}
   void Handle(HttpRequest request, std::function<void(HttpResponse)> respond) override {
-    std::string path, query;
-    SplitTarget(request.target, &path, &query);
-    if (path != "/metrics" || (request.method != "GET" && request.method != "HEAD"))
+    if (request.path != "/metrics" || (request.method != "GET" && request.method != "HEAD"))
       return respond(EmptyResponse(404));
     HttpResponse r;
     r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -517,7 +510,7 @@ void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond
     HttpResponse pre;
     if (cors_->HandlePreflight(request, &pre)) return respond(std::move(pre));
     HttpRequest origin_only;
-    std::string origin = HeaderValue(request, "origin");
+    std::string origin = request.Header("origin");
     if (!origin.empty()) origin_only.headers.emplace_back("origin", origin);
     respond = [cors = cors_.get(), origin_only = std::move(origin_only),
                respond = std::move(respond)](HttpResponse r) {
@@ -525,8 +518,7 @@ void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond
       respond(std::move(r));
     };
   }
-  std::string path, query;
-  SplitTarget(request.target, &path, &query);
+  const std::string path = request.path;
   std::string lpath = AsciiLower(path);
   while (lpath.size() > 1 && lpath.back() == '/') lpath.pop_back();
   if (lpath.rfind("/admin/", 0) == 0 || lpath == "/admin")
@@ -552,9 +544,7 @@ void Host::HandleAdmin(const std::string& path, const std::string& lpath, HttpRe
   if (lpath == "/admin/health/live" && get) return respond(EmptyResponse(200));
   if (lpath == "/admin/health/ready" && get) return respond(EmptyResponse(Ready() ? 200 : 503));
   // Everything else under /admin needs the master key.
-  std::string p, q;
-  SplitTarget(request.target, &p, &q);
-  if (!auth_->AuthorizeAdmin(request, ParseQuery(q))) return respond(EmptyResponse(401));
+  if (!auth_->AuthorizeAdmin(request, request.query_params)) return respond(EmptyResponse(401));
   if (lpath == "/admin/metrics" && get) {
     HttpResponse r;
     r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -602,9 +592,7 @@ void Host::HandleFunction(const std::string& path, HttpRequest request,
     return respond(path == "/" ? RootPage() : EmptyResponse(404));
   const FunctionSpec* fn = set->Find(match.entry->target);
   if (fn == nullptr || fn->disabled) return respond(EmptyResponse(404));
-  std::string p, q;
-  SplitTarget(request.target, &p, &q);
-  if (!auth_->Authorize(*fn, request, ParseQuery(q))) return respond(EmptyResponse(401));
+  if (!auth_->Authorize(*fn, request, request.query_params)) return respond(EmptyResponse(401));
   if (!fn->load_status.ok()) {
     spdlog::error("Function '{}' failed to load: {} (request to {} answered 500)", fn->name,
                   fn->load_status.message(), path);
@@ -624,8 +612,8 @@ void Host::HandleFunction(const std::string& path, HttpRequest request,
     BuildRpcHttp(*req, *params, pb.mutable_data()->mutable_http());
     in.input_data.push_back(std::move(pb));
     in.http = &in.input_data[0].data().http();
-    in.trace_context.set_trace_parent(ContinueTraceparent(HeaderValue(*req, "traceparent")));
-    in.trace_context.set_trace_state(HeaderValue(*req, "tracestate"));
+    in.trace_context.set_trace_parent(ContinueTraceparent(req->Header("traceparent")));
+    in.trace_context.set_trace_state(req->Header("tracestate"));
     (*in.trace_context.mutable_attributes())["OperationName"] = fn->name;
     invoker_->Invoke(std::move(in), [this, set, fn, respond](InvocationOutcome out) {
       limiter_->Release();

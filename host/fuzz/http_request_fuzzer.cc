@@ -63,16 +63,15 @@ struct Fixture {
 void HandleOne(Fixture& fx, http::request<http::string_body>& req) {
   pyfn::HttpRequest r;
   r.method = std::string(req.method_string());
-  r.target = std::string(req.target());
+  r.SetTarget(std::string(req.target()));
   for (const auto& f : req) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   r.base_url = "http://localhost";
   r.body = req.body();
 
   pyfn::HttpResponse pre;
   if (fx.cors.HandlePreflight(r, &pre)) return;
-  std::string path, query;
-  pyfn::SplitTarget(r.target, &path, &query);
-  auto q = pyfn::ParseQuery(query);
+  const std::string& path = r.path;
+  const auto& q = r.query_params;
   if (path.rfind("/admin/", 0) == 0) {
     if (fx.keys->AuthorizeAdmin(r, q)) {
       pyfn::HttpResponse out;

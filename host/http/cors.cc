@@ -12,12 +12,6 @@ std::string Normalize(std::string o) {
   return o;
 }
 
-std::string Header(const HttpRequest& r, const char* name) {
-  for (const auto& h : r.headers)
-    if (AsciiLower(h.first) == name) return h.second;
-  return "";
-}
-
 bool HasHeader(const HttpResponse& r, const char* name) {
   for (const auto& h : r.headers)
     if (AsciiLower(h.first) == name) return true;
@@ -67,8 +61,8 @@ std::string CorsPolicy::AllowOriginValue(const std::string& origin) const {
 
 bool CorsPolicy::HandlePreflight(const HttpRequest& req, HttpResponse* out) const {
   if (!enabled() || req.method != "OPTIONS") return false;
-  std::string origin = Header(req, "origin");
-  std::string method = Header(req, "access-control-request-method");
+  std::string origin = req.Header("origin");
+  std::string method = req.Header("access-control-request-method");
   if (origin.empty() || method.empty()) return false;
   *out = EmptyResponse(204);
   out->headers.emplace_back("Vary", "Origin");
@@ -76,7 +70,7 @@ bool CorsPolicy::HandlePreflight(const HttpRequest& req, HttpResponse* out) cons
   out->headers.emplace_back("Access-Control-Allow-Origin", AllowOriginValue(origin));
   if (credentials_) out->headers.emplace_back("Access-Control-Allow-Credentials", "true");
   out->headers.emplace_back("Access-Control-Allow-Methods", method);
-  std::string hdrs = Header(req, "access-control-request-headers");
+  std::string hdrs = req.Header("access-control-request-headers");
   if (!hdrs.empty() && Clean(hdrs)) out->headers.emplace_back("Access-Control-Allow-Headers", hdrs);
   return true;
 }
@@ -91,7 +85,7 @@ void CorsPolicy::Decorate(const HttpRequest& req, HttpResponse* resp) const {
       if (v != "*" && v.find("origin") == std::string::npos) h.second += ", Origin";
     }
   if (!vary) resp->headers.emplace_back("Vary", "Origin");
-  std::string origin = Header(req, "origin");
+  std::string origin = req.Header("origin");
   if (!OriginAllowed(origin) || HasHeader(*resp, "access-control-allow-origin")) return;
   resp->headers.emplace_back("Access-Control-Allow-Origin", AllowOriginValue(origin));
   if (credentials_) resp->headers.emplace_back("Access-Control-Allow-Credentials", "true");

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "host/http/rpc_http.h"
+#include "host/http/http_message.h"
 
 namespace pyfn {
 

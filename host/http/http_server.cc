@@ -170,7 +170,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     }
     HttpRequest r;
     r.method = std::string(req.method_string());
-    r.target = std::string(req.target());
+    r.SetTarget(std::string(req.target()));
     for (const auto& f : req) r.headers.emplace_back(std::string(f.name_string()),
                                                      std::string(f.value()));
     auto host = req[http::field::host];

@@ -24,7 +24,7 @@
 #include <memory>
 
 #include "host/common/status.h"
-#include "host/http/rpc_http.h"
+#include "host/http/http_message.h"
 
 namespace pyfn {
 

@@ -54,42 +54,6 @@ bool IsSet(const M& m) {
 
 }  // namespace
 
-void SplitTarget(const std::string& target, std::string* path, std::string* query) {
-  size_t q = target.find('?');
-  std::string p = target.substr(0, q);
-  size_t hash = p.find('#');
-  if (hash != std::string::npos) p = p.substr(0, hash);
-  *path = p;
-  if (q == std::string::npos) {
-    query->clear();
-  } else {
-    *query = target.substr(q + 1);
-    size_t h = query->find('#');
-    if (h != std::string::npos) query->resize(h);
-  }
-}
-
-std::map<std::string, std::string> ParseQuery(const std::string& query) {
-  std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start <= query.size()) {
-    size_t amp = query.find('&', start);
-    std::string part =
-        query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-    if (!part.empty()) {
-      size_t eq = part.find('=');
-      std::string k = PercentDecodeUtf8(part.substr(0, eq), true);
-      std::string v = eq == std::string::npos ? "" : PercentDecodeUtf8(part.substr(eq + 1), true);
-      auto it = out.find(k);
-      if (it == out.end()) out.emplace(k, v);
-      else it->second += "," + v;
-    }
-    if (amp == std::string::npos) break;
-    start = amp + 1;
-  }
-  return out;
-}
-
 void BuildRpcHttp(const HttpRequest& req, const std::map<std::string, std::string>& params,
                   rpc::RpcHttp* out) {
   // The front door rejects targets and header values that are not UTF-8; the
@@ -103,9 +67,7 @@ void BuildRpcHttp(const HttpRequest& req, const std::map<std::string, std::strin
     if (it == headers->end()) (*headers)[k] = ToValidUtf8(h.second);
     else it->second += ", " + ToValidUtf8(h.second);
   }
-  std::string path, query;
-  SplitTarget(req.target, &path, &query);
-  for (const auto& kv : ParseQuery(query)) (*out->mutable_query())[kv.first] = kv.second;
+  for (const auto& kv : req.query_params) (*out->mutable_query())[kv.first] = kv.second;
   for (const auto& kv : params) (*out->mutable_params())[ToValidUtf8(kv.first)] = ToValidUtf8(kv.second);
   out->mutable_body()->set_bytes(req.body);
 }
@@ -197,12 +159,6 @@ Status HttpResponseFromInvocation(const FunctionSpec& fn, const rpc::InvocationR
   out->status = 200;
   out->headers.emplace_back("Content-Type", default_type);
   return Status::OK();
-}
-
-HttpResponse EmptyResponse(int status) {
-  HttpResponse r;
-  r.status = status;
-  return r;
 }
 
 }  // namespace pyfn

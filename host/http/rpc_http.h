@@ -1,6 +1,5 @@
-// Conversion between HTTP messages and the protocol's RpcHttp (internals.md
-// "The conversation", steps 5 and 6). Independent of the HTTP library: the
-// front end fills an HttpRequest and sends an HttpResponse.
+// Conversion between HTTP messages (http_message.h) and the protocol's
+// RpcHttp (internals.md "The conversation", steps 5 and 6).
 #ifndef PYFN_HOST_RPC_HTTP_H_
 #define PYFN_HOST_RPC_HTTP_H_
 
@@ -12,33 +11,11 @@
 #include "FunctionRpc.pb.h"
 #include "host/app/function_model.h"
 #include "host/common/status.h"
+#include "host/http/http_message.h"
 
 namespace pyfn {
 
 namespace rpc = ::AzureFunctionsRpcMessages;
-
-struct HttpRequest {
-  std::string method;  // as received ("GET")
-  std::string target;  // origin-form: "/api/x?a=1"
-  std::vector<std::pair<std::string, std::string>> headers;  // in arrival order
-  std::string body;
-  std::string base_url;  // "http://<Host header>" (no trailing slash)
-};
-
-struct HttpResponse {
-  int status = 200;
-  std::vector<std::pair<std::string, std::string>> headers;  // may repeat (Set-Cookie)
-  std::string body;
-};
-
-// "/a/b?x=1" -> path "/a/b", query "x=1".
-void SplitTarget(const std::string& target, std::string* path, std::string* query);
-
-// "a=1&b=x+y&a=2" -> {a: "1,2", b: "x y"} (repeated keys joined with ",", as
-// ASP.NET's StringValues.ToString does). Keys without '=' get "". Names and
-// values are decoded by PercentDecodeUtf8, so they are valid UTF-8 ("%FF"
-// stays "%FF").
-std::map<std::string, std::string> ParseQuery(const std::string& query);
 
 // Fills `out` per internals.md: method, absolute url, lower-cased headers
 // (repeats joined with ", "), query, route params, body as TypedData.bytes.
@@ -62,9 +39,6 @@ Status HttpResponseFromRpc(const rpc::RpcHttp& http, HttpResponse* out);
 // returned where http was expected) becomes a 200 with that body.
 Status HttpResponseFromInvocation(const FunctionSpec& fn, const rpc::InvocationResponse& resp,
                                   HttpResponse* out);
-
-// A response with no body (500, 404, 503...).
-HttpResponse EmptyResponse(int status);
 
 }  // namespace pyfn
 

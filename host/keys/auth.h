@@ -8,7 +8,7 @@
 #include <string>
 
 #include "host/app/function_model.h"
-#include "host/http/rpc_http.h"
+#include "host/http/http_message.h"
 
 namespace pyfn {
 

@@ -68,12 +68,6 @@ std::string Base64Url(const unsigned char* p, size_t n) {
   return out;
 }
 
-std::string HeaderValue(const HttpRequest& r, const char* name) {
-  for (const auto& h : r.headers)
-    if (AsciiLower(h.first) == name) return h.second;
-  return "";
-}
-
 // Key names: what Azure accepts in practice, and nothing a path could confuse.
 bool ValidKeyName(const std::string& n) {
   if (n.empty() || n.size() > 128) return false;
@@ -142,7 +136,7 @@ bool ConstantTimeEquals(const std::string& a, const std::string& b) {
 }
 
 std::string PresentedKey(const HttpRequest& req, const std::map<std::string, std::string>& query) {
-  std::string k = HeaderValue(req, "x-functions-key");
+  std::string k = req.Header("x-functions-key");
   if (!k.empty()) return k;
   auto it = query.find("code");
   return it == query.end() ? "" : it->second;

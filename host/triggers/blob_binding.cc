@@ -78,21 +78,4 @@ Status BlobBinding::Write(const BindingContext& ctx, const rpc::TypedData& value
   return Status::OK();
 }
 
-void BlobBinding::ReadInput(const BindingContext& ctx,
-                            std::function<void(Status, rpc::TypedData)> done) {
-  BindingContext c = ctx;  // its pointers live until done is called
-  runtime_->Post([this, c, done = std::move(done)] {
-    rpc::TypedData data;
-    Status s = Read(c, &data);
-    done(std::move(s), std::move(data));
-  });
-}
-
-void BlobBinding::WriteOutput(const BindingContext& ctx, const rpc::TypedData& value,
-                              std::function<void(Status)> done) {
-  BindingContext c = ctx;
-  rpc::TypedData v = value;
-  runtime_->Post([this, c, v = std::move(v), done = std::move(done)] { done(Write(c, v)); });
-}
-
 }  // namespace pyfn

@@ -13,28 +13,19 @@
 #include <string>
 #include <vector>
 
-#include "host/triggers/storage_runtime.h"
-#include "host/workers/invoker.h"
+#include "host/triggers/blocking_binding.h"
 
 namespace pyfn {
 
-class BlobBinding : public BindingExtension {
+class BlobBinding : public BlockingBinding {
  public:
   // runtime must outlive this object.
-  explicit BlobBinding(StorageRuntime* runtime) : runtime_(runtime) {}
+  explicit BlobBinding(StorageRuntime* runtime) : BlockingBinding(runtime) {}
 
   std::vector<std::string> Types() const override { return {"blob"}; }
-  void ReadInput(const BindingContext& ctx,
-                 std::function<void(Status, rpc::TypedData)> done) override;
-  void WriteOutput(const BindingContext& ctx, const rpc::TypedData& value,
-                   std::function<void(Status)> done) override;
 
-  // Blocking versions (run on a storage thread).
-  Status Read(const BindingContext& ctx, rpc::TypedData* out);
-  Status Write(const BindingContext& ctx, const rpc::TypedData& value);
-
- private:
-  StorageRuntime* const runtime_;
+  Status Read(const BindingContext& ctx, rpc::TypedData* out) override;
+  Status Write(const BindingContext& ctx, const rpc::TypedData& value) override;
 };
 
 // The bytes a blob output writes for a value; InvalidArgument naming the

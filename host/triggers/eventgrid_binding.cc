@@ -207,19 +207,4 @@ Status EventGridBinding::Publish(const BindingSpec& binding, const rpc::TypedDat
                          (detail.empty() ? "" : ": " + detail));
 }
 
-void EventGridBinding::ReadInput(const BindingContext& ctx,
-                                 std::function<void(Status, rpc::TypedData)> done) {
-  done(Status::InvalidArgument("binding '" + ctx.binding->name +
-                               "': an eventGrid binding can only be an output (direction "
-                               "\"out\"); use an eventGridTrigger to receive events"),
-       rpc::TypedData());
-}
-
-void EventGridBinding::WriteOutput(const BindingContext& ctx, const rpc::TypedData& value,
-                                   std::function<void(Status)> done) {
-  const BindingSpec* b = ctx.binding;  // lives as long as the invocation (its FunctionSet)
-  rpc::TypedData v = value;
-  runtime_->Post([this, b, v = std::move(v), done = std::move(done)] { done(Publish(*b, v)); });
-}
-
 }  // namespace pyfn

@@ -34,8 +34,7 @@
 
 #include "host/storage/binding_expression.h"
 #include "host/storage/http.h"
-#include "host/triggers/storage_runtime.h"
-#include "host/workers/invoker.h"
+#include "host/triggers/blocking_binding.h"
 
 namespace pyfn {
 
@@ -58,25 +57,24 @@ Status BuildEventGridPublish(std::vector<nlohmann::json> events, const std::stri
 // "https://t.westus-1.eventgrid.azure.net/api/events?x=1" -> without "?x=1".
 std::string TopicForMessages(const std::string& endpoint);
 
-class EventGridBinding : public BindingExtension {
+class EventGridBinding : public BlockingBinding {
  public:
   // Both must outlive this object. `runtime` gives the app settings and the
   // threads that publish; `transport` sends (StorageRuntime::transport()).
   EventGridBinding(StorageRuntime* runtime, storage::HttpTransport* transport)
-      : runtime_(runtime), transport_(transport) {}
+      : BlockingBinding(runtime, "use an eventGridTrigger to receive events"),
+        transport_(transport) {}
 
   std::vector<std::string> Types() const override { return {"eventGrid"}; }
-  // Azure has no Event Grid input binding: fails naming the binding.
-  void ReadInput(const BindingContext& ctx,
-                 std::function<void(Status, rpc::TypedData)> done) override;
-  void WriteOutput(const BindingContext& ctx, const rpc::TypedData& value,
-                   std::function<void(Status)> done) override;
+  // Azure has no Event Grid input binding: Read fails naming the binding.
+  Status Write(const BindingContext& ctx, const rpc::TypedData& value) override {
+    return Publish(*ctx.binding, value);
+  }
 
   // Blocking version (runs on a storage thread).
   Status Publish(const BindingSpec& binding, const rpc::TypedData& value);
 
  private:
-  StorageRuntime* const runtime_;
   storage::HttpTransport* const transport_;
 };
 

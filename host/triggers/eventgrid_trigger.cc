@@ -17,12 +17,6 @@ using json = nlohmann::json;
 
 constexpr const char* kWebhookPath = "/runtime/webhooks/eventgrid";
 
-std::string Header(const HttpRequest& r, const char* lower_name) {
-  for (const auto& h : r.headers)
-    if (AsciiLower(h.first) == lower_name) return h.second;
-  return "";
-}
-
 HttpResponse Text(int status, const std::string& text) {
   HttpResponse r;
   r.status = status;
@@ -197,9 +191,7 @@ void EventGridWebhook::OnFunctionsIndexed(const FunctionSet& set, KeyManager* ke
 }
 
 void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
-  std::string path, query;
-  SplitTarget(request.target, &path, &query);
-  const auto params = ParseQuery(query);
+  const auto& params = request.query_params;
   if (!auth_->AuthorizeSystem(kEventGridSystemKey, request, params))
     return respond(EmptyResponse(401));
   auto it = params.find("functionName");
@@ -227,7 +219,7 @@ void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpRespon
   if (request.method == "OPTIONS") {
     HttpResponse r = EmptyResponse(200);
     r.headers.emplace_back("WebHook-Allowed-Origin",
-                           AllowedWebHookOrigin(Header(request, "webhook-request-origin")));
+                           AllowedWebHookOrigin(request.Header("webhook-request-origin")));
     return respond(std::move(r));
   }
   if (request.method != "POST") {
@@ -236,8 +228,8 @@ void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpRespon
     return respond(std::move(r));
   }
   EventGridDelivery d;
-  Status s = ParseEventGridDelivery(Header(request, "aeg-event-type"),
-                                    Header(request, "content-type"), request.body, &d);
+  Status s = ParseEventGridDelivery(request.Header("aeg-event-type"),
+                                    request.Header("content-type"), request.body, &d);
   if (!s.ok()) {
     spdlog::warn("Event Grid webhook, function '{}': {} (answered 400)", fn->name, s.message());
     return respond(Text(400, s.message()));
@@ -261,7 +253,7 @@ void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpRespon
   f->pending = d.events.size();
   f->respond = std::move(respond);
   f->function = fn->name;
-  const std::string tp = Header(request, "traceparent"), ts = Header(request, "tracestate");
+  const std::string tp = request.Header("traceparent"), ts = request.Header("tracestate");
   std::vector<InvocationInput> inputs;
   inputs.reserve(d.events.size());
   for (const auto& e : d.events) inputs.push_back(EventGridInvocation(*fn, e, tp, ts));

@@ -50,7 +50,7 @@
 
 #include "host/app/function_registry.h"
 #include "host/common/status.h"
-#include "host/http/rpc_http.h"
+#include "host/http/http_message.h"
 #include "host/keys/auth.h"
 #include "host/keys/keys.h"
 #include "host/workers/invoker.h"

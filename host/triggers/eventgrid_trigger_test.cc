@@ -171,7 +171,7 @@ class WebhookTest : public ::testing::Test {
                     const std::string& body = "") {
     HttpRequest r;
     r.method = method;
-    r.target = target;
+    r.SetTarget(target);
     r.headers = headers;
     r.body = body;
     HttpResponse got;

@@ -86,19 +86,4 @@ Status QueueBinding::Write(const BindingContext& ctx, const rpc::TypedData& valu
   return Status::OK();
 }
 
-void QueueBinding::ReadInput(const BindingContext& ctx,
-                             std::function<void(Status, rpc::TypedData)> done) {
-  done(Status::InvalidArgument("binding '" + ctx.binding->name +
-                               "': a queue binding can only be an output (direction \"out\"); "
-                               "use a queueTrigger to read messages"),
-       rpc::TypedData());
-}
-
-void QueueBinding::WriteOutput(const BindingContext& ctx, const rpc::TypedData& value,
-                               std::function<void(Status)> done) {
-  BindingContext c = ctx;
-  rpc::TypedData v = value;
-  runtime_->Post([this, c, v = std::move(v), done = std::move(done)] { done(Write(c, v)); });
-}
-
 }  // namespace pyfn

@@ -14,28 +14,19 @@
 #include <string>
 #include <vector>
 
-#include "host/triggers/storage_runtime.h"
-#include "host/workers/invoker.h"
+#include "host/triggers/blocking_binding.h"
 
 namespace pyfn {
 
-class QueueBinding : public BindingExtension {
+class QueueBinding : public BlockingBinding {
  public:
   // runtime must outlive this object.
-  explicit QueueBinding(StorageRuntime* runtime) : runtime_(runtime) {}
+  explicit QueueBinding(StorageRuntime* runtime)
+      : BlockingBinding(runtime, "use a queueTrigger to read messages") {}
 
   std::vector<std::string> Types() const override { return {"queue"}; }
-  // Azure has no queue input binding: fails naming the binding.
-  void ReadInput(const BindingContext& ctx,
-                 std::function<void(Status, rpc::TypedData)> done) override;
-  void WriteOutput(const BindingContext& ctx, const rpc::TypedData& value,
-                   std::function<void(Status)> done) override;
-
-  // Blocking version (runs on a storage thread).
-  Status Write(const BindingContext& ctx, const rpc::TypedData& value);
-
- private:
-  StorageRuntime* const runtime_;
+  // Azure has no queue input binding: Read fails naming the binding.
+  Status Write(const BindingContext& ctx, const rpc::TypedData& value) override;
 };
 
 // The message bodies a value becomes (see above). InvalidArgument naming the

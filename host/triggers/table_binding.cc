@@ -227,21 +227,4 @@ Status TableBinding::Write(const BindingContext& ctx, const rpc::TypedData& valu
   return Status::OK();
 }
 
-void TableBinding::ReadInput(const BindingContext& ctx,
-                             std::function<void(Status, rpc::TypedData)> done) {
-  BindingContext c = ctx;  // its pointers live until done is called
-  runtime_->Post([this, c, done = std::move(done)] {
-    rpc::TypedData data;
-    Status s = Read(c, &data);
-    done(std::move(s), std::move(data));
-  });
-}
-
-void TableBinding::WriteOutput(const BindingContext& ctx, const rpc::TypedData& value,
-                               std::function<void(Status)> done) {
-  BindingContext c = ctx;
-  rpc::TypedData v = value;
-  runtime_->Post([this, c, v = std::move(v), done = std::move(done)] { done(Write(c, v)); });
-}
-
 }  // namespace pyfn

@@ -27,28 +27,19 @@
 #include <vector>
 
 #include "host/storage/binding_expression.h"
-#include "host/triggers/storage_runtime.h"
-#include "host/workers/invoker.h"
+#include "host/triggers/blocking_binding.h"
 
 namespace pyfn {
 
-class TableBinding : public BindingExtension {
+class TableBinding : public BlockingBinding {
  public:
   // runtime must outlive this object.
-  explicit TableBinding(StorageRuntime* runtime) : runtime_(runtime) {}
+  explicit TableBinding(StorageRuntime* runtime) : BlockingBinding(runtime) {}
 
   std::vector<std::string> Types() const override { return {"table"}; }
-  void ReadInput(const BindingContext& ctx,
-                 std::function<void(Status, rpc::TypedData)> done) override;
-  void WriteOutput(const BindingContext& ctx, const rpc::TypedData& value,
-                   std::function<void(Status)> done) override;
 
-  // Blocking versions (run on a storage thread).
-  Status Read(const BindingContext& ctx, rpc::TypedData* out);
-  Status Write(const BindingContext& ctx, const rpc::TypedData& value);
-
- private:
-  StorageRuntime* const runtime_;
+  Status Read(const BindingContext& ctx, rpc::TypedData* out) override;
+  Status Write(const BindingContext& ctx, const rpc::TypedData& value) override;
 };
 
 // The plain entities (JSON objects) an output value holds: a str/bytes/json
