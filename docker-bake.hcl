@@ -134,6 +134,10 @@ target "_common" {
     DEBIAN_SNAPSHOT   = DEBIAN_SNAPSHOT
     INSTALL_MSODBCSQL = INSTALL_MSODBCSQL
     FULL_EXTRA_PACKAGES = FULL_EXTRA_PACKAGES
+    # pyfn's release and commit, recorded in the image's SBOM (runtime stages only:
+    # the builder's compile does not depend on them)
+    VERSION  = VERSION
+    REVISION = REVISION
   }
   # The same metadata as labels (image config: every engine, `docker inspect`) and, under
   # BuildKit, as manifest/index annotations (registries show those). base.name per target

@@ -105,8 +105,7 @@ base_digest() {
   if [ "$kind" = podman ]; then
     "$engine" image inspect --format '{{.Digest}}' "$1" 2>/dev/null || true
   else
-    docker buildx imagetools inspect --format '{{json .Manifest}}' "$1" 2>/dev/null |
-      python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])' 2>/dev/null || true
+    docker buildx imagetools inspect "$1" 2>/dev/null | awk '$1 == "Digest:" {print $2; exit}' || true
   fi
 }
 
