@@ -26,7 +26,7 @@ packages=(
   podman buildah skopeo runc uidmap mmdebstrap debian-archive-keyring
   # arm64 images (make images-arm64): their runtime stages and tests run under qemu
   # emulation; scripts/binfmt.sh registers the handler when an arm64 target needs it
-  qemu-user-static binfmt-support
+  qemu-user-static binfmt-support arch-test
   # podman kube play (tests/k8s-kube-play.bats): the pause process of its pods
   catatonit
   # storage tests: Azurite (npm, pinned in package.json) runs on Node.js; so do the
