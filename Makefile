@@ -12,7 +12,8 @@ PORT       ?= 7071
 CELL       ?= python311-bookworm
 
 .PHONY: deps build run test test-unit test-python test-native test-images test-image \
-        images image verify-reproducible test-scale test-k8s lint bench soak fuzz asan clean
+        images image images-arm64 image-arm64 test-image-arm64 sbom-validate \
+        verify-reproducible test-scale test-k8s lint bench soak fuzz asan clean
 
 deps: ## install every Debian package (and npm tool) the build, tests and benchmarks need
 	./scripts/deps.sh
@@ -47,14 +48,27 @@ images: ## build every default cell of docker-bake.hcl, slim and full (docker bu
 image: ## build one cell, both variants: make image CELL=python311-bookworm
 	./scripts/build-images.sh --cell $(CELL)
 
-verify-reproducible: ## build CELL twice without cache and compare image digests
-	./scripts/verify-reproducible.sh $(CELL)
+images-arm64: ## linux/arm64 images of every default cell (cross-compiled, emulated runtime stages) + multi-arch manifest lists
+	./scripts/build-images.sh --arm64
+
+image-arm64: ## one cell for linux/arm64, both variants: make image-arm64 CELL=python311-bookworm
+	./scripts/build-images.sh --arm64 --cell $(CELL)
+
+# CELL given (command line or environment): that cell; else every default cell.
+verify-reproducible: ## build every default cell (or CELL=...) twice without cache and compare image digests
+	./scripts/verify-reproducible.sh $(if $(filter command line environment,$(origin CELL)),$(CELL))
 
 test-images: ## bats suite in every cell of the bake matrix (tests/matrix.conf; builds missing images)
 	./scripts/test-images.sh
 
 test-image: ## bats suite in one cell: make test-image CELL=python311-bookworm
 	./scripts/test-images.sh $(CELL)
+
+test-image-arm64: ## the arm64 images of CELL under emulation: hello, image, storage-blob (TEST_ARM64_FILES)
+	PYFN_ARCH=arm64 ./scripts/test-images.sh $(CELL)
+
+sbom-validate: ## every SBOM in out/images/*.cdx.json against the CycloneDX schema
+	node tests/helpers/validate-sbom.mjs $(OUT)/images/*.cdx.json
 
 test-scale: ## replicas of the slim CELL image behind HAProxy go 1 -> 3 -> 1 under load -> out/scale/ (SCALE_ARGS)
 	./scripts/test-scale.sh $(CELL) $(SCALE_ARGS)

@@ -3,6 +3,7 @@
 #   scripts/buildx.sh bake --print default   the same targets as JSON (no daemon needed);
 #                                            scripts/build-images.sh feeds them to podman
 #   make images | make image CELL=python311-bookworm
+#   make images-arm64                        the same cells for linux/arm64 (group "arm64")
 # Each cell is a Debian release with Debian's own Python of that release, in two variants
 # (as Azure has them): full `pyfn/python:3.11-bookworm` and slim `pyfn/python:3.11-slim-bookworm`.
 
@@ -32,6 +33,24 @@ variable "DEBIAN_SNAPSHOT" {
 variable "BASE_IMAGE" {
   default = "debian:%s-slim"
 }
+# Base image of the linux/arm64 targets, "%s" = the release. Docker resolves the same
+# multi-arch name to its arm64 image; scripts/build-images.sh (podman) sets it to
+# "docker.io/arm64v8/debian:%s-slim", Docker Hub's arm64-only name, which it creates
+# offline (scripts/base-images.sh --arch arm64).
+variable "ARM64_BASE_IMAGE" {
+  default = "debian:%s-slim"
+}
+# OCI metadata (org.opencontainers.image.*): the git revision and the creation time
+# (RFC 3339 of SOURCE_DATE_EPOCH); scripts/build-images.sh sets both from the checkout.
+variable "REVISION" {
+  default = ""
+}
+variable "CREATED" {
+  default = ""
+}
+variable "SOURCE_URL" {
+  default = "https://github.com/pyfn/pyfn"
+}
 # Opt-in Microsoft ODBC driver in the full variant (needs packages.microsoft.com).
 variable "INSTALL_MSODBCSQL" {
   default = "0"
@@ -45,29 +64,34 @@ variable "FULL_EXTRA_PACKAGES" {
 # py: Debian's python3 of that release. default: this cell gets the bare `:<py>` tags
 # (each Python is shipped by one release only; forky is testing, so it is preview and
 # gets only release-qualified tags).
+# Policy (images/README.md, "Adding and retiring a cell"): a cell leaves CELLS for
+# LEGACY_CELLS when its Debian release (LTS included) or its Python reaches end of life;
+# a new Debian release comes in as preview while it is testing.
 variable "CELLS" {
   default = [
-    { py = "3.9",  debian = "bullseye", default = true,  preview = false },
     { py = "3.11", debian = "bookworm", default = true,  preview = false },
     { py = "3.13", debian = "trixie",   default = true,  preview = false },
     { py = "3.14", debian = "forky",    default = false, preview = true },
   ]
 }
 
-# Azure's reference rows (azure-functions-docker host/2.0 stretch, host/3.0 buster), declared
-# so the matrix says what exists, but in no default group: stretch and buster are archived
-# (archive.debian.org, unreachable from the project machines), Debian never shipped 3.6 in
-# either, nor 3.7 in stretch, nor 3.8/3.9 in buster (Azure used python.org builds), and
-# both lack the CMake >= 3.18 and gRPC we build with. Building them needs a Python built
-# from source and a newer toolchain in the builder stage: not done.
+# Cells in no default group, each with the reason; still built by name
+# (`make image CELL=python39-bullseye`) where the release's archive is reachable.
+# Azure's reference rows (azure-functions-docker host/2.0 stretch, host/3.0 buster) are
+# declared so the matrix says what exists, but cannot be built here: stretch and buster
+# are archived (archive.debian.org, unreachable from the project machines), Debian never
+# shipped 3.6 in either, nor 3.7 in stretch, nor 3.8/3.9 in buster (Azure used python.org
+# builds), and both lack the CMake >= 3.18 and gRPC we build with. Building them needs a
+# Python built from source and a newer toolchain in the builder stage: not done.
 variable "LEGACY_CELLS" {
   default = [
-    { py = "3.6", debian = "stretch" },
-    { py = "3.7", debian = "stretch" },
-    { py = "3.6", debian = "buster" },
-    { py = "3.7", debian = "buster" },
-    { py = "3.8", debian = "buster" },
-    { py = "3.9", debian = "buster" },
+    { py = "3.9", debian = "bullseye", reason = "retired: Debian 11 LTS ended August 2026, Python 3.9 ended October 2025; builds (amd64), not reproducible (3.9's stdlib .pyc)" },
+    { py = "3.6", debian = "stretch",  reason = "archived release; Debian never shipped 3.6 in stretch" },
+    { py = "3.7", debian = "stretch",  reason = "archived release; Debian never shipped 3.7 in stretch" },
+    { py = "3.6", debian = "buster",   reason = "archived release; Debian never shipped 3.6 in buster" },
+    { py = "3.7", debian = "buster",   reason = "archived release; toolchain too old (CMake < 3.18)" },
+    { py = "3.8", debian = "buster",   reason = "archived release; Debian never shipped 3.8 in buster" },
+    { py = "3.9", debian = "buster",   reason = "archived release; Debian never shipped 3.9 in buster" },
   ]
 }
 
@@ -110,14 +134,32 @@ target "_common" {
     DEBIAN_SNAPSHOT   = DEBIAN_SNAPSHOT
     INSTALL_MSODBCSQL = INSTALL_MSODBCSQL
     FULL_EXTRA_PACKAGES = FULL_EXTRA_PACKAGES
+    # pyfn's release and commit, recorded in the image's SBOM (runtime stages only:
+    # the builder's compile does not depend on them)
+    VERSION  = VERSION
+    REVISION = REVISION
   }
+  # The same metadata as labels (image config: every engine, `docker inspect`) and, under
+  # BuildKit, as manifest/index annotations (registries show those). base.name per target
+  # below; base.digest is added by scripts/build-images.sh, which resolves the base image.
   labels = {
     "org.opencontainers.image.title"       = "pyfn/python"
     "org.opencontainers.image.description" = "pyfn: an open runtime for Azure-Functions-style Python apps"
-    "org.opencontainers.image.source"      = "https://github.com/pyfn/pyfn"
-    "org.opencontainers.image.licenses"    = "MIT"
+    "org.opencontainers.image.source"      = SOURCE_URL
+    "org.opencontainers.image.revision"    = REVISION
     "org.opencontainers.image.version"     = VERSION
+    "org.opencontainers.image.created"     = CREATED
+    "org.opencontainers.image.licenses"    = "MIT"
   }
+  annotations = [
+    "index,manifest:org.opencontainers.image.title=pyfn/python",
+    "index,manifest:org.opencontainers.image.description=pyfn: an open runtime for Azure-Functions-style Python apps",
+    "index,manifest:org.opencontainers.image.source=${SOURCE_URL}",
+    "index,manifest:org.opencontainers.image.revision=${REVISION}",
+    "index,manifest:org.opencontainers.image.version=${VERSION}",
+    "index,manifest:org.opencontainers.image.created=${CREATED}",
+    "index,manifest:org.opencontainers.image.licenses=MIT",
+  ]
 }
 
 # `python` (all cells, both variants) and `legacy` are groups too: bake makes one of
@@ -132,19 +174,57 @@ target "python" {
   matrix   = { cell = CELLS, variant = ["slim", "full"] }
   inherits = ["_common"]
   target   = variant
+  # One platform per target (CI loads each into Docker); a release pushes both with
+  # --set '*.platforms=linux/amd64,linux/arm64' (the Dockerfile cross-compiles).
+  platforms = ["linux/amd64"]
   args = {
     DEBIAN_RELEASE = cell.debian
     PYTHON_VERSION = cell.py
     BASE_IMAGE     = format(BASE_IMAGE, cell.debian)
+    BUILDER_IMAGE  = format(BASE_IMAGE, cell.debian)
   }
   labels = {
+    "org.opencontainers.image.base.name" = format(BASE_IMAGE, cell.debian)
     "io.pyfn.cell"    = cell_name(cell.py, cell.debian)
     "io.pyfn.variant" = variant
     "io.pyfn.preview" = cell.preview ? "true" : "false"
     "io.pyfn.python"  = cell.py
     "io.pyfn.debian"  = cell.debian
+    "io.pyfn.arch"    = "amd64"
   }
   tags = tags(cell, variant)
+}
+
+# The same cells for linux/arm64: pyfn-host and pyfn-worker cross-compiled in a builder
+# stage that runs on the build machine's platform (BUILDER_IMAGE), the runtime stages on
+# the arm64 base (emulated RUN steps: qemu-user-static, scripts/binfmt.sh). Tags end in
+# -arm64; scripts/build-images.sh --manifests joins them with the amd64 tags into
+# multi-arch manifests under the plain tags.
+group "arm64" {
+  targets = ["python-arm64"]
+}
+target "python-arm64" {
+  name      = "${target_name(cell.py, cell.debian, variant)}-arm64"
+  matrix    = { cell = CELLS, variant = ["slim", "full"] }
+  inherits  = ["_common"]
+  target    = variant
+  platforms = ["linux/arm64"]
+  args = {
+    DEBIAN_RELEASE = cell.debian
+    PYTHON_VERSION = cell.py
+    BASE_IMAGE     = format(ARM64_BASE_IMAGE, cell.debian)
+    BUILDER_IMAGE  = format(BASE_IMAGE, cell.debian)
+  }
+  labels = {
+    "org.opencontainers.image.base.name" = format(ARM64_BASE_IMAGE, cell.debian)
+    "io.pyfn.cell"    = cell_name(cell.py, cell.debian)
+    "io.pyfn.variant" = variant
+    "io.pyfn.preview" = cell.preview ? "true" : "false"
+    "io.pyfn.python"  = cell.py
+    "io.pyfn.debian"  = cell.debian
+    "io.pyfn.arch"    = "arm64"
+  }
+  tags = [for t in tags(cell, variant) : "${t}-arm64"]
 }
 
 target "legacy" {
@@ -152,14 +232,19 @@ target "legacy" {
   matrix   = { cell = LEGACY_CELLS, variant = ["slim", "full"] }
   inherits = ["_common"]
   target   = variant
+  platforms = ["linux/amd64"]
   args = {
     DEBIAN_RELEASE = cell.debian
     PYTHON_VERSION = cell.py
     BASE_IMAGE     = format(BASE_IMAGE, cell.debian)
+    BUILDER_IMAGE  = format(BASE_IMAGE, cell.debian)
   }
   labels = {
+    "org.opencontainers.image.base.name" = format(BASE_IMAGE, cell.debian)
     "io.pyfn.cell"    = cell_name(cell.py, cell.debian)
     "io.pyfn.variant" = variant
+    "io.pyfn.legacy-reason" = cell.reason
+    "io.pyfn.arch"    = "amd64"
     "io.pyfn.preview" = "legacy"
     "io.pyfn.python"  = cell.py
     "io.pyfn.debian"  = cell.debian

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the base images `docker.io/library/debian:<release>-slim` exist locally.
-#   scripts/base-images.sh [--force] RELEASE...     e.g. bookworm trixie
+#   scripts/base-images.sh [--force] [--arch arm64] RELEASE...     e.g. bookworm trixie
+# --arch arm64: the arm64 base instead, under Docker Hub's arm64-only name
+# `docker.io/arm64v8/debian:<release>-slim` (podman keeps one image per name); made with
+# mmdebstrap under qemu-user-static emulation (scripts/binfmt.sh).
 # For each release: keep an image already present; else pull it from Docker Hub; else
 # (no registry, as on the project machines) create it offline from the Debian archive
 # with mmdebstrap and import it under the Docker Hub name, so that the Dockerfile's
@@ -17,8 +20,15 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 engine="$here/engine.sh"
 
-force=0
-if [ "${1:-}" = --force ]; then force=1; shift; fi
+force=0 arch=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --force) force=1; shift ;;
+    --arch) arch=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
+[ "$arch" != "$(dpkg --print-architecture)" ] || arch=""
 [ $# -gt 0 ] || { echo "usage: $0 [--force] RELEASE..." >&2; exit 2; }
 
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$here/.." log -1 --format=%ct 2>/dev/null || echo 0)}
@@ -63,6 +73,7 @@ make_base() {  # make_base RELEASE IMAGE
   # (and its archive has no usr-is-merged package for the hooks to use).
   local hook=()
   [ "$r" = bullseye ] || hook=(--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr)
+  [ -z "$arch" ] || extra+=(--architectures="$arch")
   mmdebstrap --quiet --variant=minbase --mode=root --format=tar "${hook[@]}" "${extra[@]}" \
     --aptopt='Acquire::Languages "none"' \
     --aptopt='Acquire::GzipIndexes "true"' \
@@ -79,13 +90,14 @@ make_base() {  # make_base RELEASE IMAGE
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin "$1"/var/log/apt/* "$1"/var/log/dpkg.log "$1"/var/log/alternatives.log "$1"/var/cache/ldconfig/aux-cache' \
     --customize-hook='rm -f "$1"/etc/machine-id "$1"/var/lib/dbus/machine-id; : > "$1"/etc/hostname' \
     "$r" "$tar" - < <(sources_for "$r")
-  "$engine" import --change 'CMD ["bash"]' "$tar" "$image" >/dev/null
+  "$engine" import ${arch:+--arch "$arch"} --change 'CMD ["bash"]' "$tar" "$image" >/dev/null
   rm -f "$tar"
   echo "base-images: $image: created in $((SECONDS - start))s" >&2
 }
 
 for r in "$@"; do
   image="docker.io/library/debian:$r-slim"
+  [ -z "$arch" ] || image="docker.io/${arch}v8/debian:$r-slim"
   if [ "$force" = 0 ] && have "$image"; then
     echo "base-images: $image: present" >&2
     continue

@@ -24,10 +24,14 @@ packages=(
   clang
   # images: podman/buildah without a daemon (vfs, runc), offline base images from the archive
   podman buildah skopeo runc uidmap mmdebstrap debian-archive-keyring
+  # arm64 images (make images-arm64): their runtime stages and tests run under qemu
+  # emulation; scripts/binfmt.sh registers the handler when an arm64 target needs it
+  qemu-user-static binfmt-support arch-test
   # podman kube play (tests/k8s-kube-play.bats): the pause process of its pods
   catatonit
-  # storage tests: Azurite (npm, pinned in package.json) runs on Node.js; so does the
-  # manifest validation (kubernetes-models, k8s/validate.mjs)
+  # storage tests: Azurite (npm, pinned in package.json) runs on Node.js; so do the
+  # manifest validation (kubernetes-models, k8s/validate.mjs) and the SBOM schema check
+  # (@cyclonedx/cyclonedx-library, tests/helpers/validate-sbom.mjs)
   nodejs
   # make test-scale: the load balancer in front of the replicas
   haproxy
@@ -57,6 +61,6 @@ fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ ! -x "$root/node_modules/.bin/azurite" ] ||
    [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
-  echo "deps: installing Azurite and the Kubernetes/KEDA schemas into $root/node_modules (npm ci)"
+  echo "deps: installing Azurite, the Kubernetes/KEDA and CycloneDX schemas into $root/node_modules (npm ci)"
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -1,15 +1,36 @@
 #!/usr/bin/env bash
-# Builds one cell (both variants) twice without cache and compares the images.
-#   scripts/verify-reproducible.sh python311-bookworm
+# Builds cells (both variants) twice without cache and compares the images.
+#   scripts/verify-reproducible.sh                      every default cell of docker-bake.hcl
+#   scripts/verify-reproducible.sh python311-bookworm   one cell (or several)
 # Same inputs (sources, SOURCE_DATE_EPOCH, base image, Debian archive state or
 # DEBIAN_SNAPSHOT) must give the same image ID (config digest) and the same layers. When
 # they differ, the script names the layers that differ and, inside them, the files
 # (path, mode, owner, mtime, size, content hash), which says why.
-# Output: one line per image, "identical" or "DIFFERENT", and a final verdict (exit 1 if
-# any image differs). Work files in $OUT/reproducible/<cell>/.
+# Output: one line per image, "identical" or "DIFFERENT", a verdict per cell and a
+# summary (exit 1 if any image differs). Work files in $OUT/reproducible/<cell>/.
+# Several cells run one after the other (each cell's two builds back to back).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-cell=${1:?usage: verify-reproducible.sh CELL (e.g. python311-bookworm)}
+if [ $# -eq 0 ]; then
+  mapfile -t cells < <(./scripts/buildx.sh bake --print default 2>/dev/null |
+    python3 -c 'import json,sys; print("\n".join(sorted({t["labels"]["io.pyfn.cell"] for t in json.load(sys.stdin)["target"].values()})))')
+  [ ${#cells[@]} -gt 0 ] || { echo "verify-reproducible: no default cells in docker-bake.hcl" >&2; exit 2; }
+  echo "verify-reproducible: every default cell: ${cells[*]}"
+  t_all=$SECONDS verdicts=() status=0
+  for c in "${cells[@]}"; do
+    t_cell=$SECONDS
+    if "$0" "$c"; then verdicts+=("$c: identical ($((SECONDS - t_cell))s)"); else status=1; verdicts+=("$c: DIFFERENT ($((SECONDS - t_cell))s)"); fi
+  done
+  echo "== verify-reproducible summary ($((SECONDS - t_all))s)"
+  printf '  %s\n' "${verdicts[@]}"
+  exit $status
+fi
+if [ $# -gt 1 ]; then
+  status=0
+  for c in "$@"; do "$0" "$c" || status=1; done
+  exit $status
+fi
+cell=$1
 engine=./scripts/engine.sh
 OUT=${OUT:-out}
 work="$OUT/reproducible/$cell"

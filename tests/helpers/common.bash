@@ -38,8 +38,10 @@ export PYFN_ENGINE="${PYFN_ENGINE:-$PYFN_ROOT/scripts/engine.sh}"
 
 # The cell under test: Debian release, Python version, variant (slim|full|native).
 if [ "$PYFN_TARGET" = image ]; then
-  # pyfn/python:3.11-slim-bookworm -> 3.11 slim bookworm; pyfn/python:3.11-bookworm -> full
+  # pyfn/python:3.11-slim-bookworm -> 3.11 slim bookworm; pyfn/python:3.11-bookworm -> full;
+  # the arm64 twins (pyfn/python:3.11-slim-bookworm-arm64) the same.
   _pyfn_tag="${PYFN_IMAGE##*:}"
+  _pyfn_tag="${_pyfn_tag%-arm64}"
   : "${PYFN_DEBIAN_RELEASE:=${_pyfn_tag##*-}}"
   : "${PYFN_PYTHON_VERSION:=${_pyfn_tag%%-*}}"
   case "$_pyfn_tag" in *-slim-*) : "${PYFN_VARIANT:=slim}" ;; *) : "${PYFN_VARIANT:=full}" ;; esac

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Makes this machine run linux/arm64 binaries under emulation, for the RUN steps of the
+# arm64 images' runtime stages and for running those images (make images-arm64):
+#   scripts/binfmt.sh            idempotent; prints what it did or "ready"
+# Installs Debian's qemu-user-static, binfmt-support and arch-test when missing, mounts binfmt_misc
+# where it is not mounted, and enables the qemu-aarch64 handler. Debian registers it with
+# the F (fix-binary) flag: the kernel keeps the interpreter open, so it works inside
+# containers that do not have qemu themselves. Needs root. The compilers never run under
+# emulation: the builder stage cross-compiles (images/debian/Dockerfile).
+set -euo pipefail
+handler=/proc/sys/fs/binfmt_misc/qemu-aarch64
+if [ -e "$handler" ] && grep -qx enabled "$handler" && grep -q '^flags:.*F' "$handler" && command -v arch-test >/dev/null; then
+  echo "binfmt: qemu-aarch64 ready"
+  exit 0
+fi
+# arch-test: mmdebstrap's check that a foreign architecture runs (arm64 base images).
+if ! command -v qemu-aarch64-static >/dev/null || ! command -v update-binfmts >/dev/null || ! command -v arch-test >/dev/null; then
+  echo "binfmt: installing qemu-user-static binfmt-support arch-test"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-user-static binfmt-support arch-test >/dev/null
+fi
+if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+  mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  echo "binfmt: mounted binfmt_misc"
+fi
+update-binfmts --enable qemu-aarch64 2>/dev/null || update-binfmts --import qemu-aarch64
+[ -e "$handler" ] || { echo "binfmt: qemu-aarch64 did not register" >&2; exit 1; }
+grep -q '^flags:.*F' "$handler" || echo "binfmt: WARNING: qemu-aarch64 has no F flag; containers need qemu inside" >&2
+echo "binfmt: qemu-aarch64 $(head -1 "$handler"), $(grep '^flags' "$handler")"
