@@ -24,14 +24,6 @@ namespace {
 constexpr const char* kHttpReason = "This function was programmatically called via the host APIs.";
 constexpr auto kWorkerTerminateGrace = std::chrono::seconds(5);
 
-HttpResponse JsonResponse(int status, const nlohmann::json& j) {
-  HttpResponse r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
-  r.body = j.dump();
-  return r;
-}
-
 std::string HostName() {
   char buf[256] = {0};
   if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";

@@ -30,6 +30,22 @@ HttpResponse EmptyResponse(int status) {
   return r;
 }
 
+HttpResponse TextResponse(int status, std::string text) {
+  HttpResponse r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  r.body = std::move(text);
+  return r;
+}
+
+HttpResponse JsonResponse(int status, const nlohmann::json& j) {
+  HttpResponse r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+  r.body = j.dump();
+  return r;
+}
+
 void SplitTarget(const std::string& target, std::string* path, std::string* query) {
   size_t q = target.find('?');
   std::string p = target.substr(0, q);

@@ -8,6 +8,8 @@
 #ifndef PYFN_HOST_HTTP_MESSAGE_H_
 #define PYFN_HOST_HTTP_MESSAGE_H_
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <string>
 #include <string_view>
@@ -41,6 +43,10 @@ struct HttpResponse {
 
 // A response with no body (500, 404, 503...).
 HttpResponse EmptyResponse(int status);
+// "text/plain; charset=utf-8" with `text`.
+HttpResponse TextResponse(int status, std::string text);
+// "application/json; charset=utf-8" with `j` serialised.
+HttpResponse JsonResponse(int status, const nlohmann::json& j);
 
 // "/a/b?x=1" -> path "/a/b", query "x=1".
 void SplitTarget(const std::string& target, std::string* path, std::string* query);

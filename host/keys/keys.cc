@@ -86,22 +86,6 @@ bool ValidKeyValue(const std::string& v) {
   return true;
 }
 
-HttpResponse JsonAnswer(int status, const json& j) {
-  HttpResponse r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
-  r.body = j.dump();
-  return r;
-}
-
-HttpResponse TextAnswer(int status, const std::string& text) {
-  HttpResponse r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-  r.body = text;
-  return r;
-}
-
 json Links(const std::string& self) { return json::array({{{"rel", "self"}, {"href", self}}}); }
 
 std::vector<std::string> Segments(const std::string& path) {
@@ -423,18 +407,18 @@ HttpResponse KeyManager::List(Scope scope, const std::string& function, const st
   if (keys == nullptr) return EmptyResponse(404);
   json a = json::array();
   for (const auto& k : *keys) a.push_back({{"name", k.name}, {"value", k.value}});
-  return JsonAnswer(200, {{"keys", a}, {"links", Links(self)}});
+  return JsonResponse(200, {{"keys", a}, {"links", Links(self)}});
 }
 
 HttpResponse KeyManager::Get(Scope scope, const std::string& function, const std::string& name,
                              const std::string& self) {
   if (scope != Scope::kFunction && name == kMasterName)
-    return JsonAnswer(200, {{"name", name}, {"value", host_.master.value}, {"links", Links(self)}});
+    return JsonResponse(200, {{"name", name}, {"value", host_.master.value}, {"links", Links(self)}});
   std::vector<Key>* keys = KeysFor(scope, function);
   if (keys == nullptr) return EmptyResponse(404);
   for (const auto& k : *keys)
     if (k.name == name)
-      return JsonAnswer(200, {{"name", k.name}, {"value", k.value}, {"links", Links(self)}});
+      return JsonResponse(200, {{"name", k.name}, {"value", k.value}, {"links", Links(self)}});
   return EmptyResponse(404);
 }
 
@@ -442,7 +426,7 @@ HttpResponse KeyManager::Set(Scope scope, const std::string& function, const std
                              const std::string* value, const std::string& self,
                              Status* persisted) {
   if (value != nullptr && !ValidKeyValue(*value))
-    return TextAnswer(400, "Invalid key value (16 to 4096 visible ASCII characters)");
+    return TextResponse(400, "Invalid key value (16 to 4096 visible ASCII characters)");
   std::string v = value ? *value : GenerateKey();
   int status;
   if (scope != Scope::kFunction && name == kMasterName) {
@@ -458,7 +442,7 @@ HttpResponse KeyManager::Set(Scope scope, const std::string& function, const std
     spdlog::info("Master key replaced through the key admin API");
     status = 200;
   } else {
-    if (!ValidKeyName(name) || name[0] == '_') return TextAnswer(400, "Invalid key name.");
+    if (!ValidKeyName(name) || name[0] == '_') return TextResponse(400, "Invalid key name.");
     std::vector<Key>* keys = KeysFor(scope, function);
     if (keys == nullptr) return EmptyResponse(404);
     std::vector<Key> before = *keys;
@@ -480,14 +464,14 @@ HttpResponse KeyManager::Set(Scope scope, const std::string& function, const std
                  scope == Scope::kFunction ? "function '" + function + "'" : std::string("the host"),
                  status == 201 ? "created" : "updated");
   }
-  HttpResponse r = JsonAnswer(status, {{"name", name}, {"value", v}, {"links", Links(self)}});
+  HttpResponse r = JsonResponse(status, {{"name", name}, {"value", v}, {"links", Links(self)}});
   if (status == 201) r.headers.emplace_back("Location", self);
   return r;
 }
 
 HttpResponse KeyManager::Delete(Scope scope, const std::string& function,
                                 const std::string& name, Status* persisted) {
-  if (name.empty() || name[0] == '_') return TextAnswer(400, "Invalid key name.");
+  if (name.empty() || name[0] == '_') return TextResponse(400, "Invalid key name.");
   std::vector<Key>* keys = KeysFor(scope, function);
   if (keys == nullptr) return EmptyResponse(404);
   std::vector<Key> before = *keys;
@@ -576,7 +560,7 @@ bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, Ht
                       : !host_key_override_.empty() && lname == "default" ? "PYFN_FUNCTION_KEY"
                                                                           : nullptr;
     if (var != nullptr) {
-      *out = JsonAnswer(403, {{"error", "the key '" + name + "' comes from " + var +
+      *out = JsonResponse(403, {{"error", "the key '" + name + "' comes from " + var +
                                             " (e.g. a Kubernetes Secret); change the environment "
                                             "and restart the host"},
                               {"code", "KeysReadOnly"}});
@@ -586,7 +570,7 @@ bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, Ht
   }
   if (!read_only_reason_.empty()) {
     // Never a 500: the store cannot take the change, and the answer says why.
-    *out = JsonAnswer(403, {{"error", read_only_reason_}, {"code", "KeysReadOnly"}});
+    *out = JsonResponse(403, {{"error", read_only_reason_}, {"code", "KeysReadOnly"}});
     spdlog::warn("Key admin API: {} {} refused: the keys are read-only", m, path);
     return true;
   }
@@ -595,7 +579,7 @@ bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, Ht
     json body = json::parse(req.body, nullptr, false);
     auto v = body.is_object() ? body.find("value") : body.end();
     if (!body.is_object() || v == body.end() || !v->is_string()) {
-      *out = TextAnswer(400, "Invalid key value");
+      *out = TextResponse(400, "Invalid key value");
       return true;
     }
     value = v->get<std::string>();

@@ -17,14 +17,6 @@ using json = nlohmann::json;
 
 constexpr const char* kWebhookPath = "/runtime/webhooks/eventgrid";
 
-HttpResponse Text(int status, const std::string& text) {
-  HttpResponse r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-  r.body = text;
-  return r;
-}
-
 // "application/cloudevents-batch+json; charset=utf-8" -> "application/cloudevents-batch+json".
 std::string MediaType(const std::string& content_type) {
   std::string t = AsciiLower(content_type.substr(0, content_type.find(';')));
@@ -60,7 +52,7 @@ void Complete(const std::shared_ptr<Fanout>& f, const InvocationOutcome& out) {
   if (!failed) return respond(EmptyResponse(202));
   // Azure answers the message of the invocation's exception, which names
   // the function and not the error (the log has that); Event Grid retries.
-  respond(Text(unavailable ? 503 : 500,
+  respond(TextResponse(unavailable ? 503 : 500,
                "Exception while executing function: Functions." + f->function));
 }
 
@@ -209,12 +201,12 @@ void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpRespon
       why = " (it is not an eventGridTrigger function: its trigger is " +
             (trigger ? trigger->type : std::string("missing")) + ")";
     spdlog::info("Event Grid webhook: cannot find function: '{}'{}", name, why);
-    return respond(Text(404, "cannot find function: '" + name + "'" + why));
+    return respond(TextResponse(404, "cannot find function: '" + name + "'" + why));
   }
   if (!fn->load_status.ok()) {
     spdlog::error("Function '{}' failed to load: {} (Event Grid delivery answered 500)", fn->name,
                   fn->load_status.message());
-    return respond(Text(500, "Exception while executing function: Functions." + fn->name));
+    return respond(TextResponse(500, "Exception while executing function: Functions." + fn->name));
   }
   if (request.method == "OPTIONS") {
     HttpResponse r = EmptyResponse(200);
@@ -223,7 +215,7 @@ void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpRespon
     return respond(std::move(r));
   }
   if (request.method != "POST") {
-    HttpResponse r = Text(405, "the Event Grid webhook takes POST (and OPTIONS)");
+    HttpResponse r = TextResponse(405, "the Event Grid webhook takes POST (and OPTIONS)");
     r.headers.emplace_back("Allow", "POST, OPTIONS");
     return respond(std::move(r));
   }
@@ -232,7 +224,7 @@ void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpRespon
                                     request.Header("content-type"), request.body, &d);
   if (!s.ok()) {
     spdlog::warn("Event Grid webhook, function '{}': {} (answered 400)", fn->name, s.message());
-    return respond(Text(400, s.message()));
+    return respond(TextResponse(400, s.message()));
   }
   switch (d.kind) {
     case EventGridDelivery::Kind::kUnsubscribe:
