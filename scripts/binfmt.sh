@@ -12,11 +12,14 @@
 # emulation: the builder stage cross-compiles (images/debian/Dockerfile).
 set -euo pipefail
 handler=/proc/sys/fs/binfmt_misc/qemu-aarch64
+# Ready: registered (by this script, or by Docker's binfmt installer, e.g. GitHub's
+# setup-qemu-action) with F and C. arch-test is for mmdebstrap's arm64 base images only.
 if [ -e "$handler" ] && grep -qx enabled "$handler" && grep -q '^flags:.*F' "$handler" &&
-   grep -q '^flags:.*C' "$handler" && command -v arch-test >/dev/null; then
+   grep -q '^flags:.*C' "$handler" && { command -v arch-test >/dev/null || [ "$(id -u)" != 0 ]; }; then
   echo "binfmt: qemu-aarch64 ready"
   exit 0
 fi
+[ "$(id -u)" = 0 ] || { echo "binfmt: qemu-aarch64 is not registered with flags F and C; run scripts/binfmt.sh as root" >&2; exit 1; }
 # arch-test: mmdebstrap's check that a foreign architecture runs (arm64 base images).
 if ! command -v qemu-aarch64-static >/dev/null || ! command -v update-binfmts >/dev/null || ! command -v arch-test >/dev/null; then
   echo "binfmt: installing qemu-user-static binfmt-support arch-test"
