@@ -40,6 +40,13 @@ variable "BASE_IMAGE" {
 variable "ARM64_BASE_IMAGE" {
   default = "debian:%s-slim"
 }
+# Builder base of the linux/arm64 targets (it runs on the build machine's platform):
+# Docker takes BASE_IMAGE's multi-arch name with FROM --platform=$BUILDPLATFORM; podman
+# 4.3 ignores that, and build-images.sh names the native base labelled arm64 instead
+# (scripts/base-images.sh --builder-for).
+variable "ARM64_BUILDER_IMAGE" {
+  default = "debian:%s-slim"
+}
 # OCI metadata (org.opencontainers.image.*): the git revision and the creation time
 # (RFC 3339 of SOURCE_DATE_EPOCH); scripts/build-images.sh sets both from the checkout.
 variable "REVISION" {
@@ -213,7 +220,7 @@ target "python-arm64" {
     DEBIAN_RELEASE = cell.debian
     PYTHON_VERSION = cell.py
     BASE_IMAGE     = format(ARM64_BASE_IMAGE, cell.debian)
-    BUILDER_IMAGE  = format(BASE_IMAGE, cell.debian)
+    BUILDER_IMAGE  = format(ARM64_BUILDER_IMAGE, cell.debian)
   }
   labels = {
     "org.opencontainers.image.base.name" = format(ARM64_BASE_IMAGE, cell.debian)

@@ -4,6 +4,12 @@
 # --arch arm64: the arm64 base instead, under Docker Hub's arm64-only name
 # `docker.io/arm64v8/debian:<release>-slim` (podman keeps one image per name); made with
 # mmdebstrap under qemu-user-static emulation (scripts/binfmt.sh).
+#   scripts/base-images.sh --builder-for arm64 RELEASE...
+# the builder base of podman's arm64 builds: this machine's debian:<release>-slim copied
+# as `localhost/pyfn/debian-<native>-for-arm64:<release>-slim`, labelled linux/arm64.
+# Podman 4.3 ignores `FROM --platform=$BUILDPLATFORM` and looks every FROM up for the
+# build's platform; under that label the builder stage still holds native binaries, which
+# run natively and cross-compile (images/README.md, arm64).
 # For each release: keep an image already present; else pull it from Docker Hub; else
 # (no registry, as on the project machines) create it offline from the Debian archive
 # with mmdebstrap and import it under the Docker Hub name, so that the Dockerfile's
@@ -20,14 +26,32 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 engine="$here/engine.sh"
 
-force=0 arch=""
+force=0 arch="" builder_for=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --force) force=1; shift ;;
     --arch) arch=$2; shift 2 ;;
+    --builder-for) builder_for=$2; shift 2 ;;
     *) break ;;
   esac
 done
+
+if [ -n "$builder_for" ]; then
+  native=$(dpkg --print-architecture)
+  for r in "$@"; do
+    image="localhost/pyfn/debian-$native-for-$builder_for:$r-slim"
+    if [ "$force" = 0 ] && have "$image"; then echo "base-images: $image: present" >&2; continue; fi
+    "$0" "$r"
+    tar=$(mktemp --suffix=.tar)
+    c=$("$engine" create "docker.io/library/debian:$r-slim")
+    "$engine" export -o "$tar" "$c"
+    "$engine" rm "$c" >/dev/null
+    "$engine" import --arch "$builder_for" --change 'CMD ["bash"]' "$tar" "$image" >/dev/null
+    rm -f "$tar"
+    echo "base-images: $image: the $native base labelled linux/$builder_for (podman's builder stage)" >&2
+  done
+  exit 0
+fi
 [ "$arch" != "$(dpkg --print-architecture)" ] || arch=""
 [ $# -gt 0 ] || { echo "usage: $0 [--force] RELEASE..." >&2; exit 2; }
 

@@ -54,8 +54,13 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/n
 export REVISION=${REVISION:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}
 export CREATED=${CREATED:-$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)}
 kind=$("$engine" --which)
-# Podman keeps one image per name: the arm64 base gets Docker Hub's arm64-only name.
-[ "$kind" != podman ] || export ARM64_BASE_IMAGE=${ARM64_BASE_IMAGE:-docker.io/arm64v8/debian:%s-slim}
+# Podman keeps one image per name: the arm64 base gets Docker Hub's arm64-only name, and
+# the builder stage of arm64 builds this machine's base labelled arm64 (base-images.sh
+# --builder-for says why).
+if [ "$kind" = podman ]; then
+  export ARM64_BASE_IMAGE=${ARM64_BASE_IMAGE:-docker.io/arm64v8/debian:%s-slim}
+  export ARM64_BUILDER_IMAGE=${ARM64_BUILDER_IMAGE:-localhost/pyfn/debian-$(dpkg --print-architecture)-for-arm64:%s-slim}
+fi
 
 # The resolved targets, one JSON object a line, in bake's order with slim before full
 # (full builds FROM the slim stage, so it reuses its cached layers).
@@ -95,6 +100,7 @@ if [ "$kind" = podman ]; then
   if grep -q '"linux/arm64"' <<<"$plan"; then
     ./scripts/binfmt.sh 2>&1 | while read -r l; do say "$l"; done
     ./scripts/base-images.sh --arch arm64 "${releases[@]}" 2>&1 | while read -r l; do say "$l"; done
+    ./scripts/base-images.sh --builder-for arm64 "${releases[@]}" 2>&1 | while read -r l; do say "$l"; done
   fi
 fi
 

@@ -37,6 +37,8 @@ work="$OUT/reproducible/$cell"
 rm -rf "$work"
 mkdir -p "$work"
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+# The same revision label in both builds, even if HEAD moves meanwhile.
+export REVISION=${REVISION:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}
 
 # The tags of the cell's targets, from the bake file.
 mapfile -t images < <(./scripts/buildx.sh bake --print default legacy 2>/dev/null | python3 -c '
