@@ -137,12 +137,12 @@ metric() {
   [ "$(jq -r '.attributes["faas.trigger"]' <<<"$work")" = pubsub ]
   [ "$(jq -r '.attributes["pyfn.trigger"]' <<<"$work")" = queue ]
   [ "$(jq -r '.attributes["faas.invocation_id"]' <<<"$work")" = "$(json_get "$done" .invocation_id)" ]
-  # Its own output to otel-done: a CLIENT span under it.
-  otlp_wait main 10 1 ".parent_span_id == \"$span\" and .kind == 3" >/dev/null ||
-    fail "no client span under work; $(otlp_spans main '.kind == 3')"
+  # Its own output to otel-done: a CLIENT span under it (after the queue's creation, a PUT).
+  local cond=".parent_span_id == \"$span\" and .kind == 3 and .name == \"POST\""
+  otlp_wait main 10 1 "$cond" >/dev/null ||
+    fail "no client POST under work; $(otlp_spans main '.kind == 3')"
   local put
-  put=$(otlp_spans main ".parent_span_id == \"$span\" and .kind == 3" | head -1)
-  [ "$(jq -r .name <<<"$put")" = POST ]
+  put=$(otlp_spans main "$cond" | head -1)
   [[ "$(jq -r '.attributes["url.full"]' <<<"$put")" == */otel-done/messages ]]
   [ "$(jq -r '.attributes["http.response.status_code"]' <<<"$put")" = 201 ]
   [ "$(jq -r '.attributes["server.port"]' <<<"$put")" = "$AZURITE_QUEUE_PORT" ]
@@ -152,7 +152,7 @@ metric() {
   [ -n "$enq" ] || fail "no span for enqueue"
   [ "$(jq -r .trace_id <<<"$enq")" != "$trace" ]
   local client
-  client=$(otlp_spans main ".parent_span_id == $(jq .span_id <<<"$enq") and .kind == 3" | head -1)
+  client=$(otlp_spans main ".parent_span_id == $(jq .span_id <<<"$enq") and .kind == 3 and .name == \"POST\"" | head -1)
   [[ "$(jq -r '.attributes["url.full"]' <<<"$client")" == */otel-items/messages ]] ||
     fail "client span of enqueue: $client"
   # Polling and the message's delete are the host's own calls: never traced without a context.

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 namespace pyfn {
 namespace telemetry {
 namespace {
@@ -52,14 +54,20 @@ TEST(OtlpJsonTest, EncodesSpansWithOtlpsJsonRules) {
   EXPECT_EQ(b["status"]["code"], 0);
 }
 
-TEST(OtlpJsonTest, ReplacesBytesThatAreNotUtf8) {
+TEST(OtlpJsonTest, EscapesStringsAndReplacesBytesThatAreNotUtf8) {
   SpanData s;
-  s.name = std::string("bad\xff");
+  s.name = std::string("bad\xff \"q\" \\ \n \x01 \xc3\xa9");
+  s.trace_state = "a=1,b=2";
+  s.attributes = {{"nan", std::nan("")}, {"big", 1e300}};
   s.trace_id = "0af7651916cd43dd8448eb211c80319c";
   s.span_id = "b7ad6b7169203331";
   std::string body = EncodeTraceRequest({}, "1", {s});
   auto j = nlohmann::json::parse(body);
-  EXPECT_EQ(j["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["name"], "bad\xEF\xBF\xBD");
+  const auto& span = j["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+  EXPECT_EQ(span["name"], "bad\xEF\xBF\xBD \"q\" \\ \n \x01 \xc3\xa9");
+  EXPECT_EQ(span["traceState"], "a=1,b=2");
+  EXPECT_EQ(span["attributes"][0]["value"]["doubleValue"], "NaN");
+  EXPECT_EQ(span["attributes"][1]["value"]["doubleValue"], 1e300);
 }
 
 }  // namespace
