@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 #include "host/common/text_encoding.h"
 
@@ -12,27 +13,34 @@ namespace {
 // The JSON text is written directly (no document tree): the exporter encodes
 // every span the host records, so this runs a few thousand times a second.
 
-void AppendString(std::string* out, const std::string& raw) {
-  const std::string valid = IsValidUtf8(raw) ? std::string() : ToValidUtf8(raw);
-  const std::string& s = valid.empty() ? raw : valid;
+// Appends `s` as a JSON string: runs that need no escape are copied at once.
+void AppendString(std::string* out, std::string_view s) {
+  if (!IsValidUtf8(s)) {
+    const std::string valid = ToValidUtf8(s);
+    AppendString(out, valid);
+    return;
+  }
   out->push_back('"');
-  for (char c : s) {
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': *out += "\\\""; break;
       case '\\': *out += "\\\\"; break;
       case '\n': *out += "\\n"; break;
       case '\r': *out += "\\r"; break;
       case '\t': *out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-          *out += buf;
-        } else {
-          out->push_back(c);
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        *out += buf;
+      }
     }
   }
+  out->append(s.data() + run, s.size() - run);
   out->push_back('"');
 }
 
@@ -41,7 +49,9 @@ void AppendValue(std::string* out, const AttributeValue& v) {
     *out += "{\"stringValue\":";
     AppendString(out, *s);
   } else if (const auto* i = std::get_if<int64_t>(&v)) {
-    *out += "{\"intValue\":\"" + std::to_string(*i) + "\"";
+    *out += "{\"intValue\":\"";
+    *out += std::to_string(*i);
+    out->push_back('"');
   } else if (const auto* b = std::get_if<bool>(&v)) {
     *out += *b ? "{\"boolValue\":true" : "{\"boolValue\":false";
   } else {
@@ -89,22 +99,35 @@ std::string EncodeTraceRequest(const Attributes& resource, const std::string& sc
   for (const SpanData& s : spans) {
     if (!first) out.push_back(',');
     first = false;
-    out += "{\"traceId\":\"" + s.trace_id + "\",\"spanId\":\"" + s.span_id + "\"";
-    if (!s.parent_span_id.empty()) out += ",\"parentSpanId\":\"" + s.parent_span_id + "\"";
+    out += "{\"traceId\":\"";
+    out += s.trace_id;
+    out += "\",\"spanId\":\"";
+    out += s.span_id;
+    out.push_back('"');
+    if (!s.parent_span_id.empty()) {
+      out += ",\"parentSpanId\":\"";
+      out += s.parent_span_id;
+      out.push_back('"');
+    }
     if (!s.trace_state.empty()) {
       out += ",\"traceState\":";
       AppendString(&out, s.trace_state);
     }
     out += ",\"name\":";
     AppendString(&out, s.name);
-    out += ",\"kind\":" + std::to_string(static_cast<int>(s.kind));
-    out += ",\"startTimeUnixNano\":\"" + std::to_string(s.start_unix_nano) + "\"";
-    out += ",\"endTimeUnixNano\":\"" + std::to_string(s.end_unix_nano) + "\"";
+    out += ",\"kind\":";
+    out += std::to_string(static_cast<int>(s.kind));
+    out += ",\"startTimeUnixNano\":\"";
+    out += std::to_string(s.start_unix_nano);
+    out += "\",\"endTimeUnixNano\":\"";
+    out += std::to_string(s.end_unix_nano);
+    out.push_back('"');
     if (!s.attributes.empty()) {
       out += ",\"attributes\":";
       AppendAttributes(&out, s.attributes);
     }
-    out += ",\"status\":{\"code\":" + std::to_string(static_cast<int>(s.status));
+    out += ",\"status\":{\"code\":";
+    out += std::to_string(static_cast<int>(s.status));
     if (!s.status_message.empty()) {
       out += ",\"message\":";
       AppendString(&out, s.status_message);

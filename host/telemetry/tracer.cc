@@ -51,6 +51,7 @@ std::shared_ptr<ActiveSpan> Tracer::StartSpan(std::string name, SpanKind kind,
     data.parent_span_id = parent.valid() ? parent.span_id : "";
     data.trace_state = ctx.trace_state;
     data.start_unix_nano = NowUnixNano();
+    data.attributes.reserve(8);  // what the host's spans carry, without regrowth
   }
   return std::shared_ptr<ActiveSpan>(new ActiveSpan(this, std::move(data), std::move(ctx)));
 }

@@ -13,7 +13,10 @@ import sys
 import pytest
 
 from pyfn_worker import otel
-from test_worker_dispatcher import HTTP_IN, HTTP_RET, host, write  # noqa: F401
+import test_worker_dispatcher as dispatcher_tests
+from test_worker_dispatcher import HTTP_IN, HTTP_RET, write
+
+host = dispatcher_tests.host  # the dispatcher tests' fixture: a fake host around a Dispatcher
 
 TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
 
