@@ -14,8 +14,16 @@ namespace {
 // every span the host records, so this runs a few thousand times a second.
 
 // Appends `s` as a JSON string: runs that need no escape are copied at once.
+// True when every byte is ASCII (a loop the compiler vectorises): the common
+// case, which needs no UTF-8 check.
+bool IsAscii(std::string_view s) {
+  unsigned char any = 0;
+  for (char c : s) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
+}
+
 void AppendString(std::string* out, std::string_view s) {
-  if (!IsValidUtf8(s)) {
+  if (!IsAscii(s) && !IsValidUtf8(s)) {
     const std::string valid = ToValidUtf8(s);
     AppendString(out, valid);
     return;
