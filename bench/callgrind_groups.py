@@ -24,7 +24,7 @@ GROUPS = {
     ],
     "worker": [
         ("total (all threads)", r"^PROGRAM TOTALS"),
-        ("proto <-> dict", r"pyfn::.*(MessageToDict|DictToMessage|ToPython|FromPython)|proto_dict"),
+        ("proto <-> dict", r"pyfn::.*(MessageToDict|DictToMessage|ToPython|FromPython|InvocationRequestToDict|DictToInvocationResponse)|proto_dict"),
         ("protobuf serialize/parse", r"google::protobuf::MessageLite::(Serialize|Parse)|SerializeWithCachedSizes|_InternalParse"),
         ("gRPC (transport, completion queues)", r"grpc_core::|grpc_chttp2|grpc_call_"),
     ],

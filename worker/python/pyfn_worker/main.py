@@ -151,6 +151,22 @@ async def serve(pyfn, options: dict, d=None, first=None) -> int:
         # to the loop in arrival order. No loop wake-up per sync invocation.
         import threading
 
+        # Messages for the loop wait in `pending`; one wake-up of the loop
+        # (call_soon_threadsafe: a Handle and a write to its self-pipe)
+        # handles all that arrived meanwhile, in order. The reader appends
+        # before it looks at `scheduled`, the loop clears `scheduled` before
+        # it empties the queue: no message is left behind (at worst a
+        # wake-up finds nothing).
+        import collections
+        pending = collections.deque()
+        scheduled = [False]
+
+        def handle_pending():
+            scheduled[0] = False
+            while pending:
+                kind, request_id, payload = pending.popleft()
+                d.handle(kind, request_id, payload)
+
         def reader():
             try:
                 while True:
@@ -162,12 +178,15 @@ async def serve(pyfn, options: dict, d=None, first=None) -> int:
                     if kind == 'invocation_request' and \
                             d.try_fast(request_id, payload, base):
                         continue
-                    loop.call_soon_threadsafe(d.handle, kind, request_id,
-                                              payload, context=base)
+                    pending.append(msg)
+                    if not scheduled[0]:
+                        scheduled[0] = True
+                        loop.call_soon_threadsafe(handle_pending, context=base)
             except RuntimeError:  # the loop is closed: leaving
                 return
 
         def closed():
+            handle_pending()
             logger.info('the host closed the stream')
             stop()
 
