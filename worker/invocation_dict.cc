@@ -41,6 +41,9 @@ struct Keys {
   PyObject* return_value;
   PyObject* status_code;
   PyObject* cookies;
+  PyObject* retry_count;
+  PyObject* max_retry_count;
+  PyObject* exception;
 };
 
 const Keys* GetKeys() {
@@ -66,6 +69,8 @@ const Keys* GetKeys() {
       {&k->stream, "stream"},               {&k->result, "result"},
       {&k->status, "status"},               {&k->return_value, "return_value"},
       {&k->status_code, "status_code"},     {&k->cookies, "cookies"},
+      {&k->retry_count, "retry_count"},     {&k->max_retry_count, "max_retry_count"},
+      {&k->exception, "exception"},
   };
   for (const Named& n : all) {
     *n.slot = PyUnicode_InternFromString(n.text);
@@ -209,6 +214,19 @@ PyObject* TraceContext(const rpc::RpcTraceContext& tc, const Keys* k) {
   return d;
 }
 
+// MessageToDict's form, which the host sends with every invocation.
+PyObject* RetryContext(const rpc::RetryContext& rc, const Keys* k) {
+  PyObject* d = PyDict_New();
+  if (d == nullptr) return nullptr;
+  if (!Put(d, k->retry_count, PyLong_FromLong(rc.retry_count())) ||
+      !Put(d, k->max_retry_count, PyLong_FromLong(rc.max_retry_count())) ||
+      (rc.has_exception() && !Put(d, k->exception, MessageToDict(rc.exception())))) {
+    Py_DECREF(d);
+    return nullptr;
+  }
+  return d;
+}
+
 // ---- Python -> protobuf (the usual shapes only) -----------------------------
 // Each returns false, with no Python error left set, for any shape it does not
 // handle; the caller then starts over with DictToMessage.
@@ -325,7 +343,7 @@ PyObject* InvocationRequestToDict(const rpc::InvocationRequest& req) {
             (!req.has_trace_context() ||
              Put(d, k->trace_context, TraceContext(req.trace_context(), k))) &&
             (!req.has_retry_context() ||
-             Put(d, k->retry_context, MessageToDict(req.retry_context())));
+             Put(d, k->retry_context, RetryContext(req.retry_context(), k)));
   if (!ok) {
     Py_DECREF(d);
     return nullptr;

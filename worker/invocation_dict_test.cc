@@ -98,6 +98,11 @@ TEST(InvocationDictTest, OtherShapesMatchTheGeneralMapping) {
   EXPECT_TRUE(Holds(d, "d['trigger_metadata'] == {'n': {'int': -7}, 's': {'string': ''},"
                        " 'j': {'json': '{}'}}"));
   EXPECT_TRUE(Holds(d, "d['retry_context'] == {'retry_count': 1, 'max_retry_count': 0}"));
+  Py_DECREF(d);
+  req.mutable_retry_context()->mutable_exception()->set_message("boom");
+  d = InvocationRequestToDict(req);
+  ASSERT_NE(d, nullptr);
+  EXPECT_TRUE(Holds(d, "d['retry_context']['exception']['message'] == 'boom'"));
   EXPECT_TRUE(Holds(d, "'trace_context' not in d and d['function_id'] == ''"));
   Py_DECREF(d);
 }
