@@ -24,7 +24,8 @@ GROUPS = {
     ],
     "worker": [
         ("total (all threads)", r"^PROGRAM TOTALS"),
-        ("proto <-> dict", r"pyfn::.*(MessageToDict|DictToMessage|ToPython|FromPython)|proto_dict"),
+        ("invocation <-> dict (invocation_dict.cc)", r"pyfn::(InvocationRequestToDict|DictToInvocationResponse)"),
+        ("other messages <-> dict (proto_dict.cc, reflection)", r"pyfn::(MessageToDict|DictToMessage)\("),
         ("protobuf serialize/parse", r"google::protobuf::MessageLite::(Serialize|Parse)|SerializeWithCachedSizes|_InternalParse"),
         ("gRPC (transport, completion queues)", r"grpc_core::|grpc_chttp2|grpc_call_"),
     ],

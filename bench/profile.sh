@@ -11,6 +11,15 @@
 # bench app, and prints instructions per request grouped by component:
 #   host:   HTTP parse/serve (Beast), routing, RpcHttp conversion, protobuf, gRPC, logging
 #   worker: gRPC, protobuf, proto<->dict, CPython (decode, call, encode and the dispatcher)
+# Where the worker's share went last time (hello, Python 3.11, per invocation): ~144k in all;
+# CPython ~90k (dispatcher, HttpRequest, the call, the answer dict, the reader -> invoker
+# thread hand-off), gRPC ~28k, protobuf parse/serialize ~12k, invocation <-> dict ~12k
+# (worker/invocation_dict.cc). Floors measured alone with callgrind: a Python-level call in a
+# loop ~1.3k, a SimpleQueue round trip between two threads ~4.5k, `import logging` ~50M of
+# the worker's ~180M start (bare `python3 -c pass` ~32M), asyncio's own cost for a
+# cross-thread start of a task awaiting asyncio.sleep ~190k (the async row's ~300k).
+# Each side also reports its start-up: instructions from exec to the first 200 (for the
+# worker: gRPC connect, CPython init, imports, the handshake, indexing and loading the app).
 # Output: a JSON object on the last line (bench/bench.py stores it in results.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,20 +65,35 @@ run_profiled() {  # run_profiled SIDE
   fi
   local pid=$!
   wait_ok "http://127.0.0.1:$port$URLPATH"
-  # Zero the counters after start-up so only the N requests are counted.
+  # Dump the start-up (exec to the first 200, valgrind's own start excluded) as
+  # "<out>.1"; a dump also zeroes the counters, so only the N requests follow.
+  callgrind_control -d >/dev/null 2>&1 || true
+  local start=0
+  for _ in $(seq 1 100); do
+    [ -s "$out.1" ] && break
+    sleep 0.1
+  done
+  [ -s "$out.1" ] && start=$(awk '/^(summary|totals):/ {print $2; exit}' "$out.1")
   callgrind_control -z >/dev/null 2>&1 || true
   drive "http://127.0.0.1:$port"
   # Dump now (file "<out>.<n>"): holds exactly the N requests.
   callgrind_control -d >/dev/null 2>&1
   local f=""
   for _ in $(seq 1 100); do
-    f=$(ls -t "$out".* 2>/dev/null | head -1 || true)
-    [ -n "$f" ] && [ -s "$f" ] && break
+    if [ "$start" != 0 ]; then f="$out.2"; [ -s "$f" ] && break; f=""
+    else
+      f=$(ls -t "$out".* 2>/dev/null | head -1 || true)
+      [ -n "$f" ] && [ -s "$f" ] && break
+    fi
     sleep 0.1
   done
   kill -TERM "$pid"; wait "$pid" || true
   [ -n "$f" ] || { echo "profile: no callgrind dump for $side" >&2; return 1; }
-  summarize "$f" "$side"
+  summarize "$f" "$side" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+d["start to first 200 (instructions, not per request)"] = int(sys.argv[1] or 0)
+print(json.dumps(d))' "${start:-0}"
 }
 
 SIDES=${SIDES:-host worker}

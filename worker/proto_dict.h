@@ -8,6 +8,7 @@
 // Python -> protobuf accepts the same shapes, plus: None for "leave unset", enum
 // names as str, str for bytes fields (UTF-8) and bytes for string fields (must be
 // UTF-8), any int for a float field, and any iterable for a repeated field.
+// The invocation's own messages take invocation_dict.h's direct path first.
 //
 // REQUIRES: the caller holds the GIL for every function here.
 #ifndef PYFN_WORKER_PROTO_DICT_H_

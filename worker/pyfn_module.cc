@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "invocation_dict.h"
 #include "proto_dict.h"
 #include "rpc_stream.h"
 
@@ -21,7 +22,10 @@ PyObject* MessageToTuple(const StreamingMessage& msg) {
     // An empty or unknown content (a newer host): hand Python an empty payload.
     return Py_BuildValue("(ssN)", "", msg.request_id().c_str(), PyDict_New());
   }
-  PyObject* payload = MessageToDict(msg.GetReflection()->GetMessage(msg, f));
+  // The invocation, every request's message, skips reflection (invocation_dict.h).
+  PyObject* payload = msg.content_case() == StreamingMessage::kInvocationRequest
+                          ? InvocationRequestToDict(msg.invocation_request())
+                          : MessageToDict(msg.GetReflection()->GetMessage(msg, f));
   if (payload == nullptr) return nullptr;
   return Py_BuildValue("(s s# N)", f->name().c_str(), msg.request_id().data(),
                        static_cast<Py_ssize_t>(msg.request_id().size()), payload);
@@ -75,7 +79,9 @@ PyObject* PySend(PyObject*, PyObject* args) {
   }
   StreamingMessage msg;
   msg.set_request_id(std::string(request_id, request_id_len));
-  Status s = DictToMessage(payload, msg.GetReflection()->MutableMessage(&msg, f));
+  Status s = f->number() == StreamingMessage::kInvocationResponse
+                 ? DictToInvocationResponse(payload, msg.mutable_invocation_response())
+                 : DictToMessage(payload, msg.GetReflection()->MutableMessage(&msg, f));
   if (!s.ok()) {
     PyErr_Format(PyExc_TypeError, "_pyfn.send(%s): %s", kind, s.message().c_str());
     return nullptr;

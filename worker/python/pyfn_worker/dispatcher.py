@@ -11,10 +11,12 @@ A sync invocation goes straight from the reader to a pool thread, which binds,
 calls, encodes and sends the response itself (`_pyfn.send` is thread safe): no
 hop through the event loop. PYFN_SYNC_FAST_PATH=0 restores the old route
 (reader -> loop -> pool -> loop -> send).
+
+Neither asyncio nor concurrent.futures is imported until something needs them
+(the loop, an async invocation, the old route's executor): a worker serving
+sync functions only never loads them (pyfn_worker.main, "without the loop").
 """
 
-import asyncio
-import concurrent.futures
 import contextvars
 import itertools
 import logging
@@ -23,9 +25,12 @@ import queue
 import sys
 import threading
 import traceback
-from typing import Any, Callable, Dict, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional
 
 from . import __version__, bindings, extensions, loader, logs, otel
+
+if TYPE_CHECKING:  # pragma: no cover
+    import asyncio
 
 logger = logging.getLogger('pyfn_worker')
 
@@ -214,7 +219,7 @@ class Dispatcher:
 
     def __init__(self, send: Callable[[str, str, dict], Any], *,
                  worker_id: str = '', python_dir: Optional[str] = None,
-                 loop: Optional[asyncio.AbstractEventLoop] = None) -> None:
+                 loop: Optional['asyncio.AbstractEventLoop'] = None) -> None:
         self._send = send
         self.worker_id = worker_id
         self.python_dir = python_dir
@@ -227,18 +232,40 @@ class Dispatcher:
         self.index_error: Optional[loader.IndexError_] = None
         self.cancelled = set()
         threads = thread_count()
-        # The old route's executor (PYFN_SYNC_FAST_PATH=0); it starts no
-        # thread until used. The fast path runs on `invokers`, same size.
-        self.pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=threads, thread_name_prefix='pyfn-invoke')
+        self._threads = threads
+        self._pool = None
         self.terminating = False
-        self.stopped = asyncio.Event() if loop is None else None
+        self._stopped = None
         self._tasks = set()
         # Sync invocations in flight on the invoker threads (fast path).
         self._running = set()
         self._tokens = itertools.count()
         self.invokers = InvokerPool(threads)
         self.sync_fast_path = sync_fast_path_enabled()
+
+    @property
+    def pool(self):
+        """The old route's executor (PYFN_SYNC_FAST_PATH=0 and async-loop
+        tests), made on first use. The fast path runs on `invokers`, same
+        size."""
+        if self._pool is None:
+            import concurrent.futures
+            self._pool = concurrent.futures.ThreadPoolExecutor(
+                max_workers=self._threads, thread_name_prefix='pyfn-invoke')
+        return self._pool
+
+    @property
+    def stopped(self):
+        """An asyncio.Event set by stop() (tests without a loop of their own
+        wait on it); None when the dispatcher was given a loop."""
+        if self.loop is not None:
+            return None
+        if self._stopped is None:
+            import asyncio
+            self._stopped = asyncio.Event()
+            if self.terminating:
+                self._stopped.set()
+        return self._stopped
 
     # -- plumbing ---------------------------------------------------------
     def send(self, kind: str, request_id: str, payload: dict) -> None:
@@ -255,7 +282,8 @@ class Dispatcher:
             return
         try:
             result = method(request_id, payload)
-            if asyncio.iscoroutine(result):
+            if result is not None:  # a coroutine: _on_invocation_request
+                import asyncio
                 task = asyncio.ensure_future(result)
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
@@ -285,6 +313,7 @@ class Dispatcher:
 
     async def drain(self) -> None:
         """Waits for the invocations in flight (tests use this)."""
+        import asyncio
         while self._tasks or self._running:
             if self._tasks:
                 await asyncio.gather(*list(self._tasks), return_exceptions=True)
@@ -293,6 +322,7 @@ class Dispatcher:
 
     async def wait_running(self, timeout: float) -> None:
         """Waits up to `timeout` s for the invocations in flight (shutdown)."""
+        import asyncio
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         pending = [t for t in self._tasks if not t.done()]
@@ -301,8 +331,17 @@ class Dispatcher:
         while self._running and loop.time() < deadline:
             await asyncio.sleep(0.005)
 
+    def wait_running_sync(self, timeout: float) -> None:
+        """wait_running() without a loop: sync invocations only."""
+        import time
+        deadline = time.monotonic() + timeout
+        while self._running and time.monotonic() < deadline:
+            time.sleep(0.005)
+
     def shutdown_pools(self) -> None:
         self.invokers.shutdown(wait=False)
+        if self._pool is None:
+            return
         if sys.version_info >= (3, 9):
             self.pool.shutdown(wait=False, cancel_futures=True)
         else:  # pragma: no cover
@@ -373,8 +412,8 @@ class Dispatcher:
 
     def stop(self) -> None:
         self.terminating = True
-        if self.stopped is not None:
-            self.stopped.set()
+        if self._stopped is not None:
+            self._stopped.set()
 
     # -- indexing ---------------------------------------------------------
     def _on_functions_metadata_request(self, request_id: str, req: dict) -> None:
@@ -577,8 +616,11 @@ class Dispatcher:
             logs.current_invocation.reset(token)
             logs.forget_invocation(inv)
 
-    def loop_(self) -> asyncio.AbstractEventLoop:
-        return self.loop or asyncio.get_event_loop()
+    def loop_(self) -> 'asyncio.AbstractEventLoop':
+        if self.loop is not None:
+            return self.loop
+        import asyncio
+        return asyncio.get_event_loop()
 
     @staticmethod
     def _call_sync(fi, args, context, hooks, inv):

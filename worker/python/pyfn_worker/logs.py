@@ -30,19 +30,17 @@ USER, SYSTEM = 0, 1
 WORKER_LOGGER = 'pyfn_worker'
 WORKER_CATEGORY = 'Host.Worker'
 
-# function name by invocation id, for records that only know the id.
+# function name by invocation id, for records that only know the id. One
+# dict operation each (set, pop, get) is atomic under the GIL: no lock.
 _function_names: dict = {}
-_names_lock = threading.Lock()
 
 
 def remember_invocation(invocation_id: str, function_name: str) -> None:
-    with _names_lock:
-        _function_names[invocation_id] = function_name
+    _function_names[invocation_id] = function_name
 
 
 def forget_invocation(invocation_id: str) -> None:
-    with _names_lock:
-        _function_names.pop(invocation_id, None)
+    _function_names.pop(invocation_id, None)
 
 
 def rpc_level(levelno: int) -> int:
@@ -66,8 +64,7 @@ def invocation_of_current() -> Tuple[str, str]:
         return cur
     inv = getattr(thread_local, 'invocation_id', None)
     if inv:
-        with _names_lock:
-            return inv, _function_names.get(inv, '')
+        return inv, _function_names.get(inv, '')
     return '', ''
 
 

@@ -3,9 +3,17 @@
     main(options) -> exit code
 options: host, port, target, worker_id, request_id, max_message_length,
 python_dir (see worker/main.cc).
+
+Without the loop: while the sync fast path is on (PYFN_SYNC_FAST_PATH), the
+main thread reads the stream itself, answers the host's requests in order and
+starts sync invocations on the invoker threads; asyncio (about 160M
+instructions of imports, most of a worker's start) is not imported. The first
+message that needs the event loop - an invocation of an `async def` function
+- switches the worker to the loop for good: that message and every later one
+are handled as `serve` handles them. PYFN_LOOP_AT_START=1 starts on the loop
+(docs/settings.md).
 """
 
-import asyncio
 import contextvars
 import importlib
 import logging
@@ -45,10 +53,69 @@ async def _shutdown_asgi_apps() -> None:
         logger.exception('ASGI lifespan shutdown failed')
 
 
-async def serve(pyfn, options: dict) -> int:
+class _Stop(Exception):
+    """Raised by the signal handler to end a blocking recv (without the loop)."""
+
+
+def _new_dispatcher(pyfn, options: dict, loop=None):
+    return _dispatcher.Dispatcher(pyfn.send, worker_id=options.get('worker_id', ''),
+                                  python_dir=options.get('python_dir'), loop=loop)
+
+
+def serve_without_loop(pyfn, options: dict):
+    """Serves on the main thread until the stream closes, a stop, or a message
+    that needs the loop. Returns the exit code, or (dispatcher, message) to go
+    on with on the loop."""
+    d = _new_dispatcher(pyfn, options)
+    waiting = [False]
+
+    def on_signal(*_):
+        d.terminating = True
+        if waiting[0]:
+            raise _Stop()
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[sig] = signal.signal(sig, on_signal)
+        except (ValueError, OSError):  # pragma: no cover  not the main thread
+            pass
+    d.stop = lambda *_: setattr(d, 'terminating', True)
+    try:
+        while not d.terminating:
+            waiting[0] = True
+            try:
+                msg = pyfn.recv()
+            except _Stop:
+                break
+            finally:
+                waiting[0] = False
+            if msg is None:
+                logger.info('the host closed the stream')
+                break
+            kind, request_id, payload = msg
+            if kind == 'invocation_request' and \
+                    not d.try_fast(request_id, payload):
+                return d, msg  # an async function (or the fast path is off)
+            if kind != 'invocation_request':
+                d.handle(kind, request_id, payload)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    d.wait_running_sync(1.0)
+    d.shutdown_pools()
+    return 0
+
+
+async def serve(pyfn, options: dict, d=None, first=None) -> int:
+    """Serves on the running loop; `d` and `first`: the dispatcher and the
+    message serve_without_loop stopped at."""
+    import asyncio
     loop = asyncio.get_running_loop()
-    d = _dispatcher.Dispatcher(pyfn.send, worker_id=options.get('worker_id', ''),
-                               python_dir=options.get('python_dir'), loop=loop)
+    if d is None:
+        d = _new_dispatcher(pyfn, options, loop)
+    else:
+        d.loop = loop
     done = asyncio.Event()
 
     def stop(*_):
@@ -61,6 +128,9 @@ async def serve(pyfn, options: dict) -> int:
     # Handle would run it): what loading an app sets there stays, and each
     # invocation runs in a copy of it.
     base = contextvars.copy_context()
+    if first is not None:
+        kind, request_id, payload = first
+        base.run(d.handle, kind, request_id, payload)
 
     def on_readable():
         while not done.is_set():
@@ -81,6 +151,22 @@ async def serve(pyfn, options: dict) -> int:
         # to the loop in arrival order. No loop wake-up per sync invocation.
         import threading
 
+        # Messages for the loop wait in `pending`; one wake-up of the loop
+        # (call_soon_threadsafe: a Handle and a write to its self-pipe)
+        # handles all that arrived meanwhile, in order. The reader appends
+        # before it looks at `scheduled`, the loop clears `scheduled` before
+        # it empties the queue: no message is left behind (at worst a
+        # wake-up finds nothing).
+        import collections
+        pending = collections.deque()
+        scheduled = [False]
+
+        def handle_pending():
+            scheduled[0] = False
+            while pending:
+                kind, request_id, payload = pending.popleft()
+                d.handle(kind, request_id, payload)
+
         def reader():
             try:
                 while True:
@@ -92,12 +178,15 @@ async def serve(pyfn, options: dict) -> int:
                     if kind == 'invocation_request' and \
                             d.try_fast(request_id, payload, base):
                         continue
-                    loop.call_soon_threadsafe(d.handle, kind, request_id,
-                                              payload, context=base)
+                    pending.append(msg)
+                    if not scheduled[0]:
+                        scheduled[0] = True
+                        loop.call_soon_threadsafe(handle_pending, context=base)
             except RuntimeError:  # the loop is closed: leaving
                 return
 
         def closed():
+            handle_pending()
             logger.info('the host closed the stream')
             stop()
 
@@ -122,13 +211,44 @@ async def serve(pyfn, options: dict) -> int:
     return 0
 
 
+def _loop_at_start() -> bool:
+    from .loader import is_true
+    return is_true(os.environ.get('PYFN_LOOP_AT_START')) or \
+        not _dispatcher.sync_fast_path_enabled()
+
+
+def _run_on_loop(coro) -> int:
+    """asyncio.run(coro), on the main thread's loop if the app made one
+    already (asyncio.get_event_loop() while it loaded) so that what it bound
+    to that loop works in its async functions."""
+    import asyncio
+    policy = asyncio.get_event_loop_policy()
+    loop = getattr(getattr(policy, '_local', None), '_loop', None)
+    if loop is None or loop.is_closed() or loop.is_running():
+        return asyncio.run(coro)
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        try:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+
 def main(options: dict) -> int:
     import _pyfn
 
     logs.install(_pyfn.send, options.get('request_id', ''), level=_log_level())
     _preload_library()
     try:
-        code = asyncio.run(serve(_pyfn, options))
+        if _loop_at_start():
+            code = _run_on_loop(serve(_pyfn, options))
+        else:
+            code = serve_without_loop(_pyfn, options)
+            if isinstance(code, tuple):
+                d, first = code
+                code = _run_on_loop(serve(_pyfn, options, d, first))
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:

@@ -7,8 +7,10 @@ worker finds the :class:`FunctionRegister` instances among the globals of
 ``function_app.py`` and calls :meth:`FunctionRegister.get_functions`, which
 validates every function and returns :class:`Function` objects whose
 ``get_raw_bindings()`` are the function.json binding objects.
+
+asyncio is imported by the ASGI methods that use it, not here: a worker whose
+app has no async function then never loads it.
 """
-import asyncio
 import atexit
 import inspect
 import json
@@ -16,7 +18,8 @@ import logging
 import threading
 import weakref
 from abc import ABC, abstractmethod
-from typing import Any, Callable, Dict, Iterable, List, Optional, Union
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List,
+                    Optional, Union)
 
 from .blob import BlobInput, BlobOutput, BlobTrigger
 from .constants import FUNCTION_NAME, RETRY_POLICY
@@ -33,8 +36,10 @@ from .table import TableInput, TableOutput
 from .timer import TimerTrigger
 from .utils import StringifyEnumJsonEncoder, parse_iterable_param_to_enums, \
     parse_singular_param_to_enum
-from .._http_asgi import AsgiMiddleware
 from .._http_wsgi import WsgiMiddleware
+
+if TYPE_CHECKING:  # pragma: no cover
+    import asyncio
 
 _logger = logging.getLogger('azure.functions')
 
@@ -661,6 +666,7 @@ class AsgiFunctionApp(ExternalHttpFunctionApp):
                  http_auth_level: Union[AuthLevel, str] = AuthLevel.FUNCTION,
                  function_name: str = 'http_app_func'):
         super().__init__(auth_level=http_auth_level)
+        from .._http_asgi import AsgiMiddleware
         self.middleware = AsgiMiddleware(app)
         self.startup_task_done = False
         self._startup_future: Optional['asyncio.Future[bool]'] = None
@@ -670,10 +676,11 @@ class AsgiFunctionApp(ExternalHttpFunctionApp):
 
     def _add_http_app(self, http_middleware: Any,
                       function_name: str = 'http_app_func') -> None:
+        from .._http_asgi import AsgiMiddleware
         if not isinstance(http_middleware, AsgiMiddleware):
             raise TypeError("Please pass AsgiMiddleware instance"
                             " as parameter.")
-        asgi_middleware: AsgiMiddleware = http_middleware
+        asgi_middleware = http_middleware
         app = self
 
         @self.function_name(name=function_name)
@@ -688,6 +695,7 @@ class AsgiFunctionApp(ExternalHttpFunctionApp):
 
     async def _ensure_startup(self) -> bool:
         # One startup for concurrent first requests on the same loop.
+        import asyncio
         with self._startup_lock:
             future = self._startup_future
             if future is None or future.get_loop() is not \
@@ -715,6 +723,7 @@ class AsgiFunctionApp(ExternalHttpFunctionApp):
         loop = self.middleware._lifespan_loop
         if loop is None or loop.is_closed() or loop.is_running():
             return
+        import asyncio
         try:
             loop.run_until_complete(
                 asyncio.wait_for(self.notify_shutdown(), 10))
@@ -730,6 +739,7 @@ async def shutdown_asgi_apps(timeout: float = 10.0) -> None:
     whose startup ran on the current event loop.  pyfn's worker awaits this
     on its invocation loop when it stops (before the loop is closed, which
     would otherwise cancel the lifespan task without a shutdown)."""
+    import asyncio
     loop = asyncio.get_running_loop()
     for app in list(_LIVE_ASGI_APPS):
         if not app.startup_task_done or \
