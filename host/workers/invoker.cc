@@ -24,6 +24,7 @@ FunctionInvoker::FunctionInvoker(const FunctionRegistry* registry, WorkerDispatc
     : registry_(registry), dispatcher_(dispatcher) {}
 
 void FunctionInvoker::AddBindingExtension(std::shared_ptr<BindingExtension> ext) {
+  for (const auto& t : ext->Types()) by_type_.emplace_back(AsciiLower(t), ext.get());
   extensions_.push_back(std::move(ext));
 }
 
@@ -34,10 +35,8 @@ bool FunctionInvoker::HasHostOutputs(const FunctionSpec& fn) const {
 }
 
 BindingExtension* FunctionInvoker::ExtensionFor(const std::string& type) const {
-  std::string t = AsciiLower(type);
-  for (const auto& e : extensions_)
-    for (const auto& x : e->Types())
-      if (AsciiLower(x) == t) return e.get();
+  for (const auto& [lower, ext] : by_type_)
+    if (AsciiEqualsLower(type, lower)) return ext;
   return nullptr;
 }
 
