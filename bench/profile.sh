@@ -9,7 +9,9 @@
 # Runs pyfn-host under callgrind once and pyfn-worker under callgrind once (through
 # Azure's languageWorkers__python__defaultExecutablePath override), each serving the
 # bench app, and prints instructions per request grouped by component:
-#   host:   HTTP parse/serve (Beast), routing, RpcHttp conversion, protobuf, gRPC, logging
+#   host:   per thread (io threads: HTTP read/parse, handler, response write; gRPC writer,
+#           reader and pollers), then routing, RpcHttp, invoker, protobuf, malloc, logging;
+#           read from the callgrind file itself (one inclusive cost per function)
 #   worker: gRPC, protobuf, proto<->dict, CPython (decode, call, encode and the dispatcher)
 # Output: a JSON object on the last line (bench/bench.py stores it in results.json).
 set -euo pipefail
@@ -38,6 +40,10 @@ drive() {  # drive BASE: N sequential requests on one keep-alive connection
 
 # summarize OUTFILE SIDE: instructions per request by component, from inclusive costs.
 summarize() {
+  if [ "$2" = host ]; then
+    /usr/bin/python3 bench/callgrind_groups.py "$2" "$N" "$1"
+    return
+  fi
   callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
     /usr/bin/python3 bench/callgrind_groups.py "$2" "$N"
 }
