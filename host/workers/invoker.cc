@@ -103,7 +103,8 @@ void FunctionInvoker::DispatchCall(std::shared_ptr<Call> call) {
     call->input.trigger_metadata.clear();
     call->input.http = nullptr;  // the request's RpcHttp has been moved into input_data
   }
-  *req.mutable_trace_context() = call->input.trace_context;
+  if (keep) *req.mutable_trace_context() = call->input.trace_context;
+  else *req.mutable_trace_context() = std::move(call->input.trace_context);
   if (req.trace_context().trace_parent().empty())
     req.mutable_trace_context()->set_trace_parent(NewTraceparent());
   *req.mutable_retry_context() = call->input.retry_context;
