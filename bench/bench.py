@@ -5,7 +5,8 @@ Prints a table and writes out/bench/results.json. Figures are reported against t
 GOALS below; nothing here fails on a time. Every ratio is taken from numbers
 measured in the same run, because the machines are shared and noisy.
 
-Usage: bench/bench.py [--quick] [--only coldstart,throughput,concurrency,breakdown,images]
+Usage: bench/bench.py [--quick]
+                      [--only coldstart,throughput,concurrency,breakdown,images,tracing]
                       [--python-dir DIR]
 --only picks sections (nothing here builds; out/bin must exist). --python-dir runs the
 worker's Python side from DIR (PYFN_PYTHON_DIR, e.g. worker/python) instead of
@@ -48,7 +49,11 @@ GOALS = {
     "cold_start_ms": 100,
     "idle_rss_mb": 40,
     "image_mb": 150,
+    # hello with OpenTelemetry tracing on (every request sampled, exported to a local
+    # sink) vs off: rps lost at most this share
+    "tracing_overhead": 0.05,
 }
+OTLP_SINK = os.path.join(ROOT, "tests", "helpers", "otlp-sink.py")
 
 
 def free_port():
@@ -188,6 +193,69 @@ def bench_throughput(app, workers, seconds, conns_list, with_ceiling):
     return rows, mem_after
 
 
+def metric_value(text, name):
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == name:
+            return float(parts[1])
+    return None
+
+
+def bench_tracing(seconds, rounds=3, conns=32):
+    """hello throughput with tracing off and on (sampler always_on, OTLP/HTTP to a local
+    sink that discards what it gets), alternating, `rounds` runs each; the overhead is
+    1 - median(on) / median(off)."""
+    sink_dir = tempfile.mkdtemp(prefix="pyfn-bench-otlp-")
+    sink = subprocess.Popen([sys.executable, OTLP_SINK, sink_dir, "--discard"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        port_file = os.path.join(sink_dir, "port")
+        for _ in range(100):
+            if os.path.exists(port_file):
+                break
+            time.sleep(0.05)
+        with open(port_file) as f:
+            endpoint = "http://127.0.0.1:%s" % f.read().strip()
+        mport = free_port()
+        envs = {
+            "off": {},
+            "on": {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "OTEL_TRACES_SAMPLER": "always_on",
+                   "OTEL_SERVICE_NAME": "pyfn-bench", "PYFN_METRICS_PORT": str(mport)},
+        }
+        rps = {"off": [], "on": []}
+        lat = {"off": [], "on": []}
+        exported = dropped = None
+        for i in range(rounds):
+            for mode in ("off", "on"):
+                host = Host(APPS["v1"], env=envs[mode])
+                try:
+                    host.wait_ready()
+                    wrk(host.base + "/api/hello", conns, 1)  # warm-up
+                    r = wrk(host.base + "/api/hello", conns, seconds)
+                    rps[mode].append(r["rps"])
+                    lat[mode].append(r["p50_ms"])
+                    if mode == "on" and i == rounds - 1:
+                        time.sleep(6)  # one schedule delay: the last batch goes out
+                        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % mport,
+                                                    timeout=5) as resp:
+                            text = resp.read().decode()
+                        exported = metric_value(text, "pyfn_otel_spans_exported_total")
+                        dropped = sum(metric_value(text, 'pyfn_otel_spans_dropped_total{reason="%s"}'
+                                                   % k) or 0 for k in ("queue_full", "export_failed"))
+                finally:
+                    host.stop()
+        off, on = statistics.median(rps["off"]), statistics.median(rps["on"])
+        return {"conns": conns, "seconds": seconds, "rps_off": rps["off"], "rps_on": rps["on"],
+                "p50_ms_off": lat["off"], "p50_ms_on": lat["on"],
+                "median_rps_off": off, "median_rps_on": on,
+                "overhead": 1 - on / off if off else None,
+                "last_run_spans_exported": exported, "last_run_spans_dropped": dropped}
+    finally:
+        os.killpg(sink.pid, signal.SIGTERM)
+        sink.wait()
+
+
 def cpu_ms(pid):
     """user + system CPU time of a process so far (ms); less noisy than wall time."""
     try:
@@ -307,7 +375,8 @@ def bench_images():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="2 s runs, 3 cold starts (smoke test)")
-    ap.add_argument("--only", default="coldstart,throughput,concurrency,breakdown,images")
+    ap.add_argument("--only",
+                    default="coldstart,throughput,concurrency,breakdown,tracing,images")
     ap.add_argument("--python-dir", help="the worker's Python side from this directory "
                     "(PYFN_PYTHON_DIR), e.g. worker/python")
     args = ap.parse_args()
@@ -366,6 +435,9 @@ def main():
     if "breakdown" in only:
         results["breakdown"] = bench_breakdown(300 if args.quick else 1000)
 
+    if "tracing" in only:
+        results["tracing"] = bench_tracing(seconds, rounds=2 if args.quick else 3)
+
     if "images" in only:
         results["images"] = bench_images()
 
@@ -418,6 +490,18 @@ def report(r):
     for k, m in r.get("rss_after_load", {}).items():
         print("RSS after load (%s): host %s MB, workers %s MB" %
               (k, fmt(m["host_mb"]), [fmt(w) for w in m["workers_mb"]]))
+    t = r.get("tracing")
+    if t:
+        print("\nhello with tracing (always_on, OTLP/HTTP JSON to a local sink), %d conns, "
+              "%d s runs alternating:" % (t["conns"], t["seconds"]))
+        print("  off: rps %s (median %.0f)   on: rps %s (median %.0f)   overhead %s "
+              "(goal <= %.0f %%)" %
+              ([round(x) for x in t["rps_off"]], t["median_rps_off"],
+               [round(x) for x in t["rps_on"]], t["median_rps_on"],
+               fmt(None if t["overhead"] is None else 100 * t["overhead"], "%.1f %%"),
+               100 * GOALS["tracing_overhead"]))
+        print("  last run: %s spans exported, %s dropped" %
+              (fmt(t["last_run_spans_exported"], "%.0f"), fmt(t["last_run_spans_dropped"], "%.0f")))
     b = r.get("breakdown")
     if b:
         ipr = b["instructions_per_request"]

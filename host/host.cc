@@ -12,6 +12,9 @@
 #include "host/common/strings.h"
 #include "host/http/rpc_http.h"
 #include "host/keys/blob_secrets_store.h"
+#include "host/telemetry/http_tracing.h"
+#include "host/telemetry/telemetry.h"
+#include "host/telemetry/tracing_transport.h"
 #include "host/triggers/blob_binding.h"
 #include "host/triggers/eventgrid_binding.h"
 #include "host/triggers/queue_binding.h"
@@ -23,6 +26,8 @@ namespace {
 
 constexpr const char* kHttpReason = "This function was programmatically called via the host APIs.";
 constexpr auto kWorkerTerminateGrace = std::chrono::seconds(5);
+// At shutdown, queued spans are sent for at most this long.
+constexpr auto kTraceFlushGrace = std::chrono::seconds(3);
 
 std::string HostName() {
   char buf[256] = {0};
@@ -84,14 +89,6 @@ Status OpenSharedKeys(const ProdSettings& p, StorageRuntime* storage,
                                "(AzureWebJobsSecretStorageType=blob)");
   *out = std::move(km);
   return Status::OK();
-}
-
-const char* Outcome(const InvocationOutcome& out) {
-  if (out.status.ok())
-    return out.response.result().status() == rpc::StatusResult::Success ? "success" : "failure";
-  if (out.status.IsTimedOut()) return "timeout";
-  if (out.status.IsUnavailable()) return "unavailable";
-  return "error";
 }
 
 // /metrics on PYFN_METRICS_PORT, without a key (for a scraper on a private port).
@@ -173,8 +170,15 @@ Status Host::Start() {
   LoadFunctionFolders();
 
   const ProdSettings& prod = settings_.prod;
+  tracer_ = telemetry::StartTracing(env_, config_.raw, HostName(), PYFN_VERSION);
+  StorageRuntime::NetworkWrapper traced;
+  if (tracer_)
+    traced = [t = tracer_.get()](storage::HttpTransport* inner) {
+      return std::make_unique<telemetry::TracingTransport>(inner, t);
+    };
   // Storage first: blob secrets use its clients and transport.
-  storage_.reset(new StorageRuntime(env_, config_.raw, settings_.script_root));
+  storage_.reset(
+      new StorageRuntime(env_, config_.raw, settings_.script_root, nullptr, std::move(traced)));
   std::string read_only;  // why the key admin API cannot change the keys
   if (!auth_ && prod.secret_storage_type == "blob") {
     std::unique_ptr<KeyManager> km;
@@ -217,9 +221,10 @@ Status Host::Start() {
   cb.on_all_ready = [this] { OnAllReady(); };
   pool_.reset(new WorkerPool(po, &registry_, cb));
   invoker_.reset(new FunctionInvoker(&registry_, pool_.get()));
+  invoker_->SetTracer(tracer_.get());
   invoker_->SetObserver([this](const std::string& function, const std::string& trigger,
                                const InvocationOutcome& out, double seconds) {
-    metrics_.RecordInvocation(function, TriggerLabel(trigger), Outcome(out), seconds);
+    metrics_.RecordInvocation(function, TriggerLabel(trigger), OutcomeLabel(out), seconds);
   });
   invoker_->AddBindingExtension(std::make_shared<BlobBinding>(storage_.get()));
   invoker_->AddBindingExtension(std::make_shared<QueueBinding>(storage_.get()));
@@ -492,10 +497,13 @@ std::string Host::MetricsText() const {
   g.ready = Ready();
   g.uptime_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  return metrics_.Render(g);
+  std::string text = metrics_.Render(g);
+  if (tracer_) text += tracer_->PrometheusText();
+  return text;
 }
 
 void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
+  if (tracer_) telemetry::TraceHttpRequest(tracer_.get(), &request, &respond);
   if (cors_ && cors_->enabled()) {
     // Preflight is answered before routing and keys; every other answer gets
     // the CORS headers for the request's Origin.
@@ -604,8 +612,13 @@ void Host::HandleFunction(const std::string& path, HttpRequest request,
     BuildRpcHttp(*req, *params, pb.mutable_data()->mutable_http());
     in.input_data.push_back(std::move(pb));
     in.http = &in.input_data[0].data().http();
-    in.trace_context.set_trace_parent(ContinueTraceparent(req->Header("traceparent")));
-    in.trace_context.set_trace_state(req->Header("tracestate"));
+    if (!req->trace_parent.empty()) {  // tracing: the server span
+      in.trace_context.set_trace_parent(req->trace_parent);
+      in.trace_context.set_trace_state(req->trace_state);
+    } else {
+      in.trace_context.set_trace_parent(ContinueTraceparent(req->Header("traceparent")));
+      in.trace_context.set_trace_state(req->Header("tracestate"));
+    }
     (*in.trace_context.mutable_attributes())["OperationName"] = fn->name;
     invoker_->Invoke(std::move(in), [this, set, fn, respond](InvocationOutcome out) {
       limiter_->Release();
@@ -666,6 +679,7 @@ int Host::Run() {
     spdlog::warn("Grace period over with {} invocation(s) still running; they are cancelled",
                  invoker_->in_flight());
   pool_->Shutdown(kWorkerTerminateGrace);
+  if (tracer_) tracer_->exporter()->Shutdown(kTraceFlushGrace);
   // Let the answers to cancelled invocations reach their clients.
   auto flush_until = Clock::now() + std::chrono::seconds(1);
   while (Clock::now() < flush_until && http_->active_requests() > 0)

@@ -37,6 +37,7 @@
 #include "host/keys/auth.h"
 #include "host/keys/keys.h"
 #include "host/metrics.h"
+#include "host/telemetry/tracer.h"
 #include "host/triggers/eventgrid_trigger.h"
 #include "host/triggers/storage_runtime.h"
 #include "host/triggers/storage_triggers.h"
@@ -103,6 +104,9 @@ class Host : public HttpHandler {
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   FunctionRegistry registry_;
+  // OpenTelemetry tracing (host/telemetry), null when off. Declared before
+  // everything that records spans so that it outlives them.
+  std::unique_ptr<telemetry::Tracer> tracer_;
   // Storage bindings and triggers (spec B5-B7). Declared before pool_ and
   // invoker_ so it outlives the invocations they complete during shutdown.
   std::unique_ptr<StorageRuntime> storage_;

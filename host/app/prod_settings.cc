@@ -219,6 +219,19 @@ Health and metrics:
   GET /admin/metrics                Prometheus text; needs the master key
   PYFN_METRICS_PORT                 also serve /metrics on this port without a key (0: off)
   PYFN_LOG_FORMAT                   text (default) or json (one JSON object per line)
+
+OpenTelemetry (traces over OTLP/HTTP, JSON encoding; docs/settings.md):
+  host.json telemetryMode           OpenTelemetry: trace (default endpoint localhost:4318)
+  OTEL_EXPORTER_OTLP_ENDPOINT       collector base URL (spans to <url>/v1/traces); turns
+                                    tracing on; _TRACES_ENDPOINT: the full URL
+  OTEL_EXPORTER_OTLP_HEADERS        key=value,... sent with each export (_TRACES_HEADERS too)
+  OTEL_EXPORTER_OTLP_TIMEOUT        ms per export request (default 10000)
+  OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES   the resource
+  OTEL_TRACES_SAMPLER(_ARG)         parentbased_always_on (default), always_on, always_off,
+                                    traceidratio, parentbased_traceidratio, ...
+  OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_SCHEDULE_DELAY, OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+  OTEL_BSP_EXPORT_TIMEOUT           batching (2048 spans, 5000 ms, 512, 30000 ms)
+  OTEL_SDK_DISABLED=true, OTEL_TRACES_EXPORTER=none   tracing off
 )";
 }
 

@@ -27,6 +27,10 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // in arrival order
   std::string body;
   std::string base_url;  // "http://<Host header>" (no trailing slash)
+  // With tracing on (host/telemetry): the server span's context, the parent
+  // of the invocation span. Empty otherwise.
+  std::string trace_parent;
+  std::string trace_state;
 
   // Sets target, path, query and query_params.
   void SetTarget(std::string t);

@@ -13,6 +13,7 @@
 #include "host/storage/connection_string.h"
 #include "host/storage/encoding.h"
 #include "host/storage/ncrontab.h"
+#include "host/telemetry/tracer.h"
 
 namespace pyfn {
 namespace {
@@ -254,7 +255,8 @@ struct StorageRuntime::Account {
 };
 
 StorageRuntime::StorageRuntime(Environment env, const nlohmann::json& host_json,
-                               const std::string& script_root, storage::HttpTransport* transport)
+                               const std::string& script_root, storage::HttpTransport* transport,
+                               NetworkWrapper wrap_network)
     : env_(std::move(env)) {
   settings_status_ = ParseQueueSettings(host_json, &queue_settings_);
   if (settings_status_.ok()) settings_status_ = ParseBlobSettings(host_json, &blob_settings_);
@@ -278,7 +280,9 @@ StorageRuntime::StorageRuntime(Environment env, const nlohmann::json& host_json,
     storage::TransportOptions options;
     options.user_agent = "pyfn-host/" PYFN_VERSION;
     http_.reset(new storage::BeastTransport(options));
-    retrying_.reset(new storage::RetryingTransport(http_.get(), storage::RetryOptions()));
+    if (wrap_network) wrapped_ = wrap_network(http_.get());
+    retrying_.reset(new storage::RetryingTransport(wrapped_ ? wrapped_.get() : http_.get(),
+                                                   storage::RetryOptions()));
     transport_ = retrying_.get();
   }
   // The pool's threads start with the first tasks (Post): an app without
@@ -320,6 +324,7 @@ void StorageRuntime::RunPool() {
 }
 
 void StorageRuntime::Post(std::function<void()> fn) {
+  fn = telemetry::BindContext(std::move(fn));
   {
     std::lock_guard<std::mutex> l(pool_mu_);
     if (!stopping_) {

@@ -92,9 +92,13 @@ class StorageRuntime {
   // env: the host's environment (local.settings.json merged). host_json: the
   // whole host.json. script_root: for the default host id. transport: null
   // for the real one (BeastTransport with Azure's retries); tests pass a
-  // FakeTransport, which must outlive the runtime.
+  // FakeTransport, which must outlive the runtime. `wrap_network`, when set,
+  // wraps the real BeastTransport (under the retries): tracing's client spans.
+  using NetworkWrapper =
+      std::function<std::unique_ptr<storage::HttpTransport>(storage::HttpTransport* inner)>;
   StorageRuntime(Environment env, const nlohmann::json& host_json, const std::string& script_root,
-                 storage::HttpTransport* transport = nullptr);
+                 storage::HttpTransport* transport = nullptr,
+                 NetworkWrapper wrap_network = nullptr);
   ~StorageRuntime();  // stops the pool (pending tasks still run)
 
   // Load-time check of one function's storage bindings (spec L8): the
@@ -131,7 +135,8 @@ class StorageRuntime {
   storage::HttpTransport* transport() const { return transport_; }
 
   // Runs fn on one of the storage threads (at most 8, started as tasks come
-  // and kept). After Stop(), runs it inline.
+  // and kept), with the caller's trace context (telemetry/tracer.h) current.
+  // After Stop(), runs it inline.
   void Post(std::function<void()> fn);
   void Stop();
 
@@ -169,6 +174,7 @@ class StorageRuntime {
   std::string host_id_;
 
   std::unique_ptr<storage::HttpTransport> http_;
+  std::unique_ptr<storage::HttpTransport> wrapped_;  // wrap_network(http_), or null
   std::unique_ptr<storage::HttpTransport> retrying_;
   storage::HttpTransport* transport_ = nullptr;  // retrying_, or the one given
 

@@ -6,6 +6,8 @@
 #include <cctype>
 
 #include "host/common/strings.h"
+#include "host/telemetry/invocation_tracing.h"
+#include "host/telemetry/tracer.h"
 #include "host/workers/trace_context.h"
 
 namespace pyfn {
@@ -18,7 +20,26 @@ struct FunctionInvoker::Call {
   std::chrono::steady_clock::time_point start;
   std::vector<rpc::ParameterBinding> extra_inputs;
   rpc::InvocationResponse response;
+  std::shared_ptr<telemetry::ActiveSpan> span;  // null: tracing is off
 };
+
+namespace {
+
+// The invocation span's context (what binding extensions' storage calls are
+// children of), or none.
+telemetry::SpanContext ContextOf(const std::shared_ptr<telemetry::ActiveSpan>& span) {
+  return span ? span->context() : telemetry::SpanContext();
+}
+
+}  // namespace
+
+const char* OutcomeLabel(const InvocationOutcome& out) {
+  if (out.status.ok())
+    return out.response.result().status() == rpc::StatusResult::Success ? "success" : "failure";
+  if (out.status.IsTimedOut()) return "timeout";
+  if (out.status.IsUnavailable()) return "unavailable";
+  return "error";
+}
 
 FunctionInvoker::FunctionInvoker(const FunctionRegistry* registry, WorkerDispatcher* dispatcher)
     : registry_(registry), dispatcher_(dispatcher) {}
@@ -49,6 +70,12 @@ void FunctionInvoker::Invoke(InvocationInput input, InvocationCallback done) {
   call->fn = call->set->Find(call->input.function_name);
   call->id = call->input.invocation_id.empty() ? NewUuid() : call->input.invocation_id;
   in_flight_.fetch_add(1);
+  if (tracer_ != nullptr) {
+    const BindingSpec* trigger = call->fn ? call->fn->trigger() : nullptr;
+    call->span = telemetry::StartInvocationSpan(tracer_, call->input.function_name,
+                                                trigger ? trigger->type : "", call->id,
+                                                call->input.trace_context);
+  }
   spdlog::info("Executing 'Functions.{}' (Reason='{}', Id={})", call->input.function_name,
                call->input.reason, call->id);
   if (call->fn == nullptr) {
@@ -72,6 +99,7 @@ void FunctionInvoker::ReadInputs(std::shared_ptr<Call> call, size_t next) {
     BindingExtension* ext = ExtensionFor(b.type);
     if (ext == nullptr) continue;
     BindingContext ctx{call->fn, &b, &call->id, &call->input.trigger_metadata, call->input.http};
+    telemetry::ScopedContext scope(ContextOf(call->span));
     ext->ReadInput(ctx, [this, call, i, &b](Status s, rpc::TypedData data) {
       if (!s.ok()) {
         Finish(call, Status::InvalidArgument("input binding '" + b.name + "': " + s.message()));
@@ -105,7 +133,9 @@ void FunctionInvoker::DispatchCall(std::shared_ptr<Call> call) {
   }
   if (keep) *req.mutable_trace_context() = call->input.trace_context;
   else *req.mutable_trace_context() = std::move(call->input.trace_context);
-  if (req.trace_context().trace_parent().empty())
+  if (call->span)
+    req.mutable_trace_context()->set_trace_parent(call->span->context().Traceparent());
+  else if (req.trace_context().trace_parent().empty())
     req.mutable_trace_context()->set_trace_parent(NewTraceparent());
   *req.mutable_retry_context() = call->input.retry_context;
   dispatcher_->Dispatch(*call->fn, std::move(req),
@@ -136,6 +166,7 @@ void FunctionInvoker::WriteOutputs(std::shared_ptr<Call> call, size_t next) {
     }
     if (value == nullptr || value->data_case() == rpc::TypedData::DATA_NOT_SET) continue;
     BindingContext ctx{call->fn, &b, &call->id, &call->input.trigger_metadata, call->input.http};
+    telemetry::ScopedContext scope(ContextOf(call->span));
     ext->WriteOutput(ctx, *value, [this, call, i, &b](Status s) {
       if (!s.ok()) {
         Finish(call, Status::InvalidArgument("output binding '" + b.name + "': " + s.message()));
@@ -172,6 +203,12 @@ void FunctionInvoker::Finish(std::shared_ptr<Call> call, Status status) {
                   out.duration.count());
     spdlog::error("Functions.{} (Id={}): Exception while executing function: Functions.{}. {}",
                   name, call->id, name, detail);
+  }
+  if (call->span) {
+    std::string error;
+    if (!out.status.ok()) error = out.status.message();
+    else if (!out.succeeded()) error = out.response.result().exception().message();
+    telemetry::EndInvocationSpan(call->span.get(), OutcomeLabel(out), error);
   }
   if (observer_) {
     const BindingSpec* trigger = call->fn ? call->fn->trigger() : nullptr;

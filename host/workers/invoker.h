@@ -31,6 +31,11 @@ namespace pyfn {
 
 namespace rpc = ::AzureFunctionsRpcMessages;
 
+namespace telemetry {
+class ActiveSpan;
+class Tracer;
+}  // namespace telemetry
+
 struct InvocationInput {
   std::string function_name;
   // For the "Executing" line, e.g. "This function was programmatically called
@@ -58,6 +63,10 @@ struct InvocationOutcome {
     return status.ok() && response.result().status() == rpc::StatusResult::Success;
   }
 };
+
+// The outcome as the metrics and traces name it: success, failure (the
+// function failed), timeout, unavailable, error.
+const char* OutcomeLabel(const InvocationOutcome& out);
 
 using InvocationCallback = std::function<void(InvocationOutcome)>;
 
@@ -121,6 +130,10 @@ class FunctionInvoker : public Invoker {
   using Observer = std::function<void(const std::string& function, const std::string& trigger,
                                       const InvocationOutcome& outcome, double seconds)>;
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
+  // With tracing on: an invocation span per Invoke (telemetry/invocation_tracing.h),
+  // whose context the worker gets in InvocationRequest.trace_context and which
+  // is current while binding extensions run. Set before the first Invoke.
+  void SetTracer(telemetry::Tracer* tracer) { tracer_ = tracer; }
 
   void Invoke(InvocationInput input, InvocationCallback done) override;
 
@@ -142,6 +155,7 @@ class FunctionInvoker : public Invoker {
   // Every type of every extension, lower-cased, in registration order.
   std::vector<std::pair<std::string, BindingExtension*>> by_type_;
   Observer observer_;
+  telemetry::Tracer* tracer_ = nullptr;
   std::atomic<int> in_flight_{0};
 };
 

@@ -25,7 +25,7 @@ import threading
 import traceback
 from typing import Any, Callable, Dict, Optional
 
-from . import __version__, bindings, extensions, loader, logs
+from . import __version__, bindings, extensions, loader, logs, otel
 
 logger = logging.getLogger('pyfn_worker')
 
@@ -350,6 +350,7 @@ class Dispatcher:
                 os.environ.update(env)
             self.script_root = None
             self.sync_fast_path = sync_fast_path_enabled()
+            otel.reset()
             self._set_script_root(req.get('function_app_directory') or
                                   env.get('AzureWebJobsScriptRoot'))
             result = {'status': SUCCESS}
@@ -487,6 +488,7 @@ class Dispatcher:
             return {'invocation_id': inv, 'result': {'status': CANCELLED}}
         logs.remember_invocation(inv, fi.name)
         token = logs.current_invocation.set((inv, fi.name))
+        otel_token = otel.attach(req)
         try:
             try:
                 args, outs = self._bind(fi, req)
@@ -508,6 +510,7 @@ class Dispatcher:
                 # The host logs the failure with this traceback (R6).
                 return {'invocation_id': inv, 'result': failure(e)}
         finally:
+            otel.detach(otel_token)
             logs.current_invocation.reset(token)
             logs.forget_invocation(inv)
 
@@ -553,6 +556,7 @@ class Dispatcher:
         logs.remember_invocation(inv, fi.name)
         token = logs.current_invocation.set((inv, fi.name))
         logs.thread_local.invocation_id = inv
+        otel_token = otel.attach(req)
         try:
             try:
                 args, outs = self._bind(fi, req)
@@ -568,6 +572,7 @@ class Dispatcher:
                 # The host logs the failure with this traceback (R6).
                 return {'invocation_id': inv, 'result': failure(e)}
         finally:
+            otel.detach(otel_token)
             logs.thread_local.invocation_id = None
             logs.current_invocation.reset(token)
             logs.forget_invocation(inv)

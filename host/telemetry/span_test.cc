@@ -1,0 +1,67 @@
+#include "host/telemetry/span.h"
+
+#include <gtest/gtest.h>
+
+namespace pyfn {
+namespace telemetry {
+namespace {
+
+TEST(SpanContextTest, ParsesAValidTraceparent) {
+  SpanContext c;
+  ASSERT_TRUE(ParseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                               "congo=t61rcWkgMzE", &c));
+  EXPECT_EQ(c.trace_id, "0af7651916cd43dd8448eb211c80319c");
+  EXPECT_EQ(c.span_id, "b7ad6b7169203331");
+  EXPECT_TRUE(c.sampled);
+  EXPECT_TRUE(c.remote);
+  EXPECT_EQ(c.trace_state, "congo=t61rcWkgMzE");
+  EXPECT_EQ(c.Traceparent(), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+}
+
+TEST(SpanContextTest, ReadsTheSampledBitOnly) {
+  SpanContext c;
+  ASSERT_TRUE(ParseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", "", &c));
+  EXPECT_FALSE(c.sampled);
+  ASSERT_TRUE(ParseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03", "", &c));
+  EXPECT_TRUE(c.sampled);
+  EXPECT_EQ(c.Traceparent().substr(53), "01");
+}
+
+TEST(SpanContextTest, AcceptsALaterVersionsPrefix) {
+  SpanContext c;
+  EXPECT_TRUE(ParseTraceparent(
+      "01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-what-comes-next", "", &c));
+  EXPECT_EQ(c.span_id, "b7ad6b7169203331");
+}
+
+TEST(SpanContextTest, RefusesInvalidTraceparentsAndLeavesTheOutputAlone) {
+  SpanContext c;
+  c.trace_id = "keep";
+  for (const char* bad : {
+           "",
+           "garbage",
+           "00-00000000000000000000000000000000-b7ad6b7169203331-01",  // zero trace id
+           "00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01",  // zero span id
+           "00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01",  // upper case
+           "ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",  // version ff
+           "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-x",  // 00 has no tail
+           "00-0af7651916cd43dd8448eb211c8031-b7ad6b7169203331-01",      // short trace id
+       }) {
+    EXPECT_FALSE(ParseTraceparent(bad, "", &c)) << bad;
+  }
+  EXPECT_EQ(c.trace_id, "keep");
+}
+
+TEST(SpanIdsTest, AreLowerHexOfTheRightLengthAndDiffer) {
+  std::string t = NewTraceId(), s = NewSpanId();
+  EXPECT_EQ(t.size(), 32u);
+  EXPECT_EQ(s.size(), 16u);
+  EXPECT_EQ(t.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(s.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(t, NewTraceId());
+  EXPECT_NE(s, NewSpanId());
+}
+
+}  // namespace
+}  // namespace telemetry
+}  // namespace pyfn

@@ -1,0 +1,207 @@
+#include "host/telemetry/tracer.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <thread>
+
+#include "host/storage/fake_transport.h"
+#include "host/telemetry/http_tracing.h"
+#include "host/telemetry/invocation_tracing.h"
+#include "host/telemetry/tracing_transport.h"
+
+namespace pyfn {
+namespace telemetry {
+namespace {
+
+struct Recorder {
+  std::mutex mu;
+  std::vector<SpanData> spans;
+  Tracer::Sink sink() {
+    return [this](SpanData d) {
+      std::lock_guard<std::mutex> l(mu);
+      spans.push_back(std::move(d));
+    };
+  }
+};
+
+TelemetrySettings On(const std::string& sampler = "") {
+  TelemetrySettings s;
+  s.traces_enabled = true;
+  std::string w;
+  s.sampler = Sampler::Parse(sampler, "", &w);
+  return s;
+}
+
+std::string Attr(const SpanData& d, const std::string& key) {
+  for (const auto& kv : d.attributes)
+    if (kv.first == key) {
+      if (const auto* s = std::get_if<std::string>(&kv.second)) return *s;
+      if (const auto* i = std::get_if<int64_t>(&kv.second)) return std::to_string(*i);
+    }
+  return "<absent>";
+}
+
+TEST(TracerTest, ChildrenShareTheTraceAndPointAtTheirParent) {
+  Recorder r;
+  Tracer t(On(), r.sink());
+  auto root = t.StartSpan("root", SpanKind::kServer, SpanContext());
+  auto child = t.StartSpan("child", SpanKind::kInternal, root->context());
+  child->End(StatusCode::kOk);
+  root->End();
+  root->End();  // a second End does nothing
+  ASSERT_EQ(r.spans.size(), 2u);
+  EXPECT_EQ(r.spans[0].name, "child");
+  EXPECT_EQ(r.spans[0].trace_id, r.spans[1].trace_id);
+  EXPECT_EQ(r.spans[0].parent_span_id, r.spans[1].span_id);
+  EXPECT_EQ(r.spans[1].parent_span_id, "");
+  EXPECT_LE(r.spans[1].start_unix_nano, r.spans[1].end_unix_nano);
+  EXPECT_EQ(r.spans[0].status, StatusCode::kOk);
+}
+
+TEST(TracerTest, UnsampledSpansHaveIdsButAreNotExported) {
+  Recorder r;
+  Tracer t(On("always_off"), r.sink());
+  auto s = t.StartSpan("x", SpanKind::kServer, SpanContext());
+  EXPECT_TRUE(s->context().valid());
+  EXPECT_FALSE(s->recording());
+  EXPECT_EQ(s->context().Traceparent().substr(53), "00");
+  s->End();
+  EXPECT_TRUE(r.spans.empty());
+}
+
+TEST(HttpTracingTest, ContinuesAnIncomingTraceparentAndRecordsTheStatus) {
+  Recorder r;
+  Tracer t(On(), r.sink());
+  HttpRequest req;
+  req.method = "GET";
+  req.SetTarget("/api/hello?name=x");
+  req.headers = {{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
+                 {"tracestate", "k=v"}};
+  int answered = 0;
+  std::function<void(HttpResponse)> respond = [&](HttpResponse resp) { answered = resp.status; };
+  TraceHttpRequest(&t, &req, &respond);
+  EXPECT_EQ(req.trace_parent.substr(0, 36), "00-0af7651916cd43dd8448eb211c80319c-");
+  EXPECT_EQ(req.trace_state, "k=v");
+  respond(EmptyResponse(503));
+  EXPECT_EQ(answered, 503);
+  ASSERT_EQ(r.spans.size(), 1u);
+  const SpanData& d = r.spans[0];
+  EXPECT_EQ(d.kind, SpanKind::kServer);
+  EXPECT_EQ(d.name, "GET");
+  EXPECT_EQ(d.parent_span_id, "b7ad6b7169203331");
+  EXPECT_EQ(d.span_id, req.trace_parent.substr(36, 16));
+  EXPECT_EQ(Attr(d, "url.path"), "/api/hello");
+  EXPECT_EQ(Attr(d, "http.response.status_code"), "503");
+  EXPECT_EQ(d.status, StatusCode::kError);
+}
+
+TEST(HttpTracingTest, AnInvalidTraceparentStartsANewTraceAndProbesAreNotTraced) {
+  Recorder r;
+  Tracer t(On(), r.sink());
+  HttpRequest req;
+  req.method = "POST";
+  req.SetTarget("/api/x");
+  req.headers = {{"traceparent", "00-zz-b7ad6b7169203331-01"}};
+  std::function<void(HttpResponse)> respond = [](HttpResponse) {};
+  TraceHttpRequest(&t, &req, &respond);
+  respond(EmptyResponse(200));
+  ASSERT_EQ(r.spans.size(), 1u);
+  EXPECT_EQ(r.spans[0].parent_span_id, "");
+  EXPECT_EQ(r.spans[0].status, StatusCode::kUnset);
+  HttpRequest probe;
+  probe.method = "GET";
+  probe.SetTarget("/admin/health/ready");
+  TraceHttpRequest(&t, &probe, &respond);
+  respond(EmptyResponse(200));
+  EXPECT_TRUE(probe.trace_parent.empty());
+  EXPECT_EQ(r.spans.size(), 1u);
+}
+
+TEST(InvocationTracingTest, AttributesKindAndOutcome) {
+  Recorder r;
+  Tracer t(On(), r.sink());
+  ::AzureFunctionsRpcMessages::RpcTraceContext incoming;
+  auto q = StartInvocationSpan(&t, "q", "queueTrigger", "id-1", incoming);
+  EndInvocationSpan(q.get(), "failure", "boom");
+  incoming.set_trace_parent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  auto h = StartInvocationSpan(&t, "h", "httpTrigger", "id-2", incoming);
+  EndInvocationSpan(h.get(), "success", "");
+  ASSERT_EQ(r.spans.size(), 2u);
+  EXPECT_EQ(r.spans[0].kind, SpanKind::kConsumer);
+  EXPECT_EQ(r.spans[0].parent_span_id, "");
+  EXPECT_EQ(Attr(r.spans[0], "faas.trigger"), "pubsub");
+  EXPECT_EQ(Attr(r.spans[0], "pyfn.trigger"), "queue");
+  EXPECT_EQ(Attr(r.spans[0], "faas.invocation_id"), "id-1");
+  EXPECT_EQ(Attr(r.spans[0], "pyfn.outcome"), "failure");
+  EXPECT_EQ(r.spans[0].status, StatusCode::kError);
+  EXPECT_EQ(r.spans[0].status_message, "boom");
+  EXPECT_EQ(r.spans[1].kind, SpanKind::kInternal);
+  EXPECT_EQ(r.spans[1].parent_span_id, "b7ad6b7169203331");
+  EXPECT_EQ(Attr(r.spans[1], "faas.trigger"), "http");
+  EXPECT_EQ(r.spans[1].status, StatusCode::kOk);
+  EXPECT_EQ(FaasTrigger("timerTrigger"), "timer");
+  EXPECT_EQ(FaasTrigger("blobTrigger"), "datasource");
+  EXPECT_EQ(FaasTrigger("somethingElse"), "other");
+}
+
+TEST(ContextTest, ScopedAndBoundContextsReachOtherThreads) {
+  EXPECT_FALSE(CurrentContext().valid());
+  SpanContext c;
+  c.trace_id = NewTraceId();
+  c.span_id = NewSpanId();
+  std::function<void()> bound;
+  std::string seen;
+  {
+    ScopedContext scope(c);
+    EXPECT_EQ(CurrentContext().span_id, c.span_id);
+    bound = BindContext([&] { seen = CurrentContext().span_id; });
+  }
+  EXPECT_FALSE(CurrentContext().valid());
+  std::thread([&] { bound(); }).join();
+  EXPECT_EQ(seen, c.span_id);
+}
+
+TEST(TracingTransportTest, TracesOnlyUnderAContextAndNotTheHostsOwnContainers) {
+  Recorder r;
+  Tracer t(On(), r.sink());
+  storage::FakeTransport fake;
+  fake.SetHandler([](const storage::HttpRequest& req, storage::HttpResponse* resp) {
+    resp->status = req.url.find("missing") != std::string::npos ? 404 : 201;
+    return storage::Status::OK();
+  });
+  TracingTransport tt(&fake, &t);
+  storage::HttpRequest req;
+  req.method = "PUT";
+  req.url = "http://127.0.0.1:10000/devstoreaccount1/out/b.txt?sv=2020&sig=secret";
+  storage::HttpResponse resp;
+  ASSERT_TRUE(tt.Send(req, &resp).ok());  // no context: not traced
+  EXPECT_TRUE(r.spans.empty());
+  auto inv = t.StartSpan("fn", SpanKind::kInternal, SpanContext());
+  {
+    ScopedContext scope(inv->context());
+    ASSERT_TRUE(tt.Send(req, &resp).ok());
+    storage::HttpRequest lock = req;
+    lock.url = "http://127.0.0.1:10000/devstoreaccount1/azure-webjobs-hosts/locks/x";
+    ASSERT_TRUE(tt.Send(lock, &resp).ok());
+    storage::HttpRequest missing = req;
+    missing.method = "GET";
+    missing.url = "http://127.0.0.1:10000/devstoreaccount1/in/missing.txt";
+    ASSERT_TRUE(tt.Send(missing, &resp).ok());
+  }
+  ASSERT_EQ(r.spans.size(), 2u);
+  const SpanData& put = r.spans[0];
+  EXPECT_EQ(put.kind, SpanKind::kClient);
+  EXPECT_EQ(put.name, "PUT");
+  EXPECT_EQ(put.parent_span_id, inv->context().span_id);
+  EXPECT_EQ(Attr(put, "url.full"), "http://127.0.0.1:10000/devstoreaccount1/out/b.txt");
+  EXPECT_EQ(Attr(put, "server.address"), "127.0.0.1");
+  EXPECT_EQ(Attr(put, "server.port"), "10000");
+  EXPECT_EQ(Attr(put, "http.response.status_code"), "201");
+  EXPECT_EQ(r.spans[1].status, StatusCode::kError);
+  EXPECT_EQ(Attr(r.spans[1], "error.type"), "404");
+}
+
+}  // namespace
+}  // namespace telemetry
+}  // namespace pyfn

@@ -1,0 +1,62 @@
+# The telemetry tests' OTLP collector (tests/helpers/otlp-sink.py). Load after common:
+# `load helpers/otlp`.
+#
+#   otlp_start NAME [--hang]  start a sink in $BATS_FILE_TMPDIR/otlp-NAME; prints its URL
+#                             (http://127.0.0.1:<port>). --hang: one that never answers.
+#                             Skips when the app runs in a container that cannot reach this
+#                             machine's loopback.
+#   otlp_stop_all             stop every sink (teardown_file)
+#   otlp_spans NAME [JQ]      the spans NAME received, one JSON object a line, filtered by
+#                             the jq condition JQ (e.g. '.name == "hello"')
+#   otlp_wait NAME SECS COUNT JQ
+#                             wait until COUNT spans matching JQ arrived (status 1 after SECS
+#                             seconds); prints them
+#   otlp_closed_port          print a local port nothing listens on
+
+otlp_start() {
+  local name="$1" d
+  shift
+  if [ "$PYFN_TARGET" = image ] && ! pyfn_engine_host_network; then
+    skip "the container cannot reach the OTLP sink on this machine's loopback (needs host networking)"
+  fi
+  d="$BATS_FILE_TMPDIR/otlp-$name"
+  mkdir -p "$d"
+  setsid /usr/bin/python3 "$PYFN_ROOT/tests/helpers/otlp-sink.py" "$d" "$@" \
+    </dev/null >"$d/sink.log" 2>&1 3>&- &
+  echo $! >"$d/pid"
+  for _ in $(seq 1 100); do
+    [ -s "$d/port" ] && break
+    sleep 0.1
+  done
+  [ -s "$d/port" ] || { echo "otlp_start: the sink did not start" >&2; cat "$d/sink.log" >&2; return 1; }
+  printf 'http://127.0.0.1:%s\n' "$(cat "$d/port")"
+}
+
+otlp_stop_all() {
+  local p
+  for p in "$BATS_FILE_TMPDIR"/otlp-*/pid; do
+    [ -s "$p" ] && kill "$(cat "$p")" 2>/dev/null || true
+  done
+}
+
+otlp_spans() {
+  local f="$BATS_FILE_TMPDIR/otlp-$1/spans.jsonl"
+  [ -f "$f" ] || return 0
+  jq -c "select(${2:-true})" "$f"
+}
+
+otlp_wait() {
+  local name="$1" secs="$2" count="$3" cond="$4" deadline
+  deadline=$((SECONDS + secs))
+  while :; do
+    output=$(otlp_spans "$name" "$cond")
+    if [ -n "$output" ] && [ "$(printf '%s\n' "$output" | wc -l)" -ge "$count" ]; then
+      printf '%s\n' "$output"
+      return 0
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+otlp_closed_port() { pyfn_free_port; }

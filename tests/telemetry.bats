@@ -1,0 +1,225 @@
+#!/usr/bin/env bats
+# OpenTelemetry tracing (docs/behaviour.md, OpenTelemetry): server, invocation and storage
+# client spans exported over OTLP/HTTP to a local sink, parent links for HTTP, queue and timer
+# invocations, the trace context the worker gets, and collectors that are down or hang.
+# App: tests/apps/telemetry (with Azurite); sink: tests/helpers/otlp-sink.py.
+
+load helpers/common
+load helpers/storage
+load helpers/otlp
+
+MASTER=telemetry-master-key-0123456789abcdef
+
+setup_file() {
+  azurite_start
+  local sink
+  sink=$(otlp_start main)
+  pyfn_start_storage -e "OTEL_EXPORTER_OTLP_ENDPOINT=$sink" -e OTEL_BSP_SCHEDULE_DELAY=100 \
+    -e OTEL_SERVICE_NAME=pyfn-telemetry-test \
+    -e OTEL_RESOURCE_ATTRIBUTES=deployment.environment=test,team=a%20b \
+    -e AzureWebJobsSecretStorageType=memory -e "PYFN_MASTER_KEY=$MASTER" telemetry
+}
+
+teardown_file() {
+  pyfn_stop_all
+  otlp_stop_all
+  azurite_stop
+}
+
+# span_of NAME SPAN_ID: the span SPAN_ID the sink NAME received (waits up to 10 s) in $output.
+span_of() {
+  otlp_wait "$1" 10 1 ".span_id == \"$2\"" >/dev/null ||
+    fail "no span $2 in sink $1; spans: $(otlp_spans "$1" | tail -5); $(pyfn_log | tail -20)"
+  output=$(otlp_spans "$1" ".span_id == \"$2\"" | head -1)
+}
+
+# metric NAME LABELS: the value of a pyfn metric of instance NAME (0 when absent).
+metric() {
+  http_request -n "$1" GET /admin/metrics -H "x-functions-key: $MASTER" >/dev/null
+  local v
+  v=$(printf '%s\n' "$HTTP_BODY" | awk -v m="$2" '$1 == m { print $2 }')
+  printf '%s\n' "${v:-0}"
+}
+
+@test "OpenTelemetry: an HTTP request is a server span with the invocation span as its child; the worker gets the invocation's context" {
+  http_request GET '/api/hello?x=1' -H 'User-Agent: otel-test'
+  assert_http_status 200
+  local tp inv trace span
+  tp=$(http_json .traceparent)
+  inv=$(http_json .invocation_id)
+  [[ "$tp" =~ ^00-([0-9a-f]{32})-([0-9a-f]{16})-01$ ]] || fail "traceparent: $tp"
+  trace=${BASH_REMATCH[1]} span=${BASH_REMATCH[2]}
+  span_of main "$span"
+  local s="$output"
+  [ "$(jq -r .name <<<"$s")" = hello ]
+  [ "$(jq -r .trace_id <<<"$s")" = "$trace" ]
+  [ "$(jq -r .kind <<<"$s")" = 1 ]
+  [ "$(jq -r '.attributes["faas.trigger"]' <<<"$s")" = http ]
+  [ "$(jq -r '.attributes["faas.name"]' <<<"$s")" = hello ]
+  [ "$(jq -r '.attributes["faas.invocation_id"]' <<<"$s")" = "$inv" ]
+  [ "$(jq -r '.attributes["pyfn.outcome"]' <<<"$s")" = success ]
+  [ "$(jq -r .status <<<"$s")" = 1 ]
+  [ "$(jq -r .service <<<"$s")" = pyfn-telemetry-test ]
+  [ "$(jq -r '.resource["deployment.environment"]' <<<"$s")" = test ]
+  [ "$(jq -r '.resource.team' <<<"$s")" = "a b" ]
+  local parent
+  parent=$(jq -r .parent_span_id <<<"$s")
+  span_of main "$parent"
+  local srv="$output"
+  [ "$(jq -r .kind <<<"$srv")" = 2 ] || fail "server span: $srv"
+  [ "$(jq -r .name <<<"$srv")" = GET ]
+  [ "$(jq -r .trace_id <<<"$srv")" = "$trace" ]
+  [ "$(jq -r .parent_span_id <<<"$srv")" = "" ]
+  [ "$(jq -r '.attributes["http.response.status_code"]' <<<"$srv")" = 200 ]
+  [ "$(jq -r '.attributes["url.path"]' <<<"$srv")" = /api/hello ]
+  [ "$(jq -r '.attributes["user_agent.original"]' <<<"$srv")" = otel-test ]
+  # The server span covers the invocation.
+  [ "$(jq -r .start <<<"$srv")" -le "$(jq -r .start <<<"$s")" ]
+  [ "$(jq -r .end <<<"$srv")" -ge "$(jq -r .end <<<"$s")" ]
+}
+
+@test "OpenTelemetry: an incoming traceparent and tracestate continue the caller's trace" {
+  local trace=4bf92f3577b34da6a3ce929d0e0e4736 caller=00f067aa0ba902b7
+  http_request GET /api/hello -H "traceparent: 00-$trace-$caller-01" -H 'tracestate: vendor=v1'
+  assert_http_status 200
+  local tp span
+  tp=$(http_json .traceparent)
+  [[ "$tp" =~ ^00-$trace-([0-9a-f]{16})-01$ ]] || fail "traceparent: $tp"
+  span=${BASH_REMATCH[1]}
+  [ "$span" != "$caller" ]
+  [ "$(http_json .tracestate)" = vendor=v1 ]
+  span_of main "$span"
+  span_of main "$(jq -r .parent_span_id <<<"$output")"
+  [ "$(jq -r .kind <<<"$output")" = 2 ]
+  [ "$(jq -r .parent_span_id <<<"$output")" = "$caller" ]
+  [ "$(jq -r .trace_id <<<"$output")" = "$trace" ]
+}
+
+@test "OpenTelemetry: an unsampled incoming trace is passed on with flags 00 and not exported" {
+  local trace=5bf92f3577b34da6a3ce929d0e0e4736
+  http_request GET /api/hello -H "traceparent: 00-$trace-00f067aa0ba902b7-00"
+  assert_http_status 200
+  [[ "$(http_json .traceparent)" =~ ^00-$trace-[0-9a-f]{16}-00$ ]]
+  http_request GET /api/hello  # a later, sampled request: its spans arrive after any earlier
+  span_of main "$(http_json .traceparent | cut -d- -f3)"
+  [ -z "$(otlp_spans main ".trace_id == \"$trace\"")" ]
+}
+
+@test "OpenTelemetry: a failing function ends its span with status ERROR and outcome failure" {
+  http_request GET /api/fail
+  assert_http_status 500
+  otlp_wait main 10 1 '.name == "fail"' >/dev/null || fail "no span for fail"
+  local s
+  s=$(otlp_spans main '.name == "fail"' | tail -1)
+  [ "$(jq -r .status <<<"$s")" = 2 ]
+  [ "$(jq -r '.attributes["pyfn.outcome"]' <<<"$s")" = failure ]
+  [[ "$(jq -r .status_message <<<"$s")" == *"telemetry test failure"* ]]
+  span_of main "$(jq -r .parent_span_id <<<"$s")"
+  [ "$(jq -r '.attributes["http.response.status_code"]' <<<"$output")" = 500 ]
+  [ "$(jq -r .status <<<"$output")" = 2 ]
+}
+
+@test "OpenTelemetry: a queue output is a client span of its invocation; the queue-triggered invocation starts a new trace" {
+  http_request POST /api/enqueue --data-binary 'otel-message-1'
+  assert_http_status 202
+  storage_wait 20 peek otel-done || fail "nothing on otel-done; $(pyfn_log | tail -20)"
+  local done="$output" tp trace span
+  [ "$(json_get "$done" .body)" = otel-message-1 ]
+  tp=$(json_get "$done" .traceparent)
+  [[ "$tp" =~ ^00-([0-9a-f]{32})-([0-9a-f]{16})-01$ ]] || fail "traceparent: $tp"
+  trace=${BASH_REMATCH[1]} span=${BASH_REMATCH[2]}
+  # The queue-triggered invocation: a root CONSUMER span.
+  span_of main "$span"
+  local work="$output"
+  [ "$(jq -r .name <<<"$work")" = work ]
+  [ "$(jq -r .parent_span_id <<<"$work")" = "" ]
+  [ "$(jq -r .kind <<<"$work")" = 5 ]
+  [ "$(jq -r '.attributes["faas.trigger"]' <<<"$work")" = pubsub ]
+  [ "$(jq -r '.attributes["pyfn.trigger"]' <<<"$work")" = queue ]
+  [ "$(jq -r '.attributes["faas.invocation_id"]' <<<"$work")" = "$(json_get "$done" .invocation_id)" ]
+  # Its own output to otel-done: a CLIENT span under it (after the queue's creation, a PUT).
+  local cond=".parent_span_id == \"$span\" and .kind == 3 and .name == \"POST\""
+  otlp_wait main 10 1 "$cond" >/dev/null ||
+    fail "no client POST under work; $(otlp_spans main '.kind == 3')"
+  local put
+  put=$(otlp_spans main "$cond" | head -1)
+  [[ "$(jq -r '.attributes["url.full"]' <<<"$put")" == */otel-done/messages ]]
+  [ "$(jq -r '.attributes["http.response.status_code"]' <<<"$put")" = 201 ]
+  [ "$(jq -r '.attributes["server.port"]' <<<"$put")" = "$AZURITE_QUEUE_PORT" ]
+  # The enqueueing HTTP invocation is another trace, with its client span to otel-items.
+  local enq
+  enq=$(otlp_spans main '.name == "enqueue"' | tail -1)
+  [ -n "$enq" ] || fail "no span for enqueue"
+  [ "$(jq -r .trace_id <<<"$enq")" != "$trace" ]
+  local client
+  client=$(otlp_spans main ".parent_span_id == $(jq .span_id <<<"$enq") and .kind == 3 and .name == \"POST\"" | head -1)
+  [[ "$(jq -r '.attributes["url.full"]' <<<"$client")" == */otel-items/messages ]] ||
+    fail "client span of enqueue: $client"
+  # Polling and the message's delete are the host's own calls: never traced without a context.
+  [ -z "$(otlp_spans main '.kind == 3 and .parent_span_id == ""')" ]
+}
+
+@test "OpenTelemetry: each timer occurrence is a root invocation span; the worker logs its traceparent" {
+  otlp_wait main 15 1 '.name == "tick"' >/dev/null || fail "no tick span; $(pyfn_log | tail -20)"
+  local s trace span
+  s=$(otlp_spans main '.name == "tick"' | head -1)
+  [ "$(jq -r .parent_span_id <<<"$s")" = "" ]
+  [ "$(jq -r .kind <<<"$s")" = 1 ]
+  [ "$(jq -r '.attributes["faas.trigger"]' <<<"$s")" = timer ]
+  trace=$(jq -r .trace_id <<<"$s") span=$(jq -r .span_id <<<"$s")
+  assert_log "tick traceparent=00-$trace-$span-01"
+  # Occurrences are separate traces.
+  otlp_wait main 15 2 '.name == "tick"' >/dev/null
+  [ "$(otlp_spans main '.name == "tick"' | jq -r .trace_id | sort -u | wc -l)" -ge 2 ]
+}
+
+@test "OpenTelemetry: the metrics count exported spans; health probes are not traced" {
+  http_request GET /admin/health/live
+  [ "$(metric app pyfn_otel_spans_exported_total)" -gt 0 ]
+  [ "$(metric app 'pyfn_otel_spans_dropped_total{reason="queue_full"}')" = 0 ]
+  [ -z "$(otlp_spans main '.attributes["url.path"] == "/admin/health/live"')" ]
+  [ -z "$(cat "$BATS_FILE_TMPDIR/otlp-main/errors.log" 2>/dev/null)" ]
+}
+
+@test "OpenTelemetry: a collector whose port is closed changes no response; the drop counter rises" {
+  local port
+  port=$(otlp_closed_port)
+  pyfn_start -n dead -e "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$port" \
+    -e OTEL_BSP_SCHEDULE_DELAY=50 -e AzureWebJobsSecretStorageType=memory \
+    -e "PYFN_MASTER_KEY=$MASTER" telemetry
+  local i
+  for i in $(seq 1 20); do
+    http_request -n dead GET "/api/hello?i=$i"
+    assert_http_status 200
+    [[ "$(http_json .traceparent)" =~ ^00-[0-9a-f]{32}-[0-9a-f]{16}-01$ ]]
+  done
+  local deadline=$((SECONDS + 10)) dropped=0
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    dropped=$(metric dead 'pyfn_otel_spans_dropped_total{reason="export_failed"}')
+    [ "$dropped" -ge 40 ] && break
+    sleep 0.2
+  done
+  [ "$dropped" -ge 40 ] || fail "dropped: $dropped"
+  [ "$(metric dead pyfn_otel_spans_exported_total)" = 0 ]
+  assert_log -n dead "OpenTelemetry: cannot export [0-9]+ span\(s\) to http://127.0.0.1:$port/v1/traces: .*; they are dropped"
+  pyfn_stop dead
+}
+
+@test "OpenTelemetry: a collector that hangs changes no response; spans beyond the queue are dropped" {
+  local sink
+  sink=$(otlp_start hang --hang)
+  pyfn_start -n hang -e "OTEL_EXPORTER_OTLP_ENDPOINT=$sink" -e OTEL_BSP_SCHEDULE_DELAY=50 \
+    -e OTEL_BSP_MAX_QUEUE_SIZE=8 -e OTEL_BSP_MAX_EXPORT_BATCH_SIZE=4 \
+    -e OTEL_EXPORTER_OTLP_TIMEOUT=4000 -e AzureWebJobsSecretStorageType=memory \
+    -e "PYFN_MASTER_KEY=$MASTER" telemetry
+  local i
+  for i in $(seq 1 30); do
+    http_request -n hang GET "/api/hello?i=$i"
+    assert_http_status 200
+    # No request waits for the collector (the export timeout is 4 s).
+    awk -v t="$HTTP_TIME" 'BEGIN { exit !(t < 2) }' || fail "request $i took ${HTTP_TIME}s"
+  done
+  [ "$(metric hang 'pyfn_otel_spans_dropped_total{reason="queue_full"}')" -gt 0 ]
+  assert_log -n hang "OpenTelemetry: the span queue is full"
+  pyfn_stop hang
+}
