@@ -509,8 +509,11 @@ def report(r):
             print("\nper-invocation cost, instructions per request (callgrind, %d requests):" %
                   ipr["requests"])
             for side in ("host", "worker"):
-                for k, v in sorted(ipr[side].items(), key=lambda kv: -kv[1]):
-                    print("  %-7s %-52s %10d" % (side, k, v))
+                # The host's rows are in the order of a request's path (by thread).
+                rows = ipr[side].items() if side == "host" else \
+                    sorted(ipr[side].items(), key=lambda kv: -kv[1])
+                for k, v in rows:
+                    print("  %-7s %-72s %10d" % (side, k, v))
         print("worker stages, microseconds per invocation (in-process, no gRPC):")
         for fn in ("hello", "echo"):
             st = b["worker_stages_us"][fn]

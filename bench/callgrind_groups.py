@@ -5,22 +5,41 @@ for each component of one side (host or worker) as a JSON object.
 Inclusive costs overlap (a caller includes its callees), so each group is the largest
 inclusive cost among the functions matching it, a lower bound of the component's share
 (gRPC's and libstdc++'s unnamed internal symbols are not attributed).
-Usage: callgrind_groups.py SIDE REQUESTS
+Usage: callgrind_groups.py SIDE REQUESTS [CALLGRIND_OUT]
+With CALLGRIND_OUT the costs are read from callgrind's own file, one inclusive
+cost per function (callgrind_annotate splits a function by the source file of
+its inlined code, so a pattern's largest row can miss most of it).
 """
 import json
 import re
 import sys
 
 GROUPS = {
+    # Host: by thread first (what each hop costs), then parts of the request
+    # handler. "A - B" rows subtract the named inclusive costs (see MINUS).
     "host": [
         ("total (all threads)", r"^PROGRAM TOTALS"),
-        ("http session (Beast read/parse/write)", r"boost::beast::http::detail::read_some_op|http::read_some|HttpSession::|http_server"),
-        ("routing", r"pyfn::RouteTable::Match|pyfn::Route::Match|FunctionRegistry::Match"),
-        ("RpcHttp conversion", r"pyfn::BuildRpcHttp|pyfn::HttpResponseFromInvocation|pyfn::HttpResponseFromRpc"),
-        ("invoke (host side, excl. worker)", r"pyfn::FunctionInvoker::Invoke"),
-        ("protobuf serialize/parse", r"google::protobuf::MessageLite::(Serialize|Parse)|SerializeWithCachedSizes|_InternalParse"),
-        ("gRPC (transport, completion queues)", r"^.*grpc_core::|grpc_chttp2|grpc_call_"),
-        ("logging (spdlog)", r"spdlog::logger::|spdlog::details"),
+        ("io threads: HTTP read/parse, timers (Beast/Asio; excl. handler and write)",
+         r"^std::thread::_State_impl<.*pyfn::Host::Start\(\)::\{lambda\(\)#\d+\}.*_M_run"),
+        ("io threads: HTTP response write (head + body, send)",
+         r"^pyfn::HttpServer::Session::Write\(pyfn::HttpResponse\)$"),
+        ("io threads: handler (routing, auth, RpcHttp, invoke, queue to writer)",
+         r"^pyfn::Host::Handle\("),
+        ("  routing", r"^pyfn::RouteTable::Match\("),
+        ("  RpcHttp conversion (request)", r"^pyfn::BuildRpcHttp\("),
+        ("  invoker + worker pool dispatch", r"^pyfn::FunctionInvoker::Invoke\("),
+        ("gRPC writer thread (serialize + Write)", r"^pyfn::StreamChannel::WriterLoop\(\)$"),
+        ("  protobuf serialize", r"^grpc::Status grpc::GenericSerialize<"),
+        ("gRPC reader thread: Read (pluck, transport)",
+         r"^pyfn::WorkerPool::Service::EventStream\("),
+        ("  protobuf parse", r"^pyfn::ReadStreamingMessage\(grpc::ByteBuffer"),
+        ("gRPC reader thread: response handling (match, callback, post to io)",
+         r"^pyfn::WorkerPool::OnMessage\("),
+        ("  response conversion", r"^pyfn::HttpResponseFromInvocation\("),
+        ("gRPC pollers (sync server transport reads)",
+         r"^grpc::Server::SyncRequestThreadManager::PollForWork\("),
+        ("malloc + free (all threads)", r"^(malloc|free)$"),
+        ("logging (spdlog)", r"^spdlog::logger::log_"),
     ],
     "worker": [
         ("total (all threads)", r"^PROGRAM TOTALS"),
@@ -32,18 +51,80 @@ GROUPS = {
 }
 
 
+# Rows that add up every matching function instead of taking the largest.
+SUMMED = {"malloc + free (all threads)"}
+
+# Rows whose value is their own inclusive cost minus those of other rows.
+MINUS = {
+    "io threads: HTTP read/parse, timers (Beast/Asio; excl. handler and write)": [
+        "io threads: HTTP response write (head + body, send)",
+        "io threads: handler (routing, auth, RpcHttp, invoke, queue to writer)"],
+    "gRPC reader thread: Read (pluck, transport)": [
+        "gRPC reader thread: response handling (match, callback, post to io)"],
+}
+
+
+def read_callgrind(path):
+    """(inclusive cost, function name) per function, plus ("PROGRAM TOTALS")."""
+    names = {}
+    self_cost, call_cost = {}, {}
+    fn = callee = None
+    after_calls = False
+
+    def name(ref):
+        m = re.match(r"\((\d+)\)(?: (.*))?$", ref)
+        if not m:
+            return ref
+        if m.group(2) is not None:
+            names[m.group(1)] = m.group(2)
+        return names.get(m.group(1), ref)
+
+    total = 0
+    with open(path, errors="replace") as f:
+        for line in f:
+            if line.startswith("fn="):
+                fn, after_calls = name(line[3:].rstrip("\n")), False
+            elif line.startswith("cfn="):
+                callee = name(line[4:].rstrip("\n"))
+            elif line.startswith("calls="):
+                after_calls = True
+            elif line[:1].isdigit() or line[:1] in "+-*":
+                parts = line.split()
+                if len(parts) < 2 or fn is None:
+                    continue
+                cost = int(parts[1])
+                if after_calls:
+                    if callee != fn:
+                        call_cost[fn] = call_cost.get(fn, 0) + cost
+                    after_calls = False
+                else:
+                    self_cost[fn] = self_cost.get(fn, 0) + cost
+                    total += cost
+    rows = [(self_cost.get(f, 0) + call_cost.get(f, 0), f)
+            for f in set(self_cost) | set(call_cost)]
+    rows.append((total, "PROGRAM TOTALS"))
+    return rows
+
+
 def main():
     side, requests = sys.argv[1], int(sys.argv[2])
     rows = []
-    for line in sys.stdin:
-        m = re.match(r"\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(.*)$", line)
-        if m and m.group(2):
-            rows.append((int(m.group(1).replace(",", "")), m.group(2)))
+    if len(sys.argv) > 3:
+        rows = read_callgrind(sys.argv[3])
+    else:
+        for line in sys.stdin:
+            m = re.match(r"\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(.*)$", line)
+            if m and m.group(2):
+                rows.append((int(m.group(1).replace(",", "")), m.group(2)))
     out = {}
     for name, pattern in GROUPS[side]:
         rx = re.compile(pattern)
-        best = max((cost for cost, fn in rows if rx.search(fn)), default=0)
+        costs = [cost for cost, fn in rows if rx.search(fn)]
+        best = (sum(costs) if name in SUMMED else max(costs, default=0))
         out[name] = round(best / max(requests, 1))
+    for name, others in MINUS.items():
+        if name in out:
+            out[name] -= sum(out.get(o, 0) for o in others)
     if side == "worker":
         # CPython's eval loop recurses, so its inclusive cost is over-counted by
         # callgrind; take what the native groups leave instead.

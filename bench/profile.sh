@@ -9,7 +9,9 @@
 # Runs pyfn-host under callgrind once and pyfn-worker under callgrind once (through
 # Azure's languageWorkers__python__defaultExecutablePath override), each serving the
 # bench app, and prints instructions per request grouped by component:
-#   host:   HTTP parse/serve (Beast), routing, RpcHttp conversion, protobuf, gRPC, logging
+#   host:   per thread (io threads: HTTP read/parse, handler, response write; gRPC writer,
+#           reader and pollers), then routing, RpcHttp, invoker, protobuf, malloc, logging;
+#           read from the callgrind file itself (one inclusive cost per function)
 #   worker: gRPC, protobuf, proto<->dict, CPython (decode, call, encode and the dispatcher)
 # Where the worker's share went last time (hello, Python 3.11, per invocation): ~144k in all;
 # CPython ~90k (dispatcher, HttpRequest, the call, the answer dict, the reader -> invoker
@@ -47,6 +49,10 @@ drive() {  # drive BASE: N sequential requests on one keep-alive connection
 
 # summarize OUTFILE SIDE: instructions per request by component, from inclusive costs.
 summarize() {
+  if [ "$2" = host ]; then
+    /usr/bin/python3 bench/callgrind_groups.py "$2" "$N" "$1"
+    return
+  fi
   callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
     /usr/bin/python3 bench/callgrind_groups.py "$2" "$N"
 }

@@ -601,7 +601,7 @@ void Host::HandleFunction(const std::string& path, HttpRequest request,
   // The invocation runs now or once maxConcurrentRequests allows; the request
   // is shared because the limiter may hold the closure for a while.
   auto req = std::make_shared<HttpRequest>(std::move(request));
-  auto params = std::make_shared<std::map<std::string, std::string>>(match.params);
+  auto params = std::make_shared<std::map<std::string, std::string>>(std::move(match.params));
   auto run = [this, set, fn, req, params, respond]() {
     const BindingSpec* trigger = fn->trigger();
     InvocationInput in;

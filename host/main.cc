@@ -14,6 +14,7 @@
 #include "host/app/app_loader.h"
 #include "host/app/settings.h"
 #include "host/common/logging.h"
+#include "host/common/runtime_tuning.h"
 #include "host/host.h"
 #include "host/workers/subprocess.h"
 
@@ -51,6 +52,7 @@ void NoOpHandler(int) {}
 }  // namespace
 
 int main(int argc, char** argv) {
+  pyfn::TuneLibraries();
   // Signals: SIGINT/SIGTERM/SIGCHLD are blocked in every thread and taken by
   // one sigwait thread (children get them unblocked, see subprocess.cc). A
   // handler is installed too so PID 1 in a container does not drop them.

@@ -21,6 +21,14 @@ teardown_file() {
   assert_equal "$(http_body_hex)" 636166e9
 }
 
+@test "B3: a 204 the function gives a body is sent without it, and the host goes on" {
+  http_request GET /api/no_content_body
+  assert_http_status 204
+  assert_equal "$(http_body_hex)" ""
+  http_request GET /api/status_enum
+  assert_http_status 202
+}
+
 @test "B3: status_code accepts an HTTPStatus member" {
   http_request GET /api/status_enum
   assert_http_status 202

@@ -16,6 +16,17 @@ inline std::string AsciiLower(std::string_view s) {
   return out;
 }
 
+// Whether `s` equals `lower` (already lower case) ignoring ASCII case.
+inline bool AsciiEqualsLower(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
 // `s` with a-z turned into A-Z; other bytes unchanged.
 inline std::string AsciiUpper(std::string_view s) {
   std::string out(s);

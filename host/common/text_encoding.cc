@@ -1,5 +1,7 @@
 #include "host/common/text_encoding.h"
 
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace pyfn {
@@ -79,6 +81,13 @@ constexpr char kReplacement[] = "\xEF\xBF\xBD";
 
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0, bad;
+  // ASCII, eight bytes at a time (most targets and header values are).
+  while (i + 8 <= s.size()) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ull) break;
+    i += 8;
+  }
   while (i < s.size()) {
     size_t n = SequenceAt(s, i, &bad);
     if (n == 0) return false;
@@ -103,6 +112,10 @@ std::string ToValidUtf8(std::string_view s) {
     }
   }
   return out;
+}
+
+void MakeValidUtf8(std::string* s) {
+  if (!IsValidUtf8(*s)) *s = ToValidUtf8(*s);
 }
 
 std::string PercentDecodeUtf8(std::string_view s, bool plus_is_space) {

@@ -30,6 +30,8 @@ bool IsValidUtf8(std::string_view s);
 // `s` with every maximal ill-formed subsequence replaced by U+FFFD (the
 // Unicode/WHATWG "maximal subpart" rule). Returns `s` unchanged when valid.
 std::string ToValidUtf8(std::string_view s);
+// The same in place: *s is left as is when it is valid UTF-8 (no copy).
+void MakeValidUtf8(std::string* s);
 
 // Percent-decodes `s` ('+' becomes a space when plus_is_space). Escaped bytes
 // that do not form valid UTF-8 keep their escape text; raw bytes that are not

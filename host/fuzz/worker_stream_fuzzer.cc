@@ -47,7 +47,7 @@ class WorkerPoolTestPeer {
     }
     for (auto& f : later) f();
   }
-  static void Feed(WorkerPool* p, const std::string& id, const rpc::StreamingMessage& m) {
+  static void Feed(WorkerPool* p, const std::string& id, rpc::StreamingMessage& m) {
     p->OnMessage(id, m);
   }
 };

@@ -1,6 +1,7 @@
 #include "host/http/http_server.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,9 +11,11 @@
 #include <boost/beast/version.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <optional>
 
 #include "host/common/text_encoding.h"
+#include "host/http/response_head.h"
 
 namespace pyfn {
 
@@ -22,6 +25,15 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
+// Each connection's socket, stream and timer run on the connection's strand,
+// named by its concrete type: the type-erased any_io_executor would allocate
+// and copy a polymorphic executor for every asynchronous operation.
+using Strand = net::strand<net::io_context::executor_type>;
+using Socket = tcp::socket::rebind_executor<Strand>::other;
+using Stream = beast::basic_stream<tcp, Strand>;
+using Timer = net::basic_waitable_timer<std::chrono::steady_clock,
+                                        net::wait_traits<std::chrono::steady_clock>, Strand>;
+
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
 // After an error answer: how long and how much of what the client still sends
 // is read and dropped before closing, so the client sees the answer instead
@@ -44,7 +56,7 @@ std::string NotUtf8Problem(const Request& req) {
 
 class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Session> {
  public:
-  Session(tcp::socket&& socket, HttpServer* server)
+  Session(Socket&& socket, HttpServer* server)
       : stream_(std::move(socket)), server_(server), timer_(stream_.get_executor()) {}
 
   void Start() {
@@ -200,36 +212,23 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     Write(std::move(r));
   }
 
+  // Writes the head (response_head.h) and the body in one gather write.
   void Write(HttpResponse resp) {
     DisarmReadTimer();
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(version_ ? version_ : 11);
-    res->result(static_cast<unsigned>(resp.status));
     if (server_->options_.on_response) server_->options_.on_response(resp.status);
-    // Known header names go out in their usual spelling ("content-type" from a
-    // worker is written "Content-Type", as Kestrel writes it on Azure); other
-    // names as the function gave them.
-    for (auto& h : resp.headers) {
-      http::field f = http::string_to_field(h.first);
-      if (f != http::field::unknown)
-        res->insert(f, h.second);
-      else
-        res->insert(h.first, h.second);
-    }
     if (server_->draining_.load()) keep_alive_ = false;
-    res->keep_alive(keep_alive_);
-    size_t n = resp.body.size();
-    res->body() = std::move(resp.body);
-    res->prepare_payload();
-    if (is_head_) {
-      res->body().clear();
-      res->content_length(n);
-    }
+    // 1xx, 204 and 304 answers have no body (RFC 9110); one given is dropped.
+    const int s = resp.status;
+    if ((s >= 100 && s < 200) || s == 204 || s == 304) resp.body.clear();
+    WriteResponseHead(resp, version_ == 10 ? 10 : 11, keep_alive_, resp.body.size(), &head_);
+    body_ = std::move(resp.body);
+    if (is_head_) body_.clear();
     stream_.expires_after(kWriteTimeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec,
-                                                                      std::size_t) {
-      self->OnWrite(ec, res->need_eof());
-    });
+    std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
+    net::async_write(stream_, buffers,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->OnWrite(ec, !self->keep_alive_);
+                     });
   }
 
   void OnWrite(beast::error_code ec, bool close) {
@@ -274,19 +273,21 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
                             });
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   HttpServer* const server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
   bool is_head_ = false;
-  net::steady_timer timer_;  // read deadlines (ArmReadTimer)
+  Timer timer_;  // read deadlines (ArmReadTimer)
   bool timed_out_ = false;
   bool header_phase_ = false;
   bool linger_ = false;
   size_t lingered_ = 0;
   std::chrono::steady_clock::time_point linger_deadline_;
   unsigned version_ = 11;
+  std::string head_;  // the response being written (Write)
+  std::string body_;
 };
 
 HttpServer::HttpServer(net::io_context& ioc, HttpHandler* handler, HttpServerOptions options)
@@ -323,7 +324,7 @@ Status HttpServer::Listen() {
 }
 
 void HttpServer::DoAccept() {
-  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, Socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       beast::error_code ignored;

@@ -407,7 +407,8 @@ std::vector<std::string> SplitPath(const std::string& path) {
     start = slash + 1;
   }
   if (!raw.empty() && raw.back().empty()) raw.pop_back();
-  for (auto& r : raw) r = PercentDecodeUtf8(r, false);
+  for (auto& r : raw)  // a segment without escapes that is UTF-8 decodes to itself
+    if (r.find('%') != std::string::npos || !IsValidUtf8(r)) r = PercentDecodeUtf8(r, false);
   return raw;
 }
 

@@ -57,15 +57,27 @@ bool IsSet(const M& m) {
 void BuildRpcHttp(const HttpRequest& req, const std::map<std::string, std::string>& params,
                   rpc::RpcHttp* out) {
   // The front door rejects targets and header values that are not UTF-8; the
-  // conversions here keep every string field valid for any caller.
-  out->set_method(ToValidUtf8(req.method));
-  out->set_url(ToValidUtf8(req.base_url + req.target));
+  // conversions here keep every string field valid for any caller (in place:
+  // valid strings are not copied again).
+  std::string method = req.method;
+  MakeValidUtf8(&method);
+  out->set_method(std::move(method));
+  std::string url;
+  url.reserve(req.base_url.size() + req.target.size());
+  url.append(req.base_url).append(req.target);
+  MakeValidUtf8(&url);
+  out->set_url(std::move(url));
   auto* headers = out->mutable_headers();
   for (const auto& h : req.headers) {
-    std::string k = ToValidUtf8(AsciiLower(h.first));
-    auto it = headers->find(k);
-    if (it == headers->end()) (*headers)[k] = ToValidUtf8(h.second);
-    else it->second += ", " + ToValidUtf8(h.second);
+    std::string k = AsciiLower(h.first);
+    MakeValidUtf8(&k);
+    auto [it, inserted] = headers->try_emplace(std::move(k));
+    if (inserted) {
+      it->second = h.second;
+      MakeValidUtf8(&it->second);
+    } else {
+      it->second += ", " + ToValidUtf8(h.second);
+    }
   }
   for (const auto& kv : req.query_params) (*out->mutable_query())[kv.first] = kv.second;
   for (const auto& kv : params) (*out->mutable_params())[ToValidUtf8(kv.first)] = ToValidUtf8(kv.second);

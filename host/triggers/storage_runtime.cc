@@ -285,7 +285,8 @@ StorageRuntime::StorageRuntime(Environment env, const nlohmann::json& host_json,
                                                    storage::RetryOptions()));
     transport_ = retrying_.get();
   }
-  for (int i = 0; i < kPoolThreads; ++i) threads_.emplace_back([this] { RunPool(); });
+  // The pool's threads start with the first tasks (Post): an app without
+  // storage triggers or bindings never runs any.
 }
 
 StorageRuntime::~StorageRuntime() { Stop(); }
@@ -297,9 +298,13 @@ void StorageRuntime::Stop() {
     stopping_ = true;
   }
   pool_cv_.notify_all();
-  for (auto& t : threads_)
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> l(pool_mu_);
+    threads.swap(threads_);  // no more are started once stopping_ is set
+  }
+  for (auto& t : threads)
     if (t.joinable()) t.join();
-  threads_.clear();
 }
 
 void StorageRuntime::RunPool() {
@@ -307,7 +312,9 @@ void StorageRuntime::RunPool() {
     std::function<void()> task;
     {
       std::unique_lock<std::mutex> l(pool_mu_);
+      ++idle_;
       pool_cv_.wait(l, [&] { return stopping_ || !tasks_.empty(); });
+      --idle_;
       if (tasks_.empty()) return;  // stopping and drained
       task = std::move(tasks_.front());
       tasks_.pop_front();
@@ -322,7 +329,11 @@ void StorageRuntime::Post(std::function<void()> fn) {
     std::lock_guard<std::mutex> l(pool_mu_);
     if (!stopping_) {
       tasks_.push_back(std::move(fn));
-      pool_cv_.notify_one();
+      // A new thread when the waiting ones cannot take every queued task.
+      if (tasks_.size() > idle_ && threads_.size() < static_cast<size_t>(kPoolThreads))
+        threads_.emplace_back([this] { RunPool(); });
+      else
+        pool_cv_.notify_one();
       return;
     }
   }

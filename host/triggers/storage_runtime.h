@@ -134,8 +134,9 @@ class StorageRuntime {
   // host performs over HTTP send with it too (Event Grid).
   storage::HttpTransport* transport() const { return transport_; }
 
-  // Runs fn on one of the storage threads, with the caller's trace context
-  // (telemetry/tracer.h) current. After Stop(), runs it inline.
+  // Runs fn on one of the storage threads (at most 8, started as tasks come
+  // and kept), with the caller's trace context (telemetry/tracer.h) current.
+  // After Stop(), runs it inline.
   void Post(std::function<void()> fn);
   void Stop();
 
@@ -189,7 +190,8 @@ class StorageRuntime {
   std::condition_variable pool_cv_;
   std::deque<std::function<void()>> tasks_;  // GUARDED_BY(pool_mu_)
   bool stopping_ = false;                    // GUARDED_BY(pool_mu_)
-  std::vector<std::thread> threads_;
+  size_t idle_ = 0;                          // threads waiting for a task; GUARDED_BY(pool_mu_)
+  std::vector<std::thread> threads_;         // started on demand; GUARDED_BY(pool_mu_)
 };
 
 }  // namespace pyfn

@@ -45,6 +45,7 @@ FunctionInvoker::FunctionInvoker(const FunctionRegistry* registry, WorkerDispatc
     : registry_(registry), dispatcher_(dispatcher) {}
 
 void FunctionInvoker::AddBindingExtension(std::shared_ptr<BindingExtension> ext) {
+  for (const auto& t : ext->Types()) by_type_.emplace_back(AsciiLower(t), ext.get());
   extensions_.push_back(std::move(ext));
 }
 
@@ -55,10 +56,8 @@ bool FunctionInvoker::HasHostOutputs(const FunctionSpec& fn) const {
 }
 
 BindingExtension* FunctionInvoker::ExtensionFor(const std::string& type) const {
-  std::string t = AsciiLower(type);
-  for (const auto& e : extensions_)
-    for (const auto& x : e->Types())
-      if (AsciiLower(x) == t) return e.get();
+  for (const auto& [lower, ext] : by_type_)
+    if (AsciiEqualsLower(type, lower)) return ext;
   return nullptr;
 }
 
@@ -132,7 +131,8 @@ void FunctionInvoker::DispatchCall(std::shared_ptr<Call> call) {
     call->input.trigger_metadata.clear();
     call->input.http = nullptr;  // the request's RpcHttp has been moved into input_data
   }
-  *req.mutable_trace_context() = call->input.trace_context;
+  if (keep) *req.mutable_trace_context() = call->input.trace_context;
+  else *req.mutable_trace_context() = std::move(call->input.trace_context);
   if (call->span)
     req.mutable_trace_context()->set_trace_parent(call->span->context().Traceparent());
   else if (req.trace_context().trace_parent().empty())

@@ -152,6 +152,8 @@ class FunctionInvoker : public Invoker {
   const FunctionRegistry* registry_;
   WorkerDispatcher* dispatcher_;
   std::vector<std::shared_ptr<BindingExtension>> extensions_;
+  // Every type of every extension, lower-cased, in registration order.
+  std::vector<std::pair<std::string, BindingExtension*>> by_type_;
   Observer observer_;
   telemetry::Tracer* tracer_ = nullptr;
   std::atomic<int> in_flight_{0};

@@ -1,5 +1,6 @@
 #include "host/workers/trace_context.h"
 
+#include <cstring>
 #include <random>
 
 namespace pyfn {
@@ -25,23 +26,34 @@ bool IsLowerHex(const std::string& s, size_t from, size_t n, bool* all_zero) {
   return true;
 }
 
-}  // namespace
-
-std::string RandomHex(size_t n) {
+// n random lower-case hex digits into out[0..n).
+void FillRandomHex(char* out, size_t n) {
   static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n);
+  auto& rng = Rng();
   uint64_t bits = 0;
   int left = 0;
   for (size_t i = 0; i < n; ++i) {
     if (left == 0) {
-      bits = Rng()();
+      bits = rng();
       left = 16;
     }
-    out += kHex[bits & 0xf];
+    out[i] = kHex[bits & 0xf];
     bits >>= 4;
     --left;
   }
+}
+
+bool AllZero(const char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] != '0') return false;
+  return true;
+}
+
+}  // namespace
+
+std::string RandomHex(size_t n) {
+  std::string out(n, '0');
+  FillRandomHex(out.data(), n);
   return out;
 }
 
@@ -59,12 +71,13 @@ bool IsValidTraceparent(const std::string& tp) {
 }
 
 std::string NewTraceparent() {
-  std::string trace, span;
-  do trace = RandomHex(32);
-  while (trace.find_first_not_of('0') == std::string::npos);
-  do span = RandomHex(16);
-  while (span.find_first_not_of('0') == std::string::npos);
-  return "00-" + trace + "-" + span + "-01";
+  // "00-" trace(32) "-" span(16) "-01"; neither id may be all zeros.
+  std::string tp = "00-________________________________-________________-01";
+  do FillRandomHex(tp.data() + 3, 32);
+  while (AllZero(tp.data() + 3, 32));
+  do FillRandomHex(tp.data() + 36, 16);
+  while (AllZero(tp.data() + 36, 16));
+  return tp;
 }
 
 std::string ContinueTraceparent(const std::string& incoming) {
@@ -72,12 +85,19 @@ std::string ContinueTraceparent(const std::string& incoming) {
 }
 
 std::string NewUuid() {
-  std::string h = RandomHex(32);
+  // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx, V one of 8 9 a b (RFC 4122 version 4).
+  char h[32];
+  FillRandomHex(h, 32);
   h[12] = '4';
   static const char kVariant[] = "89ab";
   h[16] = kVariant[(h[16] >= 'a' ? h[16] - 'a' + 10 : h[16] - '0') & 3];
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-         "-" + h.substr(20);
+  std::string u(36, '-');
+  std::memcpy(&u[0], h, 8);
+  std::memcpy(&u[9], h + 8, 4);
+  std::memcpy(&u[14], h + 12, 4);
+  std::memcpy(&u[19], h + 16, 4);
+  std::memcpy(&u[24], h + 20, 12);
+  return u;
 }
 
 }  // namespace pyfn

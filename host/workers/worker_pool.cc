@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <climits>
 
 #include "FunctionRpc.grpc.pb.h"
@@ -283,7 +284,7 @@ void WorkerPool::Send(Worker* w, rpc::StreamingMessage msg) {
   if (w->channel) w->channel->Send(std::move(msg));
 }
 
-void WorkerPool::OnMessage(const std::string& worker_id, const rpc::StreamingMessage& msg) {
+void WorkerPool::OnMessage(const std::string& worker_id, rpc::StreamingMessage& msg) {
   Deferred later;
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -309,7 +310,7 @@ void WorkerPool::OnMessage(const std::string& worker_id, const rpc::StreamingMes
           OnLoadResponse(w, r, &later);
         break;
       case rpc::StreamingMessage::kInvocationResponse:
-        OnInvocationResponse(w, msg.invocation_response(), &later);
+        OnInvocationResponse(w, msg.mutable_invocation_response(), &later);
         break;
       case rpc::StreamingMessage::kRpcLog:
         OnRpcLog(w, msg.rpc_log());
@@ -363,7 +364,7 @@ void WorkerPool::OnUnreadableMessage(const std::string& worker_id, const Unreada
       r.set_invocation_id(bad.id);
       r.mutable_result()->set_status(rpc::StatusResult::Failure);
       r.mutable_result()->mutable_exception()->set_message(why);
-      OnInvocationResponse(w, r, &later);
+      OnInvocationResponse(w, &r, &later);
     } else if (bad.content_field == rpc::StreamingMessage::kFunctionLoadResponseFieldNumber &&
                !bad.id.empty()) {
       rpc::FunctionLoadResponse r;
@@ -560,7 +561,9 @@ void WorkerPool::SendInvocation(Worker* w, const std::string& function_name,
   p.function_name = function_name;
   if (req.input_data_size() > 0 && req.input_data(0).data().has_http()) {
     const auto& http = req.input_data(0).data().http();
-    p.what = http.method() + " " + http.url().substr(0, 200);
+    const std::string& url = http.url();
+    p.what.reserve(http.method().size() + 1 + std::min<size_t>(url.size(), 200));
+    p.what.append(http.method()).append(" ").append(url, 0, 200);
   }
   p.done = std::move(done);
   if (options_.function_timeout) p.deadline = Clock::now() + *options_.function_timeout;
@@ -600,14 +603,16 @@ void WorkerPool::Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request
   done(Status::Unavailable("the host is stopping"), rpc::InvocationResponse());
 }
 
-void WorkerPool::OnInvocationResponse(Worker* w, const rpc::InvocationResponse& r,
-                                      Deferred* later) {
-  auto it = pending_.find(r.invocation_id());
+void WorkerPool::OnInvocationResponse(Worker* w, rpc::InvocationResponse* r, Deferred* later) {
+  auto it = pending_.find(r->invocation_id());
   if (it == pending_.end() || it->second.worker_id != w->id) return;  // late (timed out)
   auto done = std::move(it->second.done);
   pending_.erase(it);
-  w->inflight.erase(r.invocation_id());
-  later->push_back([done, r] { done(Status::OK(), r); });
+  w->inflight.erase(r->invocation_id());
+  // Moved, not copied: a response may carry a large body.
+  later->push_back([done = std::move(done), resp = std::move(*r)]() mutable {
+    done(Status::OK(), std::move(resp));
+  });
 }
 
 void WorkerPool::OnRpcLog(Worker* w, const rpc::RpcLog& log) {

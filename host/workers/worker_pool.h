@@ -157,7 +157,8 @@ class WorkerPool : public WorkerDispatcher {
 
   // Called by the gRPC handler threads.
   bool Attach(const std::string& worker_id, std::shared_ptr<StreamChannel> channel);
-  void OnMessage(const std::string& worker_id, const rpc::StreamingMessage& msg);
+  // May move parts out of `msg` (an InvocationResponse goes to its caller).
+  void OnMessage(const std::string& worker_id, rpc::StreamingMessage& msg);
   // A message from the worker that did not parse: fails the invocation or
   // function load it names, else is logged and dropped; the stream goes on.
   void OnUnreadableMessage(const std::string& worker_id, const UnreadableMessage& bad);
@@ -176,7 +177,8 @@ class WorkerPool : public WorkerDispatcher {
   void StartLoading(Worker* w, Deferred* later);
   void OnLoadResponse(Worker* w, const rpc::FunctionLoadResponse& r, Deferred* later);
   void MarkReady(Worker* w, Deferred* later);
-  void OnInvocationResponse(Worker* w, const rpc::InvocationResponse& r, Deferred* later);
+  // Moves *r to the invocation's callback.
+  void OnInvocationResponse(Worker* w, rpc::InvocationResponse* r, Deferred* later);
   void OnRpcLog(Worker* w, const rpc::RpcLog& log);
   Worker* PickWorker();
   void SendInvocation(Worker* w, const std::string& function_name, rpc::InvocationRequest req,
