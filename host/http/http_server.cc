@@ -406,6 +406,9 @@ class HttpServer::Session::Stream : public HttpStream {
       if (!(s->parser_ && s->parser_->is_done())) {
         s->keep_alive_ = false;
         s->linger_ = true;
+        // A body read may be pending (the proxy's upload): end it first.
+        beast::error_code ignored;
+        s->stream_.socket().cancel(ignored);
       }
       s->Write(std::move(response));
     });
