@@ -46,6 +46,8 @@ bool ParseHttpUri(const std::string& uri, std::string* host, int* port) {
 
 namespace {
 
+constexpr size_t kPieceBytes = 256 * 1024;
+
 // Hop-by-hop fields (RFC 9110 7.6.1) and the framing the proxy sets itself.
 bool IsHopByHop(const std::string& name) {
   static const char* kNames[] = {"connection", "keep-alive",        "proxy-connection",
@@ -60,7 +62,11 @@ bool IsHopByHop(const std::string& name) {
 class HttpProxyCall : public std::enable_shared_from_this<HttpProxyCall> {
  public:
   HttpProxyCall(net::io_context& ioc, ProxyRequest r)
-      : r_(std::move(r)), socket_(net::make_strand(ioc)) {}
+      : r_(std::move(r)), socket_(net::make_strand(ioc)) {
+    // Beast reads at most what fits without growing the buffer: room for
+    // large pieces (a small buffer means many small reads and writes).
+    buffer_.reserve(kPieceBytes);
+  }
 
   net::any_io_executor socket_executor() { return socket_.get_executor(); }
 

@@ -458,6 +458,9 @@ void HttpServer::Session::StartStream(HttpRequest head) {
   is_head_ = req.method() == http::verb::head;
   DisarmReadTimer();
   stream_.expires_never();
+  // Beast reads at most what fits without growing the buffer: room for large
+  // body pieces.
+  buffer_.reserve(256 * 1024);
   server_->active_.fetch_add(1);
   auto stream = std::make_shared<Stream>(shared_from_this());
   auto expect = req[http::field::expect];
