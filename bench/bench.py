@@ -6,7 +6,7 @@ GOALS below; nothing here fails on a time. Every ratio is taken from numbers
 measured in the same run, because the machines are shared and noisy.
 
 Usage: bench/bench.py [--quick]
-                      [--only coldstart,throughput,concurrency,breakdown,images,tracing]
+                      [--only coldstart,throughput,concurrency,breakdown,tracing,streaming,images]
                       [--python-dir DIR]
 --only picks sections (nothing here builds; out/bin must exist). --python-dir runs the
 worker's Python side from DIR (PYFN_PYTHON_DIR, e.g. worker/python) instead of
@@ -36,6 +36,7 @@ APPS = {
     "v2": os.path.join(ROOT, "bench", "apps", "hello-v2"),
 }
 CONCURRENCY_APP = os.path.join(ROOT, "bench", "apps", "concurrency")
+STREAMING_APP = os.path.join(ROOT, "bench", "apps", "streaming")
 ECHO_LUA = os.path.join(ROOT, "bench", "echo.lua")
 ECHO64K_LUA = os.path.join(ROOT, "bench", "echo64k.lua")
 SLEEP_S = 0.020          # what bench/apps/concurrency's functions sleep
@@ -372,11 +373,68 @@ def bench_images():
     return rows
 
 
+def first_byte_ms(base, path):
+    """(ms to the first body byte, ms to the end) of one GET over a raw socket."""
+    host, port = base[len("http://"):].split(":")
+    t0 = time.perf_counter()
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" %
+                   (path, base[len("http://"):])).encode())
+        buf, first = b"", None
+        while True:
+            data = s.recv(65536)
+            if not data:
+                break
+            buf += data
+            if first is None and b"\r\n\r\n" in buf and buf.split(b"\r\n\r\n", 1)[1]:
+                first = time.perf_counter()
+    end = time.perf_counter()
+    return ((first or end) - t0) * 1000, (end - t0) * 1000
+
+
+def download_mb_s(base, path):
+    """MB/s of one GET whose body is read and dropped (urllib, 1 MiB reads)."""
+    t0 = time.perf_counter()
+    n = 0
+    with urllib.request.urlopen(base + path, timeout=300) as r:
+        while True:
+            data = r.read(1 << 20)
+            if not data:
+                break
+            n += len(data)
+    return n / (1 << 20) / (time.perf_counter() - t0), n
+
+
+def bench_streaming(runs, mib):
+    """Time to first byte of a response whose second piece comes 0.5 s after the first, and
+    the throughput of an N MiB download from a generator: through the streaming endpoint
+    (HttpUri), and for the first byte also with PYFN_HTTP_STREAMING=0 (RpcHttp: the
+    whole response is buffered, so the first byte waits for the last)."""
+    rows = {}
+    for mode, env in (("streaming", {}), ("buffered", {"PYFN_HTTP_STREAMING": "0"})):
+        h = Host(STREAMING_APP, env=env)
+        try:
+            h.wait_ready("/ping")
+            ttfb = [first_byte_ms(h.base, "/first?pause=0.5") for _ in range(runs)]
+            row = {"ttfb_ms_median": statistics.median(t[0] for t in ttfb),
+                   "total_ms_median": statistics.median(t[1] for t in ttfb)}
+            if mode == "streaming":
+                hp, kids = h.pids()
+                rate, n = download_mb_s(h.base, "/download?mib=%d" % mib)
+                row.update({"download_mib": n >> 20, "download_mb_s": rate,
+                            "host_mb_after": rss_mb(hp),
+                            "workers_mb_after": [rss_mb(k) for k in kids]})
+            rows[mode] = row
+        finally:
+            h.stop()
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="2 s runs, 3 cold starts (smoke test)")
     ap.add_argument("--only",
-                    default="coldstart,throughput,concurrency,breakdown,tracing,images")
+                    default="coldstart,throughput,concurrency,breakdown,tracing,streaming,images")
     ap.add_argument("--python-dir", help="the worker's Python side from this directory "
                     "(PYFN_PYTHON_DIR), e.g. worker/python")
     args = ap.parse_args()
@@ -438,6 +496,10 @@ def main():
     if "tracing" in only:
         results["tracing"] = bench_tracing(seconds, rounds=2 if args.quick else 3)
 
+    if "streaming" in only:
+        results["streaming"] = bench_streaming(3 if args.quick else 10,
+                                               128 if args.quick else 1024)
+
     if "images" in only:
         results["images"] = bench_images()
 
@@ -487,6 +549,17 @@ def report(r):
                    fmt(x["p99_ms"], "%.2f"), x["errors"]))
         print("goal: sleep rows >= %.1f of their bound (sync: %d threads / 20 ms; async: "
               "min(256 / 20 ms, host ceiling))" % (GOALS["ratio_sleep_to_bound"], SLEEP_THREADS))
+    if r.get("streaming"):
+        print()
+        for mode, x in r["streaming"].items():
+            line = ("streaming HTTP (%s): first byte %.1f ms, whole 2-piece answer %.1f ms "
+                    "(second piece 500 ms after the first)" %
+                    (mode, x["ttfb_ms_median"], x["total_ms_median"]))
+            if "download_mb_s" in x:
+                line += "; %d MiB download %.0f MB/s, RSS after: host %s MB, workers %s MB" % (
+                    x["download_mib"], x["download_mb_s"], fmt(x["host_mb_after"]),
+                    [fmt(w) for w in x["workers_mb_after"]])
+            print(line)
     for k, m in r.get("rss_after_load", {}).items():
         print("RSS after load (%s): host %s MB, workers %s MB" %
               (k, fmt(m["host_mb"]), [fmt(w) for w in m["workers_mb"]]))

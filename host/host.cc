@@ -10,6 +10,7 @@
 
 #include "host/app/app_index.h"
 #include "host/common/strings.h"
+#include "host/host_streaming.h"
 #include "host/http/rpc_http.h"
 #include "host/keys/blob_secrets_store.h"
 #include "host/telemetry/http_tracing.h"
@@ -115,7 +116,9 @@ Host::Host(Settings settings, HostConfig config, WorkerConfig worker_config, Env
       config_(std::move(config)),
       worker_config_(std::move(worker_config)),
       env_(std::move(env)),
-      registry_(config_.route_prefix, config_.functions) {}
+      registry_(config_.route_prefix, config_.functions) {
+  streams_ = std::make_unique<PendingStreams>();
+}
 
 Host::~Host() {
   if (watcher_) watcher_->Stop();
@@ -219,6 +222,9 @@ Status Host::Start() {
   WorkerPool::Callbacks cb;
   cb.on_indexed = [this] { OnIndexed(); };
   cb.on_all_ready = [this] { OnAllReady(); };
+  cb.on_http_invocation_sent = [this](const std::string& id, const std::string& uri) {
+    OnHttpInvocationSent(id, uri);
+  };
   pool_.reset(new WorkerPool(po, &registry_, cb));
   invoker_.reset(new FunctionInvoker(&registry_, pool_.get()));
   invoker_->SetTracer(tracer_.get());

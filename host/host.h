@@ -67,6 +67,10 @@ class Host : public HttpHandler {
   void OnChildSignal();
 
   void Handle(HttpRequest request, std::function<void(HttpResponse)> respond) override;
+  // Streaming HTTP (host_streaming.cc): requests to HTTP functions of an app
+  // whose workers advertised `HttpUri` are forwarded raw to the worker.
+  bool WantsStream(const HttpRequest& head) override;
+  void HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) override;
 
   std::string StatusJson() const;
   // Readiness (GET /admin/health/ready): Running, not draining, a worker ready.
@@ -96,6 +100,10 @@ class Host : public HttpHandler {
                       std::function<void(HttpResponse)> respond);
   void HandleAdmin(const std::string& path, const std::string& lpath, HttpRequest request,
                    std::function<void(HttpResponse)> respond);
+  // Streaming HTTP (host_streaming.cc): the pool sent an HTTP invocation to a
+  // worker (`http_uri` its HttpUri, or ""); starts forwarding its request.
+  void OnHttpInvocationSent(const std::string& invocation_id, const std::string& http_uri);
+  struct PendingStreams;
 
   const Settings settings_;
   const HostConfig config_;
@@ -138,6 +146,7 @@ class Host : public HttpHandler {
   bool shutdown_requested_ = false;  // GUARDED_BY(mu_)
   bool index_ready_ = false;         // GUARDED_BY(mu_); Index(): the worker loaded the functions
   std::string shutdown_reason_;      // GUARDED_BY(mu_)
+  std::unique_ptr<PendingStreams> streams_;  // streaming HTTP (host_streaming.h)
 };
 
 }  // namespace pyfn

@@ -31,6 +31,10 @@ teardown_file() {
   assert_log -n asgi "  http_app_func: \[[A-Z,]+\] http://localhost:[0-9]+/\{\*route\}$"
 }
 
+@test "v2-asgi: the AsgiFunctionApp is served over the worker's streaming endpoint (HttpUri)" {
+  assert_log -n asgi 'serves HTTP functions over http://127\.0\.0\.1:[0-9]+/ \(streaming HTTP\)'
+}
+
 @test "v2-asgi: a FastAPI path parameter route answers JSON" {
   http_request -n asgi GET /hello/Ada
   assert_http_status 200

@@ -104,6 +104,10 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
       return SendError(431, false);
     auto len = parser_->content_length();
     if (len && *len > server_->options_.body_limit) return SendError(413, false);
+    if (!server_->draining_.load() && NotUtf8Problem(req).empty()) {
+      HttpRequest head = MakeRequest(req);
+      if (server_->handler_->WantsStream(head)) return StartStream(std::move(head));
+    }
     auto expect = req[http::field::expect];
     if (!expect.empty() && beast::iequals(expect, "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
@@ -180,14 +184,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
       spdlog::debug("HTTP: bad request: {}", problem);
       return SendError(400, false, "Bad Request: " + problem + "\n");
     }
-    HttpRequest r;
-    r.method = std::string(req.method_string());
-    r.SetTarget(std::string(req.target()));
-    for (const auto& f : req) r.headers.emplace_back(std::string(f.name_string()),
-                                                     std::string(f.value()));
-    auto host = req[http::field::host];
-    r.base_url = "http://" + (host.empty() ? "localhost:" + std::to_string(server_->port_)
-                                           : std::string(host));
+    HttpRequest r = MakeRequest(req);
     r.body = std::move(req.body());
     DisarmReadTimer();
     stream_.expires_never();
@@ -200,6 +197,25 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
       });
     });
   }
+
+  template <class Request>
+  HttpRequest MakeRequest(const Request& req) const {
+    HttpRequest r;
+    r.method = std::string(req.method_string());
+    r.SetTarget(std::string(req.target()));
+    for (const auto& f : req) r.headers.emplace_back(std::string(f.name_string()),
+                                                     std::string(f.value()));
+    auto host = req[http::field::host];
+    r.base_url = "http://" + (host.empty() ? "localhost:" + std::to_string(server_->port_)
+                                           : std::string(host));
+    return r;
+  }
+
+  // Streaming HTTP: the handler reads the body and writes the response
+  // through a Stream (http_stream.h) on this connection.
+  void StartStream(HttpRequest head);
+  class Stream;
+  friend class Stream;
 
   void SendError(int status, bool keep_alive, std::string text = {}) {
     keep_alive_ = keep_alive;
@@ -288,7 +304,183 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
   unsigned version_ = 11;
   std::string head_;  // the response being written (Write)
   std::string body_;
+  bool stream_chunked_ = false;  // a streamed response goes out chunked
 };
+
+// The connection of one streamed request. Every operation runs on the
+// session's strand; `ended_` makes Finish/Respond/Abort count once.
+class HttpServer::Session::Stream : public HttpStream {
+ public:
+  explicit Stream(std::shared_ptr<Session> s) : s_(std::move(s)) {}
+  ~Stream() override {
+    // Dropped without an end (a bug in the handler): close, count it done.
+    if (!ended_) {
+      auto s = s_;
+      net::post(s->stream_.get_executor(), [s] {
+        s->server_->active_.fetch_sub(1);
+        s->Close();
+      });
+    }
+  }
+
+  void ReadBody(std::function<void(Status, std::string, bool)> done) override {
+    auto s = s_;
+    net::post(s->stream_.get_executor(), [s, done = std::move(done)]() mutable {
+      ReadSome(s, std::move(done));
+    });
+  }
+
+  void WriteHead(HttpResponse head, std::function<void(Status)> done) override {
+    auto s = s_;
+    net::post(s->stream_.get_executor(), [s, head = std::move(head),
+                                          done = std::move(done)]() mutable {
+      auto res = std::make_shared<http::response<http::empty_body>>();
+      res->version(s->version_ ? s->version_ : 11);
+      res->result(static_cast<unsigned>(head.status));
+      bool has_length = false;
+      for (auto& h : head.headers) {
+        http::field f = http::string_to_field(h.first);
+        if (f == http::field::transfer_encoding || f == http::field::connection) continue;
+        if (f == http::field::content_length) has_length = true;
+        if (f != http::field::unknown)
+          res->insert(f, h.second);
+        else
+          res->insert(h.first, h.second);
+      }
+      bool no_body = head.status == 204 || head.status == 304 || head.status < 200;
+      s->stream_chunked_ = !has_length && !no_body && !s->is_head_;
+      if (s->stream_chunked_) res->chunked(true);
+      if (s->server_->draining_.load()) s->keep_alive_ = false;
+      res->keep_alive(s->keep_alive_);
+      if (s->server_->options_.on_response) s->server_->options_.on_response(head.status);
+      auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+      s->stream_.expires_after(kWriteTimeout);
+      http::async_write_header(s->stream_, *sr,
+                               [s, res, sr, done = std::move(done)](beast::error_code ec,
+                                                                    std::size_t) {
+                                 done(ec ? Status::IOError(ec.message()) : Status::OK());
+                               });
+    });
+  }
+
+  void WriteBody(std::string data, std::function<void(Status)> done) override {
+    auto s = s_;
+    net::post(s->stream_.get_executor(), [s, data = std::move(data),
+                                          done = std::move(done)]() mutable {
+      if (data.empty() || s->is_head_) return done(Status::OK());
+      auto buf = std::make_shared<std::string>(std::move(data));
+      auto cb = [s, buf, done = std::move(done)](beast::error_code ec, std::size_t) {
+        done(ec ? Status::IOError(ec.message()) : Status::OK());
+      };
+      s->stream_.expires_after(kWriteTimeout);
+      if (s->stream_chunked_)
+        net::async_write(s->stream_, http::make_chunk(net::buffer(*buf)), std::move(cb));
+      else
+        net::async_write(s->stream_, net::buffer(*buf), std::move(cb));
+    });
+  }
+
+  void Finish() override {
+    if (ended_.exchange(true)) return;
+    auto s = s_;
+    net::post(s->stream_.get_executor(), [s] {
+      s->server_->active_.fetch_sub(1);
+      bool chunked = s->stream_chunked_;
+      bool reuse = s->keep_alive_ && s->parser_ && s->parser_->is_done();
+      if (!chunked) return reuse ? s->OnWrite({}, false) : s->Close();
+      s->stream_.expires_after(kWriteTimeout);
+      net::async_write(s->stream_, http::make_chunk_last(),
+                       [s, reuse](beast::error_code ec, std::size_t) {
+                         if (ec || !reuse) return s->Close();
+                         s->OnWrite({}, false);
+                       });
+    });
+  }
+
+  void Respond(HttpResponse response) override {
+    if (ended_.exchange(true)) return;
+    auto s = s_;
+    net::post(s->stream_.get_executor(), [s, response = std::move(response)]() mutable {
+      s->server_->active_.fetch_sub(1);
+      // The body may be unread: answer, then close (lingering, so the client
+      // reads the answer).
+      if (!(s->parser_ && s->parser_->is_done())) {
+        s->keep_alive_ = false;
+        s->linger_ = true;
+        // A body read may be pending (the proxy's upload): end it first.
+        beast::error_code ignored;
+        s->stream_.socket().cancel(ignored);
+      }
+      s->Write(std::move(response));
+    });
+  }
+
+  void Abort() override {
+    if (ended_.exchange(true)) return;
+    auto s = s_;
+    net::post(s->stream_.get_executor(), [s] {
+      s->server_->active_.fetch_sub(1);
+      s->Close();
+    });
+  }
+
+ private:
+  static void ReadSome(std::shared_ptr<Session> s,
+                       std::function<void(Status, std::string, bool)> done) {
+    if (!s->parser_ || s->parser_->is_done()) return done(Status::OK(), {}, true);
+    s->ArmReadTimer(s->server_->options_.body_timeout);
+    http::async_read_some(
+        s->stream_, s->buffer_, *s->parser_,
+        [s, done = std::move(done)](beast::error_code ec, std::size_t) mutable {
+          s->DisarmReadTimer();
+          if (ec == net::error::operation_aborted && s->timed_out_) ec = beast::error::timeout;
+          if (ec) {
+            Status st = ec == http::error::body_limit
+                            ? Status::InvalidArgument("the request body is larger than the limit")
+                            : Status::IOError("reading the request body: " + ec.message());
+            s->keep_alive_ = false;
+            return done(st, {}, false);
+          }
+          std::string data = std::move(s->parser_->get().body());
+          s->parser_->get().body().clear();
+          bool last = s->parser_->is_done();
+          if (data.empty() && !last) return ReadSome(s, std::move(done));
+          done(Status::OK(), std::move(data), last);
+        });
+  }
+
+  std::shared_ptr<Session> s_;
+  std::atomic<bool> ended_{false};
+};
+
+void HttpServer::Session::StartStream(HttpRequest head) {
+  auto& req = parser_->get();
+  keep_alive_ = req.keep_alive();
+  is_head_ = req.method() == http::verb::head;
+  DisarmReadTimer();
+  stream_.expires_never();
+  // Beast reads at most what fits without growing the buffer: room for large
+  // body pieces.
+  buffer_.reserve(256 * 1024);
+  server_->active_.fetch_add(1);
+  auto stream = std::make_shared<Stream>(shared_from_this());
+  auto expect = req[http::field::expect];
+  if (!expect.empty() && beast::iequals(expect, "100-continue")) {
+    // The client waits for this before it sends the body; the handler starts
+    // once it is written (one write at a time).
+    auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                   req.version());
+    stream_.expires_after(kWriteTimeout);
+    http::async_write(stream_, *cont,
+                      [self = shared_from_this(), cont, stream, head = std::move(head)](
+                          beast::error_code ec, std::size_t) mutable {
+                        if (ec) return stream->Abort();
+                        self->server_->handler_->HandleStream(std::move(head), std::move(stream));
+                      });
+    return;
+  }
+  server_->handler_->HandleStream(std::move(head), std::move(stream));
+}
 
 HttpServer::HttpServer(net::io_context& ioc, HttpHandler* handler, HttpServerOptions options)
     : ioc_(ioc), handler_(handler), options_(options), acceptor_(net::make_strand(ioc)) {}

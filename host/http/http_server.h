@@ -25,6 +25,7 @@
 
 #include "host/common/status.h"
 #include "host/http/http_message.h"
+#include "host/http/http_stream.h"
 
 namespace pyfn {
 
@@ -34,6 +35,11 @@ class HttpHandler {
   // Handles one request. `respond` must be called exactly once, from any
   // thread, at any later time.
   virtual void Handle(HttpRequest request, std::function<void(HttpResponse)> respond) = 0;
+  // Streaming HTTP (http_stream.h): asked once a request's head has been read
+  // (`head` has no body); true hands the request to HandleStream instead of
+  // reading its body first.
+  virtual bool WantsStream(const HttpRequest& head) { return false; }
+  virtual void HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {}
 };
 
 struct HttpServerOptions {

@@ -383,6 +383,12 @@ void WorkerPool::OnInitResponse(Worker* w, const rpc::WorkerInitResponse& r, Def
     KillWorker(w, "failed to initialize: " + r.result().exception().message(), later);
     return;
   }
+  auto uri = r.capabilities().find("HttpUri");
+  if (uri != r.capabilities().end() && !uri->second.empty()) {
+    w->http_uri = uri->second;
+    proxies_http_.store(true);
+    spdlog::info("Worker {} serves HTTP functions over {} (streaming HTTP)", w->id, w->http_uri);
+  }
   const auto& md = r.worker_metadata();
   spdlog::debug("Worker {} initialized ({} {}, worker {})", w->id, md.runtime_name(),
                 md.runtime_version(), md.worker_version());
@@ -569,6 +575,9 @@ void WorkerPool::SendInvocation(Worker* w, const std::string& function_name,
   if (options_.function_timeout) p.deadline = Clock::now() + *options_.function_timeout;
   std::string id = req.invocation_id();
   w->inflight.insert(id);
+  bool is_http = req.input_data_size() > 0 && req.input_data(0).data().has_http();
+  if (is_http && callbacks_.on_http_invocation_sent)
+    callbacks_.on_http_invocation_sent(id, w->http_uri);
   pending_[id] = std::move(p);
   rpc::StreamingMessage m;
   m.set_request_id(id);

@@ -27,6 +27,7 @@
 #ifndef PYFN_HOST_WORKER_POOL_H_
 #define PYFN_HOST_WORKER_POOL_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -71,6 +72,12 @@ class WorkerPool : public WorkerDispatcher {
   struct Callbacks {
     std::function<void()> on_indexed;    // the function list is final (once)
     std::function<void()> on_all_ready;  // every worker loaded the functions (once)
+    // An HTTP-triggered invocation was sent to a worker: its id and the
+    // worker's `HttpUri` capability ("" when the worker did not offer one;
+    // streaming HTTP, host/http/http_proxy.h). Called with the pool's lock
+    // held: it must not block or call into the pool.
+    std::function<void(const std::string& invocation_id, const std::string& http_uri)>
+        on_http_invocation_sent;
   };
 
   // `registry` must outlive the pool. With worker indexing the first worker's
@@ -94,6 +101,9 @@ class WorkerPool : public WorkerDispatcher {
   // succeeded or the host indexed function.json folders (pyfn-host --index).
   std::string indexing_error() const;
   int grpc_port() const { return grpc_port_; }
+  // A worker advertised the `HttpUri` capability (streaming HTTP): the app's
+  // HTTP requests are forwarded raw to the worker that runs each invocation.
+  bool proxies_http() const { return proxies_http_.load(); }
 
   // Replaces every worker: new processes start (with `environment` when
   // given), index and load the app again (the registry's functions, or with
@@ -139,6 +149,7 @@ class WorkerPool : public WorkerDispatcher {
     bool terminate_sent = false;  // retiring: WorkerTerminate sent, killed at `deadline`
     std::set<std::string> loading;   // function ids awaiting FunctionLoadResponse
     std::set<std::string> inflight;  // invocation ids
+    std::string http_uri;  // the HttpUri capability ("": none)
   };
   struct Pending {
     int slot;
@@ -199,6 +210,7 @@ class WorkerPool : public WorkerDispatcher {
   std::unique_ptr<Service> service_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
+  std::atomic<bool> proxies_http_{false};
   std::vector<std::string> env_;  // GUARDED_BY(mu_): the workers' environment ("K=V")
 
   mutable std::mutex mu_;

@@ -242,6 +242,10 @@ class Dispatcher:
         self._tokens = itertools.count()
         self.invokers = InvokerPool(threads)
         self.sync_fast_path = sync_fast_path_enabled()
+        # The streaming HTTP endpoint (http_streaming.py), when the app
+        # needs it; indexing at WorkerInitRequest decides.
+        self.streaming = None
+        self._early_index = None  # (functions, error) indexed at init
 
     @property
     def pool(self):
@@ -297,7 +301,9 @@ class Dispatcher:
         if not self.sync_fast_path:
             return False
         fi = self.functions.get(payload.get('function_id', ''))
-        if fi is None or fi.is_async:
+        if fi is None or fi.is_async or (
+                self.streaming is not None and
+                fi.function_id in self.streaming.kinds):
             return False
         ctx = contextvars.copy_context() if base is None else base.copy()
         token = next(self._tokens)
@@ -369,14 +375,54 @@ class Dispatcher:
         }
 
     # -- handshake --------------------------------------------------------
-    def _on_worker_init_request(self, request_id: str, req: dict) -> None:
+    def _on_worker_init_request(self, request_id: str, req: dict):
         self._set_script_root(req.get('function_app_directory'))
+        if self._app_needs_streaming():
+            return self._init_with_streaming(request_id)
+        self._init_response(request_id, dict(CAPABILITIES))
+
+    def _init_response(self, request_id: str, capabilities: dict) -> None:
         self.send('worker_init_response', request_id, {
             'worker_version': __version__,
-            'capabilities': dict(CAPABILITIES),
+            'capabilities': capabilities,
             'result': {'status': SUCCESS},
             'worker_metadata': self._metadata(),
         })
+
+    async def _init_with_streaming(self, request_id: str) -> None:
+        from . import http_streaming
+        capabilities = dict(CAPABILITIES)
+        try:
+            endpoint = http_streaming.Endpoint()
+            uri = await endpoint.start()
+            self.streaming = http_streaming.Streaming(endpoint)
+            capabilities['HttpUri'] = uri
+            capabilities['RequiresRouteParameters'] = 'true'
+        except Exception as e:
+            self.send('worker_init_response', request_id, {
+                'worker_version': __version__, 'capabilities': capabilities,
+                'result': failure(e, f'cannot start the streaming HTTP '
+                                     f'endpoint: {e}'),
+                'worker_metadata': self._metadata()})
+            return
+        self._init_response(request_id, capabilities)
+
+    def _app_needs_streaming(self) -> bool:
+        """Indexes a decorator app now (as Azure's worker does with
+        PYTHON_ENABLE_INIT_INDEXING; FunctionsMetadataRequest reuses the
+        result) to learn whether it needs the streaming endpoint."""
+        from . import http_streaming
+        root = self.script_root or ''
+        if self.loop is None or not http_streaming.enabled() or \
+                not os.path.isfile(os.path.join(root, loader.script_file_name())):
+            return False
+        try:
+            fns = loader.index_function_app(root)
+        except loader.IndexError_ as e:
+            self._early_index = (None, e)
+            return False
+        self._early_index = (fns, None)
+        return bool(fns) and http_streaming.needs_streaming(fns)
 
     def _on_worker_status_request(self, request_id: str, req: dict) -> None:
         self.send('worker_status_response', request_id, {})
@@ -419,7 +465,11 @@ class Dispatcher:
     def _on_functions_metadata_request(self, request_id: str, req: dict) -> None:
         self._set_script_root(req.get('function_app_directory') or self.script_root)
         try:
-            fns = loader.index_function_app(self.script_root)
+            early, self._early_index = self._early_index, None
+            if early is not None and early[1] is not None:
+                raise early[1]
+            fns = early[0] if early is not None else \
+                loader.index_function_app(self.script_root)
         except loader.IndexError_ as e:
             self.index_error = e
             logger.error('%s', e)
@@ -495,6 +545,8 @@ class Dispatcher:
         except Exception:  # built again (and failing) at the first invocation
             logger.debug('cannot plan the bindings of %s', fi.name, exc_info=True)
         self.functions[fid] = fi
+        if self.streaming is not None:
+            self.streaming.note_loaded(fi, fn)
         self.load_errors.pop(fid, None)
         extensions.post_function_load(fi.name, fi.directory)
         return {'function_id': fid, 'result': {'status': SUCCESS}}
@@ -518,6 +570,16 @@ class Dispatcher:
         self.send('invocation_response', request_id, response)
 
     async def invoke(self, req: dict) -> dict:
+        streaming = self.streaming
+        if streaming is not None:
+            fi = self.functions.get(req.get('function_id', ''))
+            if fi is not None and fi.function_id in streaming.kinds:
+                return await streaming.invoke(self, fi, req)
+        return await self.invoke_plain(req)
+
+    async def invoke_plain(self, req: dict, call=None) -> dict:
+        """invoke() without the streaming endpoint. `call(args)`, when given,
+        is awaited instead of calling the function (http_streaming.py)."""
         inv = req.get('invocation_id', '')
         fid = req.get('function_id', '')
         fi = self.functions.get(fid)
@@ -533,10 +595,11 @@ class Dispatcher:
                 args, outs = self._bind(fi, req)
                 hooks = extensions.InvocationHooks(fi.name)
                 context = self._context(fi, req, args, hooks)
-                if fi.is_async:
+                if call is not None or fi.is_async:
                     if hooks.active:
                         hooks.pre(context, args)
-                    result = await fi.func(**args)
+                    result = await (call(args) if call is not None
+                                    else fi.func(**args))
                     if hooks.active:
                         hooks.post(context, args, result)
                 else:

@@ -438,6 +438,11 @@ class FunctionInfo:
     def _check_converter(self, pname, b: Binding, pytype, *, out: bool) -> None:
         if pytype is None or isinstance(pytype, str):
             return
+        if b.type.lower() in ('httptrigger', 'http'):
+            from . import http_streaming  # Starlette types (streaming HTTP)
+            if (http_streaming.is_response_type(pytype) if out
+                    else http_streaming.is_request_type(pytype)):
+                return
         conv = bindings.get_converter(b.type)
         if conv is None:
             return

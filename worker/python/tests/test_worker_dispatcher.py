@@ -558,3 +558,118 @@ def test_invoker_pool_never_exceeds_its_size():
     gate.set()
     pool.shutdown(wait=True)
     assert all(t.name.startswith('pyfn-invoke_') for t in pool._threads)
+
+
+# -- streaming HTTP (HttpUri; docs/behaviour.md, "Streaming HTTP") ------------
+
+STREAMING_APP = '''
+    import azure.functions as func
+    from azurefunctions.extensions.http.fastapi import Request, StreamingResponse
+
+    app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+    @app.route(route="s/{n}")
+    async def s(req: Request) -> StreamingResponse:
+        n = int(req.path_params["n"])
+        body = b"".join([c async for c in req.stream()])
+        async def parts():
+            for i in range(n):
+                yield f"{i}:{len(body)};".encode()
+        return StreamingResponse(parts(), media_type="text/plain")
+
+    @app.route(route="c")
+    def c(req: func.HttpRequest) -> func.HttpResponse:
+        return func.HttpResponse("classic " + req.get_body().decode(), status_code=202)
+'''
+
+
+def _streaming_host(host):
+    pytest.importorskip('starlette')
+    write(host.root, 'function_app.py', STREAMING_APP)
+    _, _, init = host.init()
+    _, _, p = host.ask('functions_metadata_request',
+                       {'function_app_directory': host.root})
+    ids = {}
+    for md in p['function_metadata_results']:
+        res = host.ask('function_load_request', {'function_id': md['function_id'],
+                                                 'metadata': md})[2]
+        assert res['result']['status'] == 1, res
+        ids[md['name']] = md['function_id']
+    return init, ids
+
+
+def _forward(host, uri, fid, inv, params, raw_request):
+    """Sends the params-only InvocationRequest and the raw request to the
+    endpoint (as pyfn-host does); returns (invocation response, raw answer)."""
+    port = int(uri.rsplit(':', 1)[1].strip('/'))
+
+    async def go():
+        host.d.handle('invocation_request', inv, {
+            'invocation_id': inv, 'function_id': fid, 'input_data': [
+                {'name': 'req', 'data': {'http': {'params': params}}}]})
+        reader, writer = await asyncio.open_connection('127.0.0.1', port)
+        writer.write(raw_request)
+        await writer.drain()
+        data = await asyncio.wait_for(reader.read(), 10)
+        writer.close()
+        await host.d.drain()
+        return data
+    data = host.loop.run_until_complete(go())
+    answers = [m for m in host.sent if m[0] == 'invocation_response' and m[1] == inv]
+    return answers[-1][2], data
+
+
+def test_streaming_app_advertises_http_uri(host):
+    init, _ = _streaming_host(host)
+    caps = init['capabilities']
+    assert caps['HttpUri'].startswith('http://127.0.0.1:')
+    assert caps['RequiresRouteParameters'] == 'true'
+
+
+def test_plain_app_does_not_advertise_http_uri(host, monkeypatch):
+    # (an earlier test's app imported the extension module in this process)
+    monkeypatch.delitem(sys.modules, 'azurefunctions.extensions.http.fastapi',
+                        raising=False)
+    write(host.root, 'function_app.py', '''
+        import azure.functions as func
+        app = func.FunctionApp()
+
+        @app.route(route="hi")
+        def hi(req: func.HttpRequest) -> str:
+            return "hi"
+    ''')
+    _, _, p = host.init()
+    assert 'HttpUri' not in p['capabilities']
+
+
+def test_streaming_function_answers_over_the_forwarded_request(host):
+    init, ids = _streaming_host(host)
+    resp, data = _forward(
+        host, init['capabilities']['HttpUri'], ids['s'], 'inv-s', {'n': '3'},
+        b'POST /api/s/3 HTTP/1.1\r\nHost: h\r\nx-ms-invocation-id: inv-s\r\n'
+        b'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n'
+        b'2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n')
+    assert resp['result']['status'] == 1, resp
+    assert 'return_value' not in resp
+    head, _, body = data.partition(b'\r\n\r\n')
+    assert head.startswith(b'HTTP/1.1 200')
+    assert b'transfer-encoding: chunked' in head.lower()
+    assert b'0:5;' in body and b'2:5;' in body
+
+
+def test_classic_function_in_a_streaming_app_is_answered_whole(host):
+    init, ids = _streaming_host(host)
+    resp, data = _forward(
+        host, init['capabilities']['HttpUri'], ids['c'], 'inv-c', {},
+        b'POST /api/c HTTP/1.1\r\nHost: h\r\nx-ms-invocation-id: inv-c\r\n'
+        b'Content-Length: 4\r\nConnection: close\r\n\r\nbody')
+    assert resp['result']['status'] == 1, resp
+    assert 'return_value' not in resp
+    assert data.startswith(b'HTTP/1.1 202')
+    assert data.endswith(b'classic body')
+
+
+def test_streaming_off_keeps_rpc_http(host, monkeypatch):
+    monkeypatch.setenv('PYFN_HTTP_STREAMING', '0')
+    init, _ = _streaming_host(host)
+    assert 'HttpUri' not in init['capabilities']

@@ -10,6 +10,7 @@ import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
+from . import _http_stream
 from ._http_wsgi import WsgiRequest, _func_response
 
 __all__ = ('AsgiMiddleware', 'AsgiRequest', 'AsgiResponse')
@@ -214,6 +215,17 @@ class AsgiMiddleware:
     async def _handle_async(self, req: Any, context: Any = None) -> Any:
         state = self.state if self._lifespan_supported else None
         scope = AsgiRequest(req, context).to_asgi_http_scope(state)
+        exchange = _http_stream.live_exchange.get()
+        if exchange is not None and not exchange.used:
+            # pyfn's streaming endpoint: the app reads and writes the
+            # connection itself; the response has gone out when this returns.
+            exchange.used = True
+            live = dict(exchange.scope)
+            for key, value in scope.items():
+                if key.startswith('azure_functions.') or key == 'state':
+                    live[key] = value
+            await self._app(live, exchange.receive, exchange.send)
+            return None
         response = await AsgiResponse.from_app(self._app, scope,
                                                req.get_body() or b"")
         return response.to_func_response()
