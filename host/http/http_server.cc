@@ -30,7 +30,7 @@ namespace {
 // and copy a polymorphic executor for every asynchronous operation.
 using Strand = net::strand<net::io_context::executor_type>;
 using Socket = tcp::socket::rebind_executor<Strand>::other;
-using Stream = beast::basic_stream<tcp, Strand>;
+using TcpStream = beast::basic_stream<tcp, Strand>;
 using Timer = net::basic_waitable_timer<std::chrono::steady_clock,
                                         net::wait_traits<std::chrono::steady_clock>, Strand>;
 
@@ -289,7 +289,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
                             });
   }
 
-  Stream stream_;
+  TcpStream stream_;
   HttpServer* const server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
