@@ -246,6 +246,7 @@ class Dispatcher:
         # needs it; indexing at WorkerInitRequest decides.
         self.streaming = None
         self._early_index = None  # (functions, error) indexed at init
+        self._needs_streaming = None  # decided once, at init
 
     @property
     def pool(self):
@@ -411,9 +412,20 @@ class Dispatcher:
         """Indexes a decorator app now (as Azure's worker does with
         PYTHON_ENABLE_INIT_INDEXING; FunctionsMetadataRequest reuses the
         result) to learn whether it needs the streaming endpoint."""
-        from . import http_streaming
+        if self._needs_streaming is None:
+            self._needs_streaming = self._index_for_streaming()
+        return self._needs_streaming
+
+    def init_needs_loop(self, req: dict) -> bool:
+        """For the loop-free start: whether WorkerInitRequest must be handled
+        on the event loop (the app needs the streaming endpoint)."""
+        self._set_script_root(req.get('function_app_directory'))
+        return self._app_needs_streaming()
+
+    def _index_for_streaming(self) -> bool:
+        from . import http_streaming_plan as http_streaming
         root = self.script_root or ''
-        if self.loop is None or not http_streaming.enabled() or \
+        if not http_streaming.enabled() or \
                 not os.path.isfile(os.path.join(root, loader.script_file_name())):
             return False
         try:

@@ -439,7 +439,7 @@ class FunctionInfo:
         if pytype is None or isinstance(pytype, str):
             return
         if b.type.lower() in ('httptrigger', 'http'):
-            from . import http_streaming  # Starlette types (streaming HTTP)
+            from . import http_streaming_plan as http_streaming  # Starlette types
             if (http_streaming.is_response_type(pytype) if out
                     else http_streaming.is_request_type(pytype)):
                 return

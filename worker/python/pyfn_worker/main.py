@@ -94,6 +94,8 @@ def serve_without_loop(pyfn, options: dict):
                 logger.info('the host closed the stream')
                 break
             kind, request_id, payload = msg
+            if kind == 'worker_init_request' and d.init_needs_loop(payload):
+                return d, msg  # the streaming endpoint runs on the loop
             if kind == 'invocation_request' and \
                     not d.try_fast(request_id, payload):
                 return d, msg  # an async function (or the fast path is off)
