@@ -80,3 +80,26 @@ require_variant() {
 json_get() {
   printf '%s' "$1" | jq -r "$2"
 }
+
+# start_loopback_sink SCRIPT DIR [ARGS...]: starts tests/helpers/SCRIPT (a Python HTTP server
+# that writes its port to DIR/port) in its own session, its pid in DIR/pid and its output in
+# DIR/sink.log; returns when the port is known (status 1 and the log after 10 s). In an image
+# without host networking the container cannot reach it: the test is skipped.
+start_loopback_sink() {
+  local script="$1" dir="$2"
+  shift 2
+  if [ "$PYFN_TARGET" = image ] && ! pyfn_engine_host_network; then
+    skip "the container cannot reach ${script%.py} on this machine's loopback (needs host networking)"
+  fi
+  mkdir -p "$dir"
+  setsid /usr/bin/python3 "$PYFN_ROOT/tests/helpers/$script" "$dir" "$@" \
+    </dev/null >"$dir/sink.log" 2>&1 3>&- &
+  echo $! >"$dir/pid"
+  for _ in $(seq 1 100); do
+    [ -s "$dir/port" ] && return 0
+    sleep 0.1
+  done
+  echo "$script did not start" >&2
+  cat "$dir/sink.log" >&2
+  return 1
+}

@@ -13,19 +13,8 @@
 #                          SECS seconds); prints them
 
 sink_start() {
-  if [ "$PYFN_TARGET" = image ] && ! pyfn_engine_host_network; then
-    skip "the container cannot reach the sink on this machine's loopback (needs host networking)"
-  fi
   export SINK_DIR="$BATS_FILE_TMPDIR/eventgrid-sink"
-  mkdir -p "$SINK_DIR"
-  setsid /usr/bin/python3 "$PYFN_ROOT/tests/helpers/eventgrid-sink.py" "$SINK_DIR" \
-    </dev/null >"$SINK_DIR/sink.log" 2>&1 3>&- &
-  echo $! >"$SINK_DIR/pid"
-  for _ in $(seq 1 100); do
-    [ -s "$SINK_DIR/port" ] && break
-    sleep 0.1
-  done
-  [ -s "$SINK_DIR/port" ] || { echo "sink_start: the sink did not start" >&2; cat "$SINK_DIR/sink.log" >&2; return 1; }
+  start_loopback_sink eventgrid-sink.py "$SINK_DIR" || return 1
   SINK_URL="http://127.0.0.1:$(cat "$SINK_DIR/port")"
   export SINK_URL
 }

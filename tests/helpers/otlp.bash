@@ -16,19 +16,8 @@
 otlp_start() {
   local name="$1" d
   shift
-  if [ "$PYFN_TARGET" = image ] && ! pyfn_engine_host_network; then
-    skip "the container cannot reach the OTLP sink on this machine's loopback (needs host networking)"
-  fi
   d="$BATS_FILE_TMPDIR/otlp-$name"
-  mkdir -p "$d"
-  setsid /usr/bin/python3 "$PYFN_ROOT/tests/helpers/otlp-sink.py" "$d" "$@" \
-    </dev/null >"$d/sink.log" 2>&1 3>&- &
-  echo $! >"$d/pid"
-  for _ in $(seq 1 100); do
-    [ -s "$d/port" ] && break
-    sleep 0.1
-  done
-  [ -s "$d/port" ] || { echo "otlp_start: the sink did not start" >&2; cat "$d/sink.log" >&2; return 1; }
+  start_loopback_sink otlp-sink.py "$d" "$@" || return 1
   printf 'http://127.0.0.1:%s\n' "$(cat "$d/port")"
 }
 
