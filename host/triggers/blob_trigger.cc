@@ -8,6 +8,7 @@
 #include "host/common/text_encoding.h"
 #include "host/storage/blob_path.h"
 #include "host/storage/encoding.h"
+#include "host/triggers/trigger_schedule.h"
 #include "host/triggers/trigger_util.h"
 
 namespace pyfn {
@@ -96,9 +97,8 @@ void BlobTrigger::Stop() {
 
 void BlobTrigger::State::Run() {
   using std::chrono::milliseconds;
-  milliseconds delay{0};
   bool failing = false;
-  const milliseconds max_delay = rt->blob_settings().max_polling_interval;
+  PollBackoff backoff(rt->blob_settings().max_polling_interval);
   while (!waker->stopped()) {
     bool worked = false, any_failed = false;
     storage::ListBlobsOptions lo;
@@ -131,11 +131,10 @@ void BlobTrigger::State::Run() {
       failing = false;
     }
     if (worked && !any_failed) {
-      delay = milliseconds(0);
+      backoff.Reset();
       continue;
     }
-    if (any_failed) delay = std::max(delay, milliseconds(1000));
-    else delay = delay.count() == 0 ? milliseconds(100) : std::min(delay * 2, max_delay);
+    milliseconds delay = any_failed ? backoff.AtLeast(milliseconds(1000)) : backoff.Idle();
     if (!waker->WaitFor(delay)) return;
   }
 }

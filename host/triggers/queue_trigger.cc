@@ -9,6 +9,7 @@
 #include "host/common/text_encoding.h"
 #include "host/storage/binding_expression.h"
 #include "host/storage/encoding.h"
+#include "host/triggers/trigger_schedule.h"
 #include "host/triggers/trigger_util.h"
 
 namespace pyfn {
@@ -136,8 +137,7 @@ void QueueTrigger::Stop() {
 }
 
 void QueueTrigger::State::Run() {
-  using std::chrono::milliseconds;
-  milliseconds delay{0};
+  PollBackoff backoff(qs.max_polling_interval);
   bool failing = false;
   const int threshold = qs.threshold();
   while (!waker->stopped()) {
@@ -164,11 +164,10 @@ void QueueTrigger::State::Run() {
       failing = false;
     }
     if (msgs.empty()) {
-      delay = delay.count() == 0 ? milliseconds(100) : std::min(delay * 2, qs.max_polling_interval);
-      if (!waker->WaitFor(delay)) break;
+      if (!waker->WaitFor(backoff.Idle())) break;
       continue;
     }
-    delay = milliseconds(0);
+    backoff.Reset();
     for (auto& m : msgs) Process(std::move(m));
   }
 }

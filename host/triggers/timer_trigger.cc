@@ -9,6 +9,7 @@
 #include "host/storage/encoding.h"
 #include "host/storage/ncrontab.h"
 #include "host/storage/timezone.h"
+#include "host/triggers/trigger_schedule.h"
 #include "host/triggers/trigger_util.h"
 
 namespace pyfn {
@@ -26,17 +27,13 @@ bool BoolProp(const nlohmann::json& raw, const char* key, bool dflt) {
   return dflt;
 }
 
-// system_clock, not time(): glibc's time() reads a coarse clock that can lag
-// system_clock by a tick, which would make an occurrence look not yet due.
-int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 struct TimerTrigger::State : std::enable_shared_from_this<TimerTrigger::State> {
+  explicit State(const TriggerClock* c)
+      : clock(c), lease(c, std::chrono::seconds(kLeaseSeconds), kRenewEvery) {}
+
+  const TriggerClock* clock;
   StorageRuntime* rt = nullptr;
   Invoker* invoker = nullptr;
   std::string function;
@@ -51,10 +48,11 @@ struct TimerTrigger::State : std::enable_shared_from_this<TimerTrigger::State> {
   bool holding = false;
   bool started_once = false;
   int64_t last_fired = 0;  // the last occurrence run: never run one twice
-  std::chrono::steady_clock::time_point last_renew;
+  LeaseSchedule lease;
   std::shared_ptr<Waker> waker = std::make_shared<Waker>();
   std::thread thread;
 
+  int64_t Now() const { return clock->UnixSeconds(); }
   void Run();
   bool AcquireLock();       // true when held
   bool KeepLock();          // renews when due; false when lost
@@ -64,8 +62,9 @@ struct TimerTrigger::State : std::enable_shared_from_this<TimerTrigger::State> {
   void Fire(int64_t scheduled, bool past_due, const nlohmann::json& status);
 };
 
-TimerTrigger::TimerTrigger(StorageRuntime* runtime, Invoker* invoker, const FunctionSpec& fn)
-    : state_(std::make_shared<State>()) {
+TimerTrigger::TimerTrigger(StorageRuntime* runtime, Invoker* invoker, const FunctionSpec& fn,
+                           const TriggerClock* clock)
+    : state_(std::make_shared<State>(clock)) {
   state_->rt = runtime;
   state_->invoker = invoker;
   state_->function = fn.name;
@@ -90,15 +89,10 @@ Status TimerTrigger::Start() {
   });
   if (!ss.ok()) return Status::InvalidArgument("time zone: " + ss.message());
   s->run_on_startup = BoolProp(raw, "runOnStartup", false);
-  // Azure: useMonitor defaults to true, except for schedules more often than once a minute.
-  bool frequent = false;
-  int64_t t0 = 1700000000, t1 = 0, t2 = 0;
-  if (s->schedule->Next(t0, s->tz, &t1) && s->schedule->Next(t1, s->tz, &t2))
-    frequent = t2 - t1 < 60;
-  s->use_monitor = BoolProp(raw, "useMonitor", !frequent);
+  s->use_monitor = BoolProp(raw, "useMonitor", TimerUsesMonitorByDefault(*s->schedule, s->tz));
   // As Azure's host does at start: the next five occurrences, local and UTC.
   std::string when;
-  int64_t t = Now();
+  int64_t t = s->Now();
   for (int i = 0; i < 5 && s->schedule->Next(t, s->tz, &t); ++i)
     when += "\n  " + AzureLocalTime(t, s->tz) + " (" + storage::FormatIso8601(t) + ")";
   spdlog::info("The next 5 occurrences of the '{}' schedule ({}: '{}') will be:{}", s->function,
@@ -142,7 +136,7 @@ bool TimerTrigger::State::AcquireLock() {
   if (s.ok()) s = hosts->AcquireLease(kHostsContainer, lock_blob, kLeaseSeconds, lease_id, &got);
   if (s.ok()) {
     holding = true;
-    last_renew = std::chrono::steady_clock::now();
+    lease.Renewed();
     spdlog::info("Timer trigger 'Functions.{}': this host holds the timer lock", function);
     return true;
   }
@@ -154,15 +148,13 @@ bool TimerTrigger::State::AcquireLock() {
 
 bool TimerTrigger::State::KeepLock() {
   if (hosts == nullptr || !holding) return holding;
-  if (std::chrono::steady_clock::now() - last_renew < kRenewEvery) return true;
+  if (!lease.RenewDue()) return true;
   storage::Status s = hosts->RenewLease(kHostsContainer, lock_blob, lease_id);
   if (s.ok()) {
-    last_renew = std::chrono::steady_clock::now();
+    lease.Renewed();
     return true;
   }
-  if (s.IsTransient() &&
-      std::chrono::steady_clock::now() - last_renew < std::chrono::seconds(kLeaseSeconds - 3))
-    return true;  // may still hold it; try again soon
+  if (s.IsTransient() && lease.MayStillHold()) return true;  // try again soon
   spdlog::warn("Timer trigger 'Functions.{}': lost the timer lock ({}); another host may run it",
                function, s.message());
   holding = false;
@@ -171,11 +163,10 @@ bool TimerTrigger::State::KeepLock() {
 
 void TimerTrigger::State::SleepUntil(int64_t when) {
   while (!waker->stopped()) {
-    auto now = std::chrono::system_clock::now();
-    auto target = std::chrono::system_clock::from_time_t(static_cast<time_t>(when));
-    if (now >= target) return;
-    auto step = std::chrono::duration_cast<std::chrono::milliseconds>(target - now);
-    if (step > std::chrono::milliseconds(1000)) step = std::chrono::milliseconds(1000);
+    int64_t now = Now();
+    if (now >= when) return;
+    auto step = std::min(std::chrono::milliseconds((when - now) * 1000),
+                         std::chrono::milliseconds(1000));
     waker->WaitFor(step);
     if (!KeepLock()) return;
   }
@@ -253,28 +244,26 @@ void TimerTrigger::State::Run() {
       int64_t now = Now();
       nlohmann::json status;
       bool have = ReadStatus(&status);
-      int64_t recorded_next = 0;
-      bool past_due = have && status.contains("Next") && status["Next"].is_string() &&
-                      ParseAzureTime(status["Next"].get<std::string>(), &recorded_next) &&
-                      recorded_next < now;
+      TimerCatchUp catch_up =
+          DecideTimerCatchUp(have ? status : nlohmann::json(), now, run_on_startup, started_once);
       int64_t next = 0;
       if (!have) {
         if (schedule->Next(now, tz, &next)) WriteStatus(0, next);
         ReadStatus(&status);
       }
-      if (past_due) {
+      if (catch_up.past_due) {
         spdlog::info("Timer trigger 'Functions.{}': the occurrence at {} was missed; running it "
                      "now (past due)",
                      function, status["Next"].get<std::string>());
-        Fire(recorded_next, true, status);
-        if (schedule->Next(Now(), tz, &next)) WriteStatus(recorded_next, next);
-      } else if (run_on_startup && !started_once) {
+        Fire(catch_up.recorded_next, true, status);
+        if (schedule->Next(Now(), tz, &next)) WriteStatus(catch_up.recorded_next, next);
+      } else if (catch_up.run_on_startup) {
         Fire(now, false, status);
       }
       started_once = true;
     }
     int64_t next = 0;
-    if (!schedule->Next(std::max(Now(), last_fired), tz, &next)) {
+    if (!NextTimerOccurrence(*schedule, tz, Now(), last_fired, &next)) {
       spdlog::warn("Timer trigger 'Functions.{}': schedule '{}' has no next occurrence", function,
                    schedule->expression());
       waker->WaitFor(std::chrono::hours(24));

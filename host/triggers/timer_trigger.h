@@ -24,13 +24,15 @@
 
 #include "host/app/function_model.h"
 #include "host/triggers/storage_runtime.h"
+#include "host/triggers/trigger_clock.h"
 #include "host/workers/invoker.h"
 
 namespace pyfn {
 
 class TimerTrigger {
  public:
-  TimerTrigger(StorageRuntime* runtime, Invoker* invoker, const FunctionSpec& fn);
+  TimerTrigger(StorageRuntime* runtime, Invoker* invoker, const FunctionSpec& fn,
+               const TriggerClock* clock = &TriggerClock::System());
   ~TimerTrigger();
 
   Status Start();
