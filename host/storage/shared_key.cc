@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "host/storage/encoding.h"
@@ -25,23 +26,25 @@ std::string HeaderValue(const HttpRequest& req, const char* name) {
   return v ? *v : std::string();
 }
 
-}  // namespace
+// A request URL's path ("/" when it has none) and its query parameters in
+// order, names lower-cased and both decoded: what the two Shared Key schemes
+// canonicalize.
+struct UrlResource {
+  std::string path = "/";
+  std::vector<std::pair<std::string, std::string>> params;
+};
 
-std::string CanonicalizedResource(const std::string& account, const std::string& url) {
+UrlResource SplitResource(const std::string& url) {
+  UrlResource r;
   size_t host_start = url.find("://");
   host_start = host_start == std::string::npos ? 0 : host_start + 3;
   size_t path_start = url.find_first_of("/?", host_start);
-  std::string path = "/";
-  std::string query;
-  if (path_start != std::string::npos) {
-    size_t q = url.find('?', path_start);
-    if (url[path_start] == '/') {
-      path = url.substr(path_start, q == std::string::npos ? std::string::npos : q - path_start);
-    }
-    if (q != std::string::npos) query = url.substr(q + 1);
-  }
-  std::string out = "/" + account + path;
-  std::map<std::string, std::vector<std::string>> params;
+  if (path_start == std::string::npos) return r;
+  size_t q = url.find('?', path_start);
+  if (url[path_start] == '/')
+    r.path = url.substr(path_start, q == std::string::npos ? std::string::npos : q - path_start);
+  if (q == std::string::npos) return r;
+  const std::string query = url.substr(q + 1);
   size_t pos = 0;
   while (pos < query.size()) {
     size_t amp = query.find('&', pos);
@@ -50,10 +53,19 @@ std::string CanonicalizedResource(const std::string& account, const std::string&
     pos = amp + 1;
     if (item.empty()) continue;
     size_t eq = item.find('=');
-    std::string name = ToLower(UrlDecode(item.substr(0, eq)));
-    std::string value = eq == std::string::npos ? std::string() : UrlDecode(item.substr(eq + 1));
-    params[name].push_back(value);
+    r.params.emplace_back(ToLower(UrlDecode(item.substr(0, eq))),
+                          eq == std::string::npos ? std::string() : UrlDecode(item.substr(eq + 1)));
   }
+  return r;
+}
+
+}  // namespace
+
+std::string CanonicalizedResource(const std::string& account, const std::string& url) {
+  UrlResource r = SplitResource(url);
+  std::string out = "/" + account + r.path;
+  std::map<std::string, std::vector<std::string>> params;
+  for (auto& [name, value] : r.params) params[name].push_back(std::move(value));
   for (auto& p : params) {
     std::sort(p.second.begin(), p.second.end());
     out += "\n" + p.first + ":";
@@ -109,27 +121,11 @@ std::string TableSharedKeyStringToSign(const std::string& account, const HttpReq
   if (date.empty()) date = HeaderValue(req, "Date");
   std::string s = req.method + "\n" + HeaderValue(req, "Content-MD5") + "\n" +
                   HeaderValue(req, "Content-Type") + "\n" + date + "\n";
-  size_t host_start = req.url.find("://");
-  host_start = host_start == std::string::npos ? 0 : host_start + 3;
-  size_t path_start = req.url.find_first_of("/?", host_start);
-  std::string path = "/", query;
-  if (path_start != std::string::npos) {
-    size_t q = req.url.find('?', path_start);
-    if (req.url[path_start] == '/')
-      path = req.url.substr(path_start,
-                            q == std::string::npos ? std::string::npos : q - path_start);
-    if (q != std::string::npos) query = req.url.substr(q + 1);
-  }
-  s += "/" + account + path;
-  size_t pos = 0;
-  while (pos < query.size()) {
-    size_t amp = query.find('&', pos);
-    if (amp == std::string::npos) amp = query.size();
-    std::string item = query.substr(pos, amp - pos);
-    pos = amp + 1;
-    size_t eq = item.find('=');
-    if (ToLower(UrlDecode(item.substr(0, eq))) == "comp") {
-      s += "?comp=" + (eq == std::string::npos ? std::string() : UrlDecode(item.substr(eq + 1)));
+  UrlResource r = SplitResource(req.url);
+  s += "/" + account + r.path;
+  for (const auto& [name, value] : r.params) {
+    if (name == "comp") {
+      s += "?comp=" + value;
       break;
     }
   }
