@@ -19,7 +19,8 @@
 //
 // Under clang, `-Wthread-safety` checks these rules (scripts/clang-thread-safety.sh runs it
 // over host/); under gcc the macros expand to nothing and pyfn::Mutex is a std::mutex.
-#pragma once
+#ifndef PYFN_HOST_COMMON_THREAD_ANNOTATIONS_H_
+#define PYFN_HOST_COMMON_THREAD_ANNOTATIONS_H_
 
 #include <mutex>
 
@@ -96,3 +97,5 @@ class PYFN_SCOPED_CAPABILITY MutexLock {
 };
 
 }  // namespace pyfn
+
+#endif  // PYFN_HOST_COMMON_THREAD_ANNOTATIONS_H_
