@@ -123,7 +123,7 @@ Host::Host(Settings settings, HostConfig config, WorkerConfig worker_config, Env
 Host::~Host() {
   if (watcher_) watcher_->Stop();
   {
-    std::lock_guard<std::mutex> l(triggers_mu_);
+    pyfn::MutexLock l(triggers_mu_);
     if (triggers_) triggers_->Stop();
   }
   if (pool_) pool_->Shutdown(std::chrono::milliseconds(0));
@@ -239,7 +239,7 @@ Status Host::Start() {
       std::make_shared<EventGridBinding>(storage_.get(), storage_->transport()));
   eventgrid_ = std::make_unique<EventGridWebhook>(&registry_, invoker_.get(), auth_.get());
   {
-    std::lock_guard<std::mutex> l(triggers_mu_);
+    pyfn::MutexLock l(triggers_mu_);
     triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get(), &metrics_));
   }
 
@@ -353,7 +353,7 @@ void Host::OnFilesChanged(const std::vector<FileChange>& changes) {
                  "itself reads (ports, keys, storage connections, ...) take effect when pyfn-host "
                  "restarts");
   {
-    std::lock_guard<std::mutex> l(triggers_mu_);
+    pyfn::MutexLock l(triggers_mu_);
     if (triggers_) {
       triggers_->Stop();
       old_triggers_.push_back(std::move(triggers_));
@@ -371,7 +371,7 @@ void Host::OnFilesChanged(const std::vector<FileChange>& changes) {
 }
 
 void Host::StartTriggers() {
-  std::lock_guard<std::mutex> l(triggers_mu_);
+  pyfn::MutexLock l(triggers_mu_);
   if (!triggers_start_pending_ || !triggers_) return;
   triggers_start_pending_ = false;
   triggers_->Start(*registry_.Get());
@@ -392,16 +392,17 @@ Status Host::Index(std::chrono::milliseconds timeout, nlohmann::ordered_json* in
   if (!s.ok()) return s;
   bool ready;
   {
-    std::unique_lock<std::mutex> l(mu_);
-    ready = cv_.wait_for(l, timeout, [&] { return index_ready_ || shutdown_requested_; }) &&
-            index_ready_;
+    pyfn::MutexLock l(mu_);
+    ready = cv_.wait_for(l, timeout, [&]() PYFN_REQUIRES(mu_) {
+      return index_ready_ || shutdown_requested_;
+    }) && index_ready_;
   }
   std::string indexing_error = pool_->indexing_error();
   bool spawn_failing = pool_->spawn_failing();
   pool_->Shutdown(kWorkerTerminateGrace);
   if (!ready) {
     {
-      std::lock_guard<std::mutex> l(mu_);
+      pyfn::MutexLock l(mu_);
       if (shutdown_requested_) return Status::Aborted("interrupted (" + shutdown_reason_ + ")");
     }
     return Status::TimedOut(
@@ -454,7 +455,7 @@ void Host::OnIndexed() {
 
 void Host::OnAllReady() {
   if (index_mode_) {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     index_ready_ = true;
     cv_.notify_all();
     return;
@@ -647,7 +648,7 @@ void Host::HandleFunction(const std::string& path, HttpRequest request,
 }
 
 void Host::RequestShutdown(const std::string& why) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (shutdown_requested_) return;
   shutdown_requested_ = true;
   shutdown_reason_ = why;
@@ -663,19 +664,21 @@ void Host::OnChildSignal() {
 }
 
 int Host::Run() {
+  std::string reason;
   {
-    std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [&] { return shutdown_requested_; });
+    pyfn::MutexLock l(mu_);
+    cv_.wait(l, [&]() PYFN_REQUIRES(mu_) { return shutdown_requested_; });
+    reason = shutdown_reason_;
   }
   using Clock = std::chrono::steady_clock;
   auto deadline = Clock::now() + settings_.shutdown_grace;
   state_.store(State::kStopping);
   int busy = invoker_->in_flight();
   spdlog::info("Stopping the host ({}); waiting up to {}s for {} in-flight invocation(s)",
-               shutdown_reason_, settings_.shutdown_grace.count(), busy);
+               reason, settings_.shutdown_grace.count(), busy);
   if (watcher_) watcher_->Stop();  // no restart while draining
   {
-    std::lock_guard<std::mutex> l(triggers_mu_);
+    pyfn::MutexLock l(triggers_mu_);
     triggers_->Stop();  // no new trigger invocations while draining
   }
   http_->StopAccepting();

@@ -22,7 +22,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +30,7 @@
 #include "host/app/file_watcher.h"
 #include "host/app/function_registry.h"
 #include "host/app/settings.h"
+#include "host/common/thread_annotations.h"
 #include "host/http/cors.h"
 #include "host/http/http_server.h"
 #include "host/http/request_limiter.h"
@@ -127,11 +127,12 @@ class Host : public HttpHandler {
   std::unique_ptr<HttpServer> metrics_http_;  // PYFN_METRICS_PORT
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<FunctionInvoker> invoker_;
-  std::mutex triggers_mu_;
+  pyfn::Mutex triggers_mu_;
   // Started when every worker is ready; replaced by a new one when the workers restart.
-  std::unique_ptr<StorageTriggers> triggers_;                  // GUARDED_BY(triggers_mu_)
-  std::vector<std::unique_ptr<StorageTriggers>> old_triggers_;  // GUARDED_BY(triggers_mu_), stopped
-  bool triggers_start_pending_ = true;                         // GUARDED_BY(triggers_mu_)
+  std::unique_ptr<StorageTriggers> triggers_ PYFN_GUARDED_BY(triggers_mu_);
+  std::vector<std::unique_ptr<StorageTriggers>> old_triggers_  // stopped
+      PYFN_GUARDED_BY(triggers_mu_);
+  bool triggers_start_pending_ PYFN_GUARDED_BY(triggers_mu_) = true;
   std::unique_ptr<FileWatcher> watcher_;  // null: file watching is off
   std::unique_ptr<EventGridWebhook> eventgrid_;  // /runtime/webhooks/eventgrid
   boost::asio::io_context ioc_;
@@ -141,11 +142,11 @@ class Host : public HttpHandler {
   bool index_mode_ = false;  // Index(): no HTTP, keys or triggers
 
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool shutdown_requested_ = false;  // GUARDED_BY(mu_)
-  bool index_ready_ = false;         // GUARDED_BY(mu_); Index(): the worker loaded the functions
-  std::string shutdown_reason_;      // GUARDED_BY(mu_)
+  pyfn::Mutex mu_;
+  std::condition_variable_any cv_;
+  bool shutdown_requested_ PYFN_GUARDED_BY(mu_) = false;
+  bool index_ready_ PYFN_GUARDED_BY(mu_) = false;  // Index(): the worker loaded the functions
+  std::string shutdown_reason_ PYFN_GUARDED_BY(mu_);
   std::unique_ptr<PendingStreams> streams_;  // streaming HTTP (host_streaming.h)
 };
 

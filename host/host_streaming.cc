@@ -83,14 +83,14 @@ void Host::HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {
     (*in.trace_context.mutable_attributes())["OperationName"] = fn->name;
     std::string id = in.invocation_id;
     {
-      std::lock_guard<std::mutex> l(streams_->mu);
+      pyfn::MutexLock l(streams_->mu);
       streams_->by_invocation[id] = PendingStreams::Entry{*req, stream, decorate};
     }
     invoker_->Invoke(std::move(in), [this, id, respond](InvocationOutcome out) {
       limiter_->Release();
       bool never_sent = false;
       {
-        std::lock_guard<std::mutex> l(streams_->mu);
+        pyfn::MutexLock l(streams_->mu);
         never_sent = streams_->by_invocation.erase(id) > 0;
       }
       // Sent to a worker: the forwarded exchange ends the request itself.
@@ -107,7 +107,7 @@ void Host::HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {
 void Host::OnHttpInvocationSent(const std::string& invocation_id, const std::string& http_uri) {
   PendingStreams::Entry e;
   {
-    std::lock_guard<std::mutex> l(streams_->mu);
+    pyfn::MutexLock l(streams_->mu);
     auto it = streams_->by_invocation.find(invocation_id);
     if (it == streams_->by_invocation.end()) return;  // an RpcHttp (buffered) request
     e = std::move(it->second);

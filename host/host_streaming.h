@@ -7,9 +7,9 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "host/common/thread_annotations.h"
 #include "host/host.h"
 #include "host/http/http_stream.h"
 
@@ -21,8 +21,8 @@ struct Host::PendingStreams {
     std::shared_ptr<HttpStream> stream;
     std::function<void(HttpResponse*)> decorate;  // CORS; may be empty
   };
-  std::mutex mu;
-  std::map<std::string, Entry> by_invocation;  // GUARDED_BY(mu)
+  pyfn::Mutex mu;
+  std::map<std::string, Entry> by_invocation PYFN_GUARDED_BY(mu);
 };
 
 }  // namespace pyfn

@@ -66,32 +66,32 @@ long long ResidentBytes() {
 
 void Metrics::RecordInvocation(const std::string& function, const std::string& trigger,
                                const std::string& outcome, double seconds) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   ++invocations_[{function, trigger, outcome}];
   durations_[{function, trigger}].Observe(kBuckets, seconds);
 }
 
 void Metrics::RecordQueueLag(const std::string& function, const std::string& queue,
                              double seconds) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   queue_lags_[{function, queue}].Observe(kLagBuckets, seconds < 0 ? 0 : seconds);
 }
 
 void Metrics::SetQueueLength(const std::string& function, const std::string& queue,
                              long long messages) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   queue_lengths_[{function, queue}] = messages;
 }
 
 void Metrics::RecordHttpStatus(int status) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   ++statuses_[status];
 }
 
 std::string Metrics::Render(const Gauges& g) const {
   std::ostringstream o;
   o.precision(10);
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   o << "# HELP pyfn_invocations_total Function invocations by trigger and outcome.\n"
        "# TYPE pyfn_invocations_total counter\n";
   for (const auto& kv : invocations_)

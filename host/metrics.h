@@ -26,11 +26,12 @@
 #include <array>
 #include <atomic>
 #include <map>
-#include <mutex>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
+
+#include "host/common/thread_annotations.h"
 
 namespace pyfn {
 
@@ -70,13 +71,13 @@ class Metrics {
     void Observe(const std::array<double, N>& bounds, double v);
   };
   using Labels = std::pair<std::string, std::string>;  // (function, trigger) or (function, queue)
-  mutable std::mutex mu_;
+  mutable pyfn::Mutex mu_;
   std::map<std::tuple<std::string, std::string, std::string>, long long>
-      invocations_;                          // (function, trigger, outcome); GUARDED_BY(mu_)
-  std::map<Labels, Histogram> durations_;    // GUARDED_BY(mu_)
-  std::map<Labels, Histogram> queue_lags_;   // GUARDED_BY(mu_)
-  std::map<Labels, long long> queue_lengths_;  // GUARDED_BY(mu_)
-  std::map<int, long long> statuses_;        // GUARDED_BY(mu_)
+      invocations_ PYFN_GUARDED_BY(mu_);  // (function, trigger, outcome)
+  std::map<Labels, Histogram> durations_ PYFN_GUARDED_BY(mu_);
+  std::map<Labels, Histogram> queue_lags_ PYFN_GUARDED_BY(mu_);
+  std::map<Labels, long long> queue_lengths_ PYFN_GUARDED_BY(mu_);
+  std::map<int, long long> statuses_ PYFN_GUARDED_BY(mu_);
 };
 
 // "httpTrigger" -> "http", "queueTrigger" -> "queue", "timerTrigger" ->

@@ -8,6 +8,8 @@
 #                (scripts/check-behaviour-rows.sh)
 #   references   no comment or doc names one of our issue numbers or a file outside the
 #                repository (the repository explains itself: docs/behaviour.md, docs/internals.md)
+#   thread-safety  clang's -Wthread-safety over the host (scripts/clang-thread-safety.sh); it
+#                reads out/build/compile_commands.json, so `make build` comes first
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 passed=0 failed=0
@@ -39,5 +41,6 @@ check shell shellcheck -S warning $(shell_files)
 check pyflakes pyflakes3 $(python_files)
 check rows ./scripts/check-behaviour-rows.sh
 check references no_outside_references
+check thread-safety ./scripts/clang-thread-safety.sh
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -38,12 +38,12 @@ std::vector<std::string> UnmatchedSelection(const std::vector<std::string>& sele
 }
 
 std::vector<std::string> FunctionRegistry::excluded() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   return excluded_;
 }
 
 std::shared_ptr<const FunctionSet> FunctionRegistry::Get() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (!current_) return std::make_shared<FunctionSet>();
   return current_;
 }
@@ -75,14 +75,14 @@ std::vector<std::string> FunctionRegistry::Replace(std::vector<FunctionSpec> fun
     }
   }
   set->functions = std::move(functions);
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   current_ = std::move(set);
   excluded_ = std::move(excluded);
   return failed;
 }
 
 bool FunctionRegistry::SetLoadFailure(const std::string& name, const Status& status) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (!current_) return false;
   auto copy = std::make_shared<FunctionSet>(*current_);
   for (auto& f : copy->functions) {

@@ -7,13 +7,13 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "host/app/function_model.h"
 #include "host/common/status.h"
+#include "host/common/thread_annotations.h"
 #include "host/http/route.h"
 
 namespace pyfn {
@@ -67,9 +67,9 @@ class FunctionRegistry {
  private:
   const std::string route_prefix_;
   const std::optional<std::vector<std::string>> selection_;
-  std::vector<std::string> excluded_;  // GUARDED_BY(mu_)
-  mutable std::mutex mu_;
-  std::shared_ptr<const FunctionSet> current_;  // GUARDED_BY(mu_)
+  std::vector<std::string> excluded_ PYFN_GUARDED_BY(mu_);
+  mutable pyfn::Mutex mu_;
+  std::shared_ptr<const FunctionSet> current_ PYFN_GUARDED_BY(mu_);
 };
 
 }  // namespace pyfn

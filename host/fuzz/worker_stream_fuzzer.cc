@@ -25,7 +25,7 @@ namespace pyfn {
 class WorkerPoolTestPeer {
  public:
   static void AddWorker(WorkerPool* p, const std::string& id, int state) {
-    std::lock_guard<std::mutex> l(p->mu_);
+    pyfn::MutexLock l(p->mu_);
     auto w = std::make_unique<WorkerPool::Worker>();
     w->slot = 0;
     w->id = id;
@@ -42,7 +42,7 @@ class WorkerPoolTestPeer {
   static void Deadlines(WorkerPool* p) {
     WorkerPool::Deferred later;
     {
-      std::lock_guard<std::mutex> l(p->mu_);
+      pyfn::MutexLock l(p->mu_);
       p->CheckDeadlines(&later);
     }
     for (auto& f : later) f();

@@ -7,7 +7,7 @@ RequestLimiter::RequestLimiter(int max_concurrent, int max_outstanding)
 
 bool RequestLimiter::Admit(std::function<void()> start) {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     int outstanding = running_ + static_cast<int>(queue_.size());
     if (max_outstanding_ > 0 && outstanding >= max_outstanding_) {
       ++rejected_;
@@ -26,7 +26,7 @@ bool RequestLimiter::Admit(std::function<void()> start) {
 void RequestLimiter::Release() {
   std::function<void()> next;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     --running_;
     if (queue_.empty()) return;
     next = std::move(queue_.front());
@@ -37,17 +37,17 @@ void RequestLimiter::Release() {
 }
 
 int RequestLimiter::running() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   return running_;
 }
 
 int RequestLimiter::queued() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   return static_cast<int>(queue_.size());
 }
 
 long long RequestLimiter::rejected() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   return rejected_;
 }
 

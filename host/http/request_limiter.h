@@ -15,7 +15,8 @@
 
 #include <deque>
 #include <functional>
-#include <mutex>
+
+#include "host/common/thread_annotations.h"
 
 namespace pyfn {
 
@@ -36,10 +37,10 @@ class RequestLimiter {
  private:
   const int max_concurrent_;
   const int max_outstanding_;
-  mutable std::mutex mu_;
-  int running_ = 0;                           // GUARDED_BY(mu_)
-  std::deque<std::function<void()>> queue_;   // GUARDED_BY(mu_)
-  long long rejected_ = 0;                    // GUARDED_BY(mu_)
+  mutable pyfn::Mutex mu_;
+  int running_ PYFN_GUARDED_BY(mu_) = 0;
+  std::deque<std::function<void()>> queue_ PYFN_GUARDED_BY(mu_);
+  long long rejected_ PYFN_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace pyfn

@@ -54,7 +54,7 @@ Status BlobSecretsStore::Read(const std::string& stem, std::string* text) {
   const std::string blob = BlobName(stem);
   storage::BlobProperties props;
   storage::Status s = client_->GetBlob(where_.container, blob, text, &props);
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (s.ok()) etags_[blob] = props.etag;
   else if (s.IsNotFound()) etags_[blob] = "";  // container or blob missing
   return s.ok() ? Status::OK() : Error(s);
@@ -65,7 +65,7 @@ Status BlobSecretsStore::Write(const std::string& stem, const std::string& text)
   storage::PutBlobOptions o;
   o.content_type = "application/json";
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     auto it = etags_.find(blob);
     if (it != etags_.end()) {
       if (it->second.empty()) o.if_none_match = "*";
@@ -82,7 +82,7 @@ Status BlobSecretsStore::Write(const std::string& stem, const std::string& text)
     if (!c.ok()) return Error(c);
     s = client_->PutBlob(where_.container, blob, text, o, &etag);
   }
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (s.ok()) etags_[blob] = etag;
   else if (s.IsConflict() || s.IsPreconditionFailed()) etags_.erase(blob);
   return s.ok() ? Status::OK() : Error(s);
@@ -114,7 +114,7 @@ Status BlobSecretsStore::DeleteFunction(const std::string& function) {
   const std::string blob = BlobName(SecretsFileStem(function));
   storage::Status s = client_->DeleteBlob(where_.container, blob);
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     etags_.erase(blob);
   }
   if (s.ok() || s.IsNotFound()) return Status::OK();

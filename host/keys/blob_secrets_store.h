@@ -26,11 +26,11 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "host/app/app_loader.h"
+#include "host/common/thread_annotations.h"
 #include "host/keys/secrets_store.h"
 #include "host/storage/blob_client.h"
 
@@ -81,8 +81,9 @@ class BlobSecretsStore : public SecretsStore {
   const BlobSecretsLocation where_;
   const std::string host_name_;
 
-  std::mutex mu_;
-  std::map<std::string, std::string> etags_;  // blob -> ETag last seen, "" = missing; GUARDED_BY(mu_)
+  pyfn::Mutex mu_;
+  // blob -> ETag last seen, "" = missing
+  std::map<std::string, std::string> etags_ PYFN_GUARDED_BY(mu_);
 };
 
 // The blob store the environment names (see the top of this file), on the

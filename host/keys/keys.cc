@@ -133,7 +133,7 @@ KeyManager::KeyManager(std::unique_ptr<SecretsStore> store, std::string master_o
       host_key_override_(std::move(host_key_override)) {}
 
 Status KeyManager::Initialize() {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   Status s;
   // Hosts sharing a store that start together race to create the keys: the
   // loser reads the winner's.
@@ -192,7 +192,7 @@ void KeyManager::set_read_only(std::string reason) { read_only_reason_ = std::mo
 
 void KeyManager::SyncFunctions(const std::vector<FunctionSpec>& functions,
                                const std::vector<std::string>& keep) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   std::map<std::string, FunctionEntry> next;
   std::set<std::string> stems;
   for (const auto& name : keep) stems.insert(SecretsFileStem(name));
@@ -248,7 +248,7 @@ bool KeyManager::Authorize(const FunctionSpec& fn, const HttpRequest& req,
 
 bool KeyManager::Matches(const FunctionSpec& fn, const std::string& level,
                          const std::string& key) const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   // Every candidate is compared, so the time does not say which one matched.
   bool ok = ConstantTimeEquals(key, host_.master.value);
   if (level == "admin") return ok;
@@ -264,7 +264,7 @@ bool KeyManager::AuthorizeAdmin(const HttpRequest& req,
   std::string key = PresentedKey(req, query);
   if (key.empty()) return false;
   auto master = [&] {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     return ConstantTimeEquals(key, host_.master.value);
   };
   return master() || (const_cast<KeyManager*>(this)->ReloadAfterMiss("") && master());
@@ -276,7 +276,7 @@ bool KeyManager::AuthorizeSystem(const std::string& key_name, const HttpRequest&
   if (key.empty()) return false;
   const std::string want = AsciiLower(key_name);
   auto matches = [&] {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     bool ok = ConstantTimeEquals(key, host_.master.value);
     for (const auto& k : host_.system_keys)
       if (AsciiLower(k.name) == want) ok = ConstantTimeEquals(key, k.value) | ok;
@@ -286,9 +286,9 @@ bool KeyManager::AuthorizeSystem(const std::string& key_name, const HttpRequest&
 }
 
 Status KeyManager::EnsureSystemKey(const std::string& name) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   const std::string want = AsciiLower(name);
-  auto have = [&] {
+  auto have = [&]() PYFN_REQUIRES(mu_) {
     for (const auto& k : host_.system_keys)
       if (AsciiLower(k.name) == want) return true;
     return false;
@@ -316,7 +316,7 @@ Status KeyManager::EnsureSystemKey(const std::string& name) {
 bool KeyManager::ReloadAfterMiss(const std::string& function) {
   if (!store_->shared()) return false;
   {
-    std::lock_guard<std::mutex> l(reload_mu_);
+    pyfn::MutexLock l(reload_mu_);
     auto now = std::chrono::steady_clock::now();
     auto it = last_reload_.find(AsciiLower(function));
     if (it != last_reload_.end() && now - it->second < reload_interval_) return false;
@@ -325,7 +325,7 @@ bool KeyManager::ReloadAfterMiss(const std::string& function) {
   uint64_t generation;
   std::string name = function;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     generation = generation_;
     auto it = functions_.find(AsciiLower(function));
     if (it != functions_.end()) name = it->second.name;
@@ -335,7 +335,7 @@ bool KeyManager::ReloadAfterMiss(const std::string& function) {
   Status hstat = store_->ReadHost(&hs);
   FunctionSecrets fs;
   Status fstat = function.empty() ? Status::NotFound("") : store_->ReadFunction(name, &fs);
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (generation != generation_) return true;  // refreshed meanwhile; newer than what we read
   if (!hstat.ok() && !hstat.IsNotFound())
     spdlog::warn("Cannot reload the host keys from {}: {}", store_->Describe(), hstat.message());
@@ -522,7 +522,7 @@ bool KeyManager::HandleAdmin(const HttpRequest& req, const std::string& path, Ht
   }
   std::string self = req.base_url + path;
   const std::string& m = req.method;
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (scope == Scope::kFunction) {
     auto it = functions_.find(AsciiLower(function));
     if (it == functions_.end()) {

@@ -44,11 +44,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "host/common/thread_annotations.h"
 #include "host/keys/auth.h"
 #include "host/keys/secrets_store.h"
 
@@ -132,24 +132,26 @@ class KeyManager : public Authorizer {
   // Does `key` open `fn` at `level` with the cached secrets? Takes mu_.
   bool Matches(const FunctionSpec& fn, const std::string& level, const std::string& key) const;
 
-  // REQUIRES: mu_ held.
-  Status InitializeOnce();
-  std::vector<Key>* KeysFor(Scope scope, const std::string& function);
-  Status Persist(Scope scope, const std::string& function);
+  // The lock is held for all of these.
+  Status InitializeOnce() PYFN_REQUIRES(mu_);
+  std::vector<Key>* KeysFor(Scope scope, const std::string& function) PYFN_REQUIRES(mu_);
+  Status Persist(Scope scope, const std::string& function) PYFN_REQUIRES(mu_);
   // Shared store: replaces the cached secrets of `scope` with the stored ones.
-  Status Refresh(Scope scope, const std::string& function);
-  HttpResponse List(Scope scope, const std::string& function, const std::string& self);
+  Status Refresh(Scope scope, const std::string& function) PYFN_REQUIRES(mu_);
+  HttpResponse List(Scope scope, const std::string& function, const std::string& self)
+      PYFN_REQUIRES(mu_);
   HttpResponse Get(Scope scope, const std::string& function, const std::string& name,
-                   const std::string& self);
+                   const std::string& self) PYFN_REQUIRES(mu_);
   // *persisted (optional): the store's answer when it was written to.
   HttpResponse Set(Scope scope, const std::string& function, const std::string& name,
-                   const std::string* value, const std::string& self, Status* persisted);
+                   const std::string* value, const std::string& self, Status* persisted)
+      PYFN_REQUIRES(mu_);
   HttpResponse Delete(Scope scope, const std::string& function, const std::string& name,
-                      Status* persisted);
+                      Status* persisted) PYFN_REQUIRES(mu_);
   // Shared store, a key matched nothing: reloads the host secrets and those
   // of `function` ("" for admin) unless that was done less than
   // reload_interval_ ago. True when memory may have changed. Takes mu_.
-  bool ReloadAfterMiss(const std::string& function);
+  bool ReloadAfterMiss(const std::string& function) PYFN_EXCLUDES(mu_, reload_mu_);
 
   std::unique_ptr<SecretsStore> store_;
   const std::string master_override_;
@@ -157,14 +159,15 @@ class KeyManager : public Authorizer {
   std::chrono::milliseconds reload_interval_{60000};
   std::string read_only_reason_;  // set before serving; then only read
 
-  mutable std::mutex mu_;
-  HostSecrets host_;                                // GUARDED_BY(mu_)
-  std::map<std::string, FunctionEntry> functions_;  // GUARDED_BY(mu_), by lower-cased name
-  uint64_t generation_ = 0;  // GUARDED_BY(mu_); bumped whenever the cache is replaced
+  mutable pyfn::Mutex mu_;
+  HostSecrets host_ PYFN_GUARDED_BY(mu_);
+  std::map<std::string, FunctionEntry> functions_ PYFN_GUARDED_BY(mu_);  // by lower-cased name
+  uint64_t generation_ PYFN_GUARDED_BY(mu_) = 0;  // bumped whenever the cache is replaced
 
-  std::mutex reload_mu_;
-  // lower-cased function ("" = admin) -> last reload; GUARDED_BY(reload_mu_)
-  std::map<std::string, std::chrono::steady_clock::time_point> last_reload_;
+  pyfn::Mutex reload_mu_;
+  // lower-cased function ("" = admin) -> last reload
+  std::map<std::string, std::chrono::steady_clock::time_point> last_reload_
+      PYFN_GUARDED_BY(reload_mu_);
 };
 
 }  // namespace pyfn

@@ -36,7 +36,7 @@ SpanExporter::SpanExporter(const TelemetrySettings& settings, const std::string&
 SpanExporter::~SpanExporter() { Shutdown(std::chrono::milliseconds(0)); }
 
 void SpanExporter::Add(SpanData span) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (stopping_ || queue_.size() >= settings_.batch.max_queue_size) {
     ++counters_.dropped_queue_full;
     auto now = std::chrono::steady_clock::now();
@@ -53,16 +53,16 @@ void SpanExporter::Add(SpanData span) {
 }
 
 SpanExporter::Counters SpanExporter::counters() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   Counters c = counters_;
   c.queued = queue_.size();
   return c;
 }
 
 void SpanExporter::Run() {
-  std::unique_lock<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   for (;;) {
-    cv_.wait_for(l, settings_.batch.schedule_delay, [&] {
+    cv_.wait_for(l, settings_.batch.schedule_delay, [&]() PYFN_REQUIRES(mu_) {
       return stopping_ || queue_.size() >= settings_.batch.max_export_batch_size;
     });
     if (queue_.empty()) {
@@ -130,11 +130,11 @@ bool SpanExporter::Export(const std::vector<SpanData>& batch, std::string* error
 }
 
 void SpanExporter::Shutdown(std::chrono::milliseconds grace) {
-  std::unique_lock<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (!thread_.joinable()) return;
   stopping_ = true;
   cv_.notify_all();
-  if (!idle_cv_.wait_for(l, grace, [&] { return finished_; })) {
+  if (!idle_cv_.wait_for(l, grace, [&]() PYFN_REQUIRES(mu_) { return finished_; })) {
     counters_.dropped_export_failed += queue_.size();
     queue_.clear();
   }

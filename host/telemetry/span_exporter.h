@@ -20,12 +20,12 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "host/common/thread_annotations.h"
 #include "host/storage/http.h"
 #include "host/telemetry/span.h"
 #include "host/telemetry/telemetry_settings.h"
@@ -67,15 +67,15 @@ class SpanExporter {
   std::unique_ptr<storage::HttpTransport> own_transport_;
   storage::HttpTransport* transport_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;       // wakes the thread: batch full or stopping
-  std::condition_variable idle_cv_;  // Shutdown waits for the thread's exit
-  std::deque<SpanData> queue_;       // GUARDED_BY(mu_)
-  bool stopping_ = false;            // GUARDED_BY(mu_)
-  bool finished_ = false;            // GUARDED_BY(mu_): Run returned
-  Counters counters_;                // GUARDED_BY(mu_), queued computed on read
-  std::chrono::steady_clock::time_point last_drop_log_{};  // GUARDED_BY(mu_)
-  bool failing_ = false;             // GUARDED_BY(mu_): the last export failed
+  mutable pyfn::Mutex mu_;
+  std::condition_variable_any cv_;       // wakes the thread: batch full or stopping
+  std::condition_variable_any idle_cv_;  // Shutdown waits for the thread's exit
+  std::deque<SpanData> queue_ PYFN_GUARDED_BY(mu_);
+  bool stopping_ PYFN_GUARDED_BY(mu_) = false;
+  bool finished_ PYFN_GUARDED_BY(mu_) = false;  // Run returned
+  Counters counters_ PYFN_GUARDED_BY(mu_);  // queued computed on read
+  std::chrono::steady_clock::time_point last_drop_log_ PYFN_GUARDED_BY(mu_) {};
+  bool failing_ PYFN_GUARDED_BY(mu_) = false;  // the last export failed
   std::thread thread_;
 };
 

@@ -4,9 +4,9 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 
 #include "host/common/strings.h"
+#include "host/common/thread_annotations.h"
 #include "host/triggers/trigger_util.h"
 #include "host/workers/trace_context.h"
 
@@ -27,10 +27,10 @@ std::string MediaType(const std::string& content_type) {
 
 // What one delivery's invocations share: the answer is sent when the last ends.
 struct Fanout {
-  std::mutex mu;
-  size_t pending = 0;        // GUARDED_BY(mu)
-  bool failed = false;       // GUARDED_BY(mu)
-  bool unavailable = false;  // GUARDED_BY(mu)
+  pyfn::Mutex mu;
+  size_t pending PYFN_GUARDED_BY(mu) = 0;
+  bool failed PYFN_GUARDED_BY(mu) = false;
+  bool unavailable PYFN_GUARDED_BY(mu) = false;
   std::function<void(HttpResponse)> respond;
   std::string function;
 };
@@ -39,7 +39,7 @@ void Complete(const std::shared_ptr<Fanout>& f, const InvocationOutcome& out) {
   std::function<void(HttpResponse)> respond;
   bool failed, unavailable;
   {
-    std::lock_guard<std::mutex> l(f->mu);
+    pyfn::MutexLock l(f->mu);
     if (!out.succeeded()) {
       f->failed = true;
       if (out.status.IsUnavailable()) f->unavailable = true;
@@ -242,7 +242,10 @@ void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpRespon
   }
   if (d.events.empty()) return respond(EmptyResponse(202));
   auto f = std::make_shared<Fanout>();
-  f->pending = d.events.size();
+  {
+    pyfn::MutexLock l(f->mu);  // not shared yet; the lock only satisfies the analysis
+    f->pending = d.events.size();
+  }
   f->respond = std::move(respond);
   f->function = fn->name;
   const std::string tp = request.Header("traceparent"), ts = request.Header("tracestate");

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <thread>
 
 #include "host/common/text_encoding.h"
+#include "host/common/thread_annotations.h"
 #include "host/storage/binding_expression.h"
 #include "host/storage/encoding.h"
 #include "host/triggers/trigger_schedule.h"
@@ -52,9 +54,9 @@ struct QueueTrigger::State : std::enable_shared_from_this<QueueTrigger::State> {
   std::thread thread;
   int watcher = 0;
 
-  std::mutex mu;
-  std::condition_variable cv;
-  int inflight = 0;  // GUARDED_BY(mu)
+  pyfn::Mutex mu;
+  std::condition_variable_any cv;
+  int inflight PYFN_GUARDED_BY(mu) = 0;
 
   void Run();
   void PollLength();
@@ -62,7 +64,7 @@ struct QueueTrigger::State : std::enable_shared_from_this<QueueTrigger::State> {
   void Complete(const storage::QueueMessage& m, bool ok);
   void Poison(const storage::QueueMessage& m, const std::string* body, const std::string& why);
   void Done() {
-    std::lock_guard<std::mutex> l(mu);
+    pyfn::MutexLock l(mu);
     --inflight;
     cv.notify_all();
     waker->Wake();
@@ -128,7 +130,7 @@ void QueueTrigger::Stop() {
   if (!state_) return;
   state_->waker->Stop();
   {
-    std::lock_guard<std::mutex> l(state_->mu);
+    pyfn::MutexLock l(state_->mu);
     state_->cv.notify_all();
   }
   if (state_->thread.joinable()) state_->thread.join();
@@ -142,8 +144,8 @@ void QueueTrigger::State::Run() {
   const int threshold = qs.threshold();
   while (!waker->stopped()) {
     {
-      std::unique_lock<std::mutex> l(mu);
-      cv.wait(l, [&] { return waker->stopped() || inflight <= threshold; });
+      pyfn::MutexLock l(mu);
+      cv.wait(l, [&]() PYFN_REQUIRES(mu) { return waker->stopped() || inflight <= threshold; });
     }
     if (waker->stopped()) break;
     PollLength();
@@ -230,7 +232,7 @@ void QueueTrigger::State::Process(storage::QueueMessage m) {
   md["PopReceipt"] = StringData(m.pop_receipt);
   md["sys"] = SysMetadata(function);
   {
-    std::lock_guard<std::mutex> l(mu);
+    pyfn::MutexLock l(mu);
     ++inflight;
   }
   auto self = shared_from_this();

@@ -293,14 +293,14 @@ StorageRuntime::~StorageRuntime() { Stop(); }
 
 void StorageRuntime::Stop() {
   {
-    std::lock_guard<std::mutex> l(pool_mu_);
+    pyfn::MutexLock l(pool_mu_);
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
   }
   pool_cv_.notify_all();
   std::vector<std::thread> threads;
   {
-    std::lock_guard<std::mutex> l(pool_mu_);
+    pyfn::MutexLock l(pool_mu_);
     threads.swap(threads_);  // no more are started once stopping_ is set
   }
   for (auto& t : threads)
@@ -311,9 +311,9 @@ void StorageRuntime::RunPool() {
   while (true) {
     std::function<void()> task;
     {
-      std::unique_lock<std::mutex> l(pool_mu_);
+      pyfn::MutexLock l(pool_mu_);
       ++idle_;
-      pool_cv_.wait(l, [&] { return stopping_ || !tasks_.empty(); });
+      pool_cv_.wait(l, [&]() PYFN_REQUIRES(pool_mu_) { return stopping_ || !tasks_.empty(); });
       --idle_;
       if (tasks_.empty()) return;  // stopping and drained
       task = std::move(tasks_.front());
@@ -326,7 +326,7 @@ void StorageRuntime::RunPool() {
 void StorageRuntime::Post(std::function<void()> fn) {
   fn = telemetry::BindContext(std::move(fn));
   {
-    std::lock_guard<std::mutex> l(pool_mu_);
+    pyfn::MutexLock l(pool_mu_);
     if (!stopping_) {
       tasks_.push_back(std::move(fn));
       // A new thread when the waiting ones cannot take every queued task.
@@ -356,7 +356,7 @@ bool StorageRuntime::GetSetting(const std::string& name, std::string* value) con
 }
 
 Status StorageRuntime::AccountFor(const std::string& setting, Account** out) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   auto it = accounts_.find(setting);
   if (it != accounts_.end()) {
     *out = it->second.get();
@@ -442,7 +442,7 @@ Status StorageRuntime::BlobClientForSetting(const std::string& setting,
 Status StorageRuntime::BlobClientForContainerSasUri(const std::string& setting,
                                                     storage::BlobClient** client,
                                                     std::string* container) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   auto it = sas_containers_.find(setting);
   if (it == sas_containers_.end()) {
     std::string uri;
@@ -465,12 +465,12 @@ storage::Status StorageRuntime::EnsureContainer(storage::BlobClient* client,
                                                 const std::string& container) {
   std::string key = "b|" + client->account().blob_endpoint + "|" + container;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     if (ensured_.count(key)) return storage::Status::OK();
   }
   storage::Status s = client->CreateContainer(container);
   if (s.ok()) {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     ensured_.insert(key);
   }
   return s;
@@ -480,38 +480,38 @@ storage::Status StorageRuntime::EnsureQueue(storage::QueueClient* client,
                                             const std::string& queue) {
   std::string key = "q|" + client->account().queue_endpoint + "|" + queue;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     if (ensured_.count(key)) return storage::Status::OK();
   }
   storage::Status s = client->CreateQueue(queue);
   if (s.ok()) {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     ensured_.insert(key);
   }
   return s;
 }
 
 int StorageRuntime::AddQueueWatcher(Watcher w) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   watchers_[next_watcher_] = {true, std::move(w)};
   return next_watcher_++;
 }
 
 int StorageRuntime::AddBlobWatcher(Watcher w) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   watchers_[next_watcher_] = {false, std::move(w)};
   return next_watcher_++;
 }
 
 void StorageRuntime::RemoveWatcher(int id) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   watchers_.erase(id);
 }
 
 void StorageRuntime::NotifyQueueWritten(const std::string& account, const std::string& queue) {
   std::vector<Watcher> ws;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     for (auto& kv : watchers_)
       if (kv.second.first) ws.push_back(kv.second.second);
   }
@@ -521,7 +521,7 @@ void StorageRuntime::NotifyQueueWritten(const std::string& account, const std::s
 void StorageRuntime::NotifyBlobWritten(const std::string& account, const std::string& container) {
   std::vector<Watcher> ws;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     for (auto& kv : watchers_)
       if (!kv.second.first) ws.push_back(kv.second.second);
   }

@@ -21,7 +21,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -31,6 +30,7 @@
 #include "host/app/app_loader.h"
 #include "host/app/function_model.h"
 #include "host/common/status.h"
+#include "host/common/thread_annotations.h"
 #include "host/storage/binding_expression.h"
 #include "host/storage/blob_client.h"
 #include "host/storage/http.h"
@@ -178,20 +178,20 @@ class StorageRuntime {
   std::unique_ptr<storage::HttpTransport> retrying_;
   storage::HttpTransport* transport_ = nullptr;  // retrying_, or the one given
 
-  std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Account>> accounts_;  // by setting; GUARDED_BY(mu_)
+  pyfn::Mutex mu_;
+  std::map<std::string, std::unique_ptr<Account>> accounts_ PYFN_GUARDED_BY(mu_);  // by setting
   std::map<std::string, std::pair<std::string, std::unique_ptr<storage::BlobClient>>>
-      sas_containers_;  // setting -> (container, client); GUARDED_BY(mu_)
-  std::set<std::string> ensured_;                             // GUARDED_BY(mu_)
-  std::map<int, std::pair<bool, Watcher>> watchers_;          // id -> (is_queue, w); GUARDED_BY(mu_)
-  int next_watcher_ = 1;                                      // GUARDED_BY(mu_)
+      sas_containers_ PYFN_GUARDED_BY(mu_);  // setting -> (container, client)
+  std::set<std::string> ensured_ PYFN_GUARDED_BY(mu_);
+  std::map<int, std::pair<bool, Watcher>> watchers_ PYFN_GUARDED_BY(mu_);  // id -> (is_queue, w)
+  int next_watcher_ PYFN_GUARDED_BY(mu_) = 1;
 
-  std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::deque<std::function<void()>> tasks_;  // GUARDED_BY(pool_mu_)
-  bool stopping_ = false;                    // GUARDED_BY(pool_mu_)
-  size_t idle_ = 0;                          // threads waiting for a task; GUARDED_BY(pool_mu_)
-  std::vector<std::thread> threads_;         // started on demand; GUARDED_BY(pool_mu_)
+  pyfn::Mutex pool_mu_;
+  std::condition_variable_any pool_cv_;
+  std::deque<std::function<void()>> tasks_ PYFN_GUARDED_BY(pool_mu_);
+  bool stopping_ PYFN_GUARDED_BY(pool_mu_) = false;
+  size_t idle_ PYFN_GUARDED_BY(pool_mu_) = 0;  // threads waiting for a task
+  std::vector<std::thread> threads_ PYFN_GUARDED_BY(pool_mu_);  // started on demand
 };
 
 }  // namespace pyfn

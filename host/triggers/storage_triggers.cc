@@ -5,7 +5,7 @@
 namespace pyfn {
 
 void StorageTriggers::Start(const FunctionSet& set) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (stopped_) return;
   for (const FunctionSpec& fn : set.functions) {
     const BindingSpec* t = fn.trigger();
@@ -33,7 +33,7 @@ void StorageTriggers::Start(const FunctionSet& set) {
 }
 
 void StorageTriggers::Stop() {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   stopped_ = true;
   for (auto& q : queues_) q->Stop();
   for (auto& t : timers_) t->Stop();

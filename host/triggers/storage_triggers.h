@@ -5,10 +5,10 @@
 #define PYFN_HOST_STORAGE_TRIGGERS_H_
 
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "host/app/function_registry.h"
+#include "host/common/thread_annotations.h"
 #include "host/metrics.h"
 #include "host/triggers/blob_trigger.h"
 #include "host/triggers/queue_trigger.h"
@@ -37,11 +37,11 @@ class StorageTriggers {
   StorageRuntime* const runtime_;
   Invoker* const invoker_;
   Metrics* const metrics_;
-  std::mutex mu_;
-  bool stopped_ = false;  // GUARDED_BY(mu_)
-  std::vector<std::unique_ptr<QueueTrigger>> queues_;  // GUARDED_BY(mu_)
-  std::vector<std::unique_ptr<TimerTrigger>> timers_;  // GUARDED_BY(mu_)
-  std::vector<std::unique_ptr<BlobTrigger>> blobs_;    // GUARDED_BY(mu_)
+  pyfn::Mutex mu_;
+  bool stopped_ PYFN_GUARDED_BY(mu_) = false;
+  std::vector<std::unique_ptr<QueueTrigger>> queues_ PYFN_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<TimerTrigger>> timers_ PYFN_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<BlobTrigger>> blobs_ PYFN_GUARDED_BY(mu_);
 };
 
 }  // namespace pyfn

@@ -52,43 +52,43 @@ std::chrono::milliseconds RetryPolicy::DelayBefore(int retry) const {
 }
 
 bool Waker::WaitFor(std::chrono::milliseconds d) {
-  std::unique_lock<std::mutex> l(mu_);
-  cv_.wait_for(l, d, [&] { return woken_ || stopped_; });
+  pyfn::MutexLock l(mu_);
+  cv_.wait_for(l, d, [&]() PYFN_REQUIRES(mu_) { return woken_ || stopped_; });
   woken_ = false;
   return !stopped_;
 }
 
 void Waker::Wake() {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   woken_ = true;
   cv_.notify_all();
 }
 
 void Waker::Stop() {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   stopped_ = true;
   cv_.notify_all();
 }
 
 bool Waker::stopped() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   return stopped_;
 }
 
 std::optional<InvocationOutcome> InvokeAndWait(Invoker* invoker, InvocationInput input,
                                                const std::shared_ptr<Waker>& waker) {
   struct Slot {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::optional<InvocationOutcome> out;
+    pyfn::Mutex mu;
+    std::condition_variable_any cv;
+    std::optional<InvocationOutcome> out PYFN_GUARDED_BY(mu);
   };
   auto slot = std::make_shared<Slot>();
   invoker->Invoke(std::move(input), [slot](InvocationOutcome o) {
-    std::lock_guard<std::mutex> l(slot->mu);
+    pyfn::MutexLock l(slot->mu);
     slot->out = std::move(o);
     slot->cv.notify_all();
   });
-  std::unique_lock<std::mutex> l(slot->mu);
+  pyfn::MutexLock l(slot->mu);
   while (!slot->out) {
     slot->cv.wait_for(l, std::chrono::milliseconds(100));
     if (!slot->out && waker->stopped()) return std::nullopt;

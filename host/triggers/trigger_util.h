@@ -10,10 +10,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "host/common/thread_annotations.h"
 #include "host/storage/timezone.h"
 #include "host/workers/invoker.h"
 
@@ -43,10 +43,10 @@ class Waker {
   bool stopped() const;
 
  private:
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool woken_ = false;    // GUARDED_BY(mu_)
-  bool stopped_ = false;  // GUARDED_BY(mu_)
+  mutable pyfn::Mutex mu_;
+  std::condition_variable_any cv_;
+  bool woken_ PYFN_GUARDED_BY(mu_) = false;
+  bool stopped_ PYFN_GUARDED_BY(mu_) = false;
 };
 
 // Invokes and blocks until the outcome arrives. Returns nullopt when `waker`

@@ -29,20 +29,20 @@ class StreamChannel {
   ~StreamChannel() { Finish(); }
 
   void Send(rpc::StreamingMessage msg) {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     if (closed_) return;
     queue_.push_back(std::move(msg));
     cv_.notify_one();
   }
 
   void Cancel() {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     if (!closed_) ctx_->TryCancel();
   }
 
   void Finish() {
     {
-      std::lock_guard<std::mutex> l(mu_);
+      pyfn::MutexLock l(mu_);
       closed_ = true;
       queue_.clear();
       cv_.notify_all();
@@ -55,15 +55,15 @@ class StreamChannel {
     while (true) {
       rpc::StreamingMessage msg;
       {
-        std::unique_lock<std::mutex> l(mu_);
-        cv_.wait(l, [&] { return closed_ || !queue_.empty(); });
+        pyfn::MutexLock l(mu_);
+        cv_.wait(l, [&]() PYFN_REQUIRES(mu_) { return closed_ || !queue_.empty(); });
         if (closed_) return;
         msg = std::move(queue_.front());
         queue_.pop_front();
       }
       if (!stream_->Write(msg)) {
         // The stream is broken; the reader sees it too and reports the close.
-        std::lock_guard<std::mutex> l(mu_);
+        pyfn::MutexLock l(mu_);
         queue_.clear();
       }
     }
@@ -71,10 +71,10 @@ class StreamChannel {
 
   grpc::ServerContext* const ctx_;
   Stream* const stream_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<rpc::StreamingMessage> queue_;  // GUARDED_BY(mu_)
-  bool closed_ = false;                      // GUARDED_BY(mu_)
+  pyfn::Mutex mu_;
+  std::condition_variable_any cv_;
+  std::deque<rpc::StreamingMessage> queue_ PYFN_GUARDED_BY(mu_);
+  bool closed_ PYFN_GUARDED_BY(mu_) = false;
   std::thread writer_;
 };
 
@@ -199,7 +199,7 @@ constexpr std::chrono::seconds kRetireGrace{5};
 
 Status WorkerPool::Start() {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     env_ = options_.environment.empty() ? CurrentEnvironment() : KeyValues(options_.environment);
   }
   grpc::ServerBuilder builder;
@@ -212,7 +212,7 @@ Status WorkerPool::Start() {
     return Status::IOError("cannot start the gRPC server for the workers on 127.0.0.1");
   spdlog::debug("gRPC server for workers listening on 127.0.0.1:{}", grpc_port_);
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     for (int i = 0; i < options_.count; ++i) {
       workers_.emplace_back(new Worker());
       workers_.back()->slot = i;
@@ -261,7 +261,7 @@ WorkerPool::Worker* WorkerPool::FindWorker(const std::string& id) {
 }
 
 bool WorkerPool::Attach(const std::string& worker_id, std::shared_ptr<StreamChannel> channel) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   Worker* w = FindWorker(worker_id);
   if (w == nullptr || w->state != State::kStarting || stopping_) return false;
   w->channel = std::move(channel);
@@ -287,7 +287,7 @@ void WorkerPool::Send(Worker* w, rpc::StreamingMessage msg) {
 void WorkerPool::OnMessage(const std::string& worker_id, rpc::StreamingMessage& msg) {
   Deferred later;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     Worker* w = FindWorker(worker_id);
     if (w == nullptr) return;
     // A worker Restart() replaced only finishes its invocations: what it says
@@ -347,7 +347,7 @@ bool ReportAllowed(std::chrono::steady_clock::time_point* last, int* suppressed,
 void WorkerPool::OnUnreadableMessage(const std::string& worker_id, const UnreadableMessage& bad) {
   Deferred later;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     Worker* w = FindWorker(worker_id);
     if (w == nullptr) return;
     std::string why = "worker " + worker_id + " sent a " +
@@ -598,7 +598,7 @@ void WorkerPool::DrainWaiting() {
 void WorkerPool::Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request,
                           std::function<void(Status, rpc::InvocationResponse)> done) {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     if (!stopping_) {
       if (Worker* w = PickWorker()) {
         SendInvocation(w, fn.name, std::move(request), std::move(done));
@@ -711,7 +711,7 @@ void WorkerPool::OnStreamClosed(const std::string& worker_id,
                                 const std::shared_ptr<StreamChannel>& ch) {
   Deferred later;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     Worker* w = FindWorker(worker_id);
     if (w != nullptr && w->channel == ch) KillWorker(w, "closed its gRPC stream", &later);
   }
@@ -836,7 +836,7 @@ void WorkerPool::RetireStep(Worker* w, Clock::time_point now, Deferred* later) {
 }
 
 void WorkerPool::Restart(const std::string& why, std::optional<Environment> environment) {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   if (stopping_ || workers_.empty()) return;
   if (environment) env_ = KeyValues(*environment);
   indexed_ = false;
@@ -864,7 +864,7 @@ void WorkerPool::Restart(const std::string& why, std::optional<Environment> envi
 }
 
 void WorkerPool::SupervisorLoop() {
-  std::unique_lock<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   while (!quit_) {
     Deferred later;
     l.unlock();
@@ -878,48 +878,49 @@ void WorkerPool::SupervisorLoop() {
       for (auto& f : later) f();
       l.lock();
     }
-    cv_.wait_for(l, std::chrono::milliseconds(50), [&] { return quit_ || wake_; });
+    cv_.wait_for(l, std::chrono::milliseconds(50),
+                 [&]() PYFN_REQUIRES(mu_) { return quit_ || wake_; });
     wake_ = false;
   }
 }
 
 void WorkerPool::Wake() {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   wake_ = true;
   cv_.notify_all();
 }
 
 int WorkerPool::ready_workers() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   int n = 0;
   for (const auto& w : workers_) n += w->state == State::kReady && !w->retiring;
   return n;
 }
 
 int WorkerPool::in_flight() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   return static_cast<int>(pending_.size() + waiting_.size());
 }
 
 bool WorkerPool::spawn_failing() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   return spawn_failing_;
 }
 
 std::string WorkerPool::indexing_error() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   return indexing_error_;
 }
 
 long long WorkerPool::restarts_total() const {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   long long n = retired_restarts_;
   for (const auto& w : workers_) n += w->restarts;
   return n;
 }
 
 void WorkerPool::KillAll() {
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   for (auto& w : workers_)
     if (w->pid > 0) ::kill(-w->pid, SIGKILL);
 }
@@ -927,7 +928,7 @@ void WorkerPool::KillAll() {
 void WorkerPool::Shutdown(std::chrono::milliseconds grace) {
   Deferred later;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     if (shut_down_) return;
     shut_down_ = true;
     stopping_ = true;
@@ -950,7 +951,7 @@ void WorkerPool::Shutdown(std::chrono::milliseconds grace) {
   for (auto& f : later) f();
   later.clear();
   auto all_reaped = [&] {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     for (const auto& w : workers_)
       if (w->pid > 0) return false;
     return true;
@@ -960,7 +961,7 @@ void WorkerPool::Shutdown(std::chrono::milliseconds grace) {
   while (supervised && Clock::now() < until && !all_reaped())
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     for (auto& w : workers_) {
       if (w->pid > 0) {
         spdlog::warn("Worker {} (pid {}) did not exit within the grace period; killing it", w->id,
@@ -974,13 +975,13 @@ void WorkerPool::Shutdown(std::chrono::milliseconds grace) {
   while (supervised && Clock::now() < until && !all_reaped())
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   {
-    std::lock_guard<std::mutex> l(mu_);
+    pyfn::MutexLock l(mu_);
     quit_ = true;
     cv_.notify_all();
   }
   if (supervisor_.joinable()) supervisor_.join();
   if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
-  std::lock_guard<std::mutex> l(mu_);
+  pyfn::MutexLock l(mu_);
   for (auto& w : workers_) w->proc.reset();
 }
 

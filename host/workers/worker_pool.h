@@ -34,7 +34,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,6 +45,7 @@
 #include "host/app/function_registry.h"
 #include "host/app/settings.h"
 #include "host/common/status.h"
+#include "host/common/thread_annotations.h"
 #include "host/workers/invoker.h"
 #include "host/workers/subprocess.h"
 #include "proto/stream_codec.h"
@@ -175,34 +175,38 @@ class WorkerPool : public WorkerDispatcher {
   void OnUnreadableMessage(const std::string& worker_id, const UnreadableMessage& bad);
   void OnStreamClosed(const std::string& worker_id, const std::shared_ptr<StreamChannel>& ch);
 
-  // All REQUIRE: mu_ held.
-  Worker* FindWorker(const std::string& id);
-  void SpawnWorker(Worker* w);
+  // The lock is held for all of these.
+  Worker* FindWorker(const std::string& id) PYFN_REQUIRES(mu_);
+  void SpawnWorker(Worker* w) PYFN_REQUIRES(mu_);
   // Error log naming the invocations in flight on a dying worker (the likely
-  // cause), at most once a minute. REQUIRES: mu_ held.
-  void ReportDeath(const Worker& w, const std::string& reason);
-  void KillWorker(Worker* w, const std::string& reason, Deferred* later);
-  void OnInitResponse(Worker* w, const rpc::WorkerInitResponse& r, Deferred* later);
-  void OnMetadataResponse(Worker* w, const rpc::FunctionMetadataResponse& r, Deferred* later);
-  void IndexDone(Worker* w, Deferred* later);
-  void StartLoading(Worker* w, Deferred* later);
-  void OnLoadResponse(Worker* w, const rpc::FunctionLoadResponse& r, Deferred* later);
-  void MarkReady(Worker* w, Deferred* later);
+  // cause), at most once a minute.
+  void ReportDeath(const Worker& w, const std::string& reason) PYFN_REQUIRES(mu_);
+  void KillWorker(Worker* w, const std::string& reason, Deferred* later) PYFN_REQUIRES(mu_);
+  void OnInitResponse(Worker* w, const rpc::WorkerInitResponse& r, Deferred* later)
+      PYFN_REQUIRES(mu_);
+  void OnMetadataResponse(Worker* w, const rpc::FunctionMetadataResponse& r, Deferred* later)
+      PYFN_REQUIRES(mu_);
+  void IndexDone(Worker* w, Deferred* later) PYFN_REQUIRES(mu_);
+  void StartLoading(Worker* w, Deferred* later) PYFN_REQUIRES(mu_);
+  void OnLoadResponse(Worker* w, const rpc::FunctionLoadResponse& r, Deferred* later)
+      PYFN_REQUIRES(mu_);
+  void MarkReady(Worker* w, Deferred* later) PYFN_REQUIRES(mu_);
   // Moves *r to the invocation's callback.
-  void OnInvocationResponse(Worker* w, rpc::InvocationResponse* r, Deferred* later);
-  void OnRpcLog(Worker* w, const rpc::RpcLog& log);
-  Worker* PickWorker();
+  void OnInvocationResponse(Worker* w, rpc::InvocationResponse* r, Deferred* later)
+      PYFN_REQUIRES(mu_);
+  void OnRpcLog(Worker* w, const rpc::RpcLog& log) PYFN_REQUIRES(mu_);
+  Worker* PickWorker() PYFN_REQUIRES(mu_);
   void SendInvocation(Worker* w, const std::string& function_name, rpc::InvocationRequest req,
-                      std::function<void(Status, rpc::InvocationResponse)> done);
-  void DrainWaiting();
-  void CheckDeadlines(Deferred* later);
+                      std::function<void(Status, rpc::InvocationResponse)> done) PYFN_REQUIRES(mu_);
+  void DrainWaiting() PYFN_REQUIRES(mu_);
+  void CheckDeadlines(Deferred* later) PYFN_REQUIRES(mu_);
   // A retiring worker: WorkerTerminate once idle, SIGKILL after the grace.
-  void RetireStep(Worker* w, Clock::time_point now, Deferred* later);
-  void Send(Worker* w, rpc::StreamingMessage msg);
+  void RetireStep(Worker* w, Clock::time_point now, Deferred* later) PYFN_REQUIRES(mu_);
+  void Send(Worker* w, rpc::StreamingMessage msg) PYFN_REQUIRES(mu_);
 
   // Supervisor thread body; reaps without mu_ held.
   void SupervisorLoop();
-  void OnChildExit(pid_t pid, int wait_status, Deferred* later);
+  void OnChildExit(pid_t pid, int wait_status, Deferred* later) PYFN_REQUIRES(mu_);
 
   const WorkerPoolOptions options_;
   FunctionRegistry* const registry_;
@@ -211,29 +215,29 @@ class WorkerPool : public WorkerDispatcher {
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
   std::atomic<bool> proxies_http_{false};
-  std::vector<std::string> env_;  // GUARDED_BY(mu_): the workers' environment ("K=V")
+  std::vector<std::string> env_ PYFN_GUARDED_BY(mu_);  // the workers' environment ("K=V")
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;                     // wakes the supervisor
-  std::vector<std::unique_ptr<Worker>> workers_;   // GUARDED_BY(mu_)
-  std::map<std::string, Pending> pending_;         // GUARDED_BY(mu_), by invocation id
-  std::deque<Waiting> waiting_;                    // GUARDED_BY(mu_)
-  bool indexed_ = false;                           // GUARDED_BY(mu_)
-  std::string indexing_error_;                     // GUARDED_BY(mu_)
-  bool all_ready_announced_ = false;               // GUARDED_BY(mu_)
-  bool stopping_ = false;                          // GUARDED_BY(mu_)
-  bool quit_ = false;                              // GUARDED_BY(mu_)
-  bool wake_ = false;                              // GUARDED_BY(mu_)
-  bool spawn_failing_ = false;                     // GUARDED_BY(mu_)
-  bool shut_down_ = false;                         // GUARDED_BY(mu_)
-  size_t rr_ = 0;                                  // GUARDED_BY(mu_)
-  long long retired_restarts_ = 0;  // GUARDED_BY(mu_): restarts of workers Restart() removed
+  mutable pyfn::Mutex mu_;
+  std::condition_variable_any cv_;                     // wakes the supervisor
+  std::vector<std::unique_ptr<Worker>> workers_ PYFN_GUARDED_BY(mu_);
+  std::map<std::string, Pending> pending_ PYFN_GUARDED_BY(mu_);  // by invocation id
+  std::deque<Waiting> waiting_ PYFN_GUARDED_BY(mu_);
+  bool indexed_ PYFN_GUARDED_BY(mu_) = false;
+  std::string indexing_error_ PYFN_GUARDED_BY(mu_);
+  bool all_ready_announced_ PYFN_GUARDED_BY(mu_) = false;
+  bool stopping_ PYFN_GUARDED_BY(mu_) = false;
+  bool quit_ PYFN_GUARDED_BY(mu_) = false;
+  bool wake_ PYFN_GUARDED_BY(mu_) = false;
+  bool spawn_failing_ PYFN_GUARDED_BY(mu_) = false;
+  bool shut_down_ PYFN_GUARDED_BY(mu_) = false;
+  size_t rr_ PYFN_GUARDED_BY(mu_) = 0;
+  long long retired_restarts_ PYFN_GUARDED_BY(mu_) = 0;  // restarts of workers Restart() removed
   // Error reports about what killed a worker or what it sent that the host
   // could not read: at most one a minute each, the rest counted.
-  Clock::time_point death_report_at_{};            // GUARDED_BY(mu_)
-  int death_reports_suppressed_ = 0;               // GUARDED_BY(mu_)
-  Clock::time_point unreadable_report_at_{};       // GUARDED_BY(mu_)
-  int unreadable_reports_suppressed_ = 0;          // GUARDED_BY(mu_)
+  Clock::time_point death_report_at_ PYFN_GUARDED_BY(mu_) {};
+  int death_reports_suppressed_ PYFN_GUARDED_BY(mu_) = 0;
+  Clock::time_point unreadable_report_at_ PYFN_GUARDED_BY(mu_) {};
+  int unreadable_reports_suppressed_ PYFN_GUARDED_BY(mu_) = 0;
   std::thread supervisor_;
 };
 
