@@ -20,7 +20,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <string>
 #include <thread>
@@ -143,7 +142,7 @@ class Host : public HttpHandler {
 
 
   pyfn::Mutex mu_;
-  std::condition_variable_any cv_;
+  pyfn::CondVar cv_;
   bool shutdown_requested_ PYFN_GUARDED_BY(mu_) = false;
   bool index_ready_ PYFN_GUARDED_BY(mu_) = false;  // Index(): the worker loaded the functions
   std::string shutdown_reason_ PYFN_GUARDED_BY(mu_);

@@ -3,9 +3,9 @@
 # targets, compiled with -fsyntax-only -Wthread-safety -Werror=thread-safety and otherwise
 # the flags of the CMake build (its compile_commands.json). The rules it checks are the
 # annotations of host/common/thread_annotations.h. Prints each file's findings and exits 1
-# on any warning (arguments: check just those files). Files that do not include thread_annotations.h, directly or through our
-# headers, carry no annotations and so have nothing to find; they are skipped to keep the
-# run short.
+# on any warning (arguments: check just those files). Files that do not include
+# thread_annotations.h, directly or through our headers, carry no annotations and so have
+# nothing to find; they are skipped to keep the run short.
 #   BUILD_DIR   the configured and built CMake tree (default out/build; `make build` makes
 #               it, and the generated protobuf headers the host includes live there)
 #   CLANGXX     the clang to run (default clang++)

@@ -9,8 +9,8 @@
 //     and a function that takes the lock itself may say the caller must not hold it:
 //       void Add() PYFN_EXCLUDES(mu_);
 //   - The lock is taken with pyfn::MutexLock (scoped, released at end of scope).
-//   - A condition variable waiting on a pyfn::Mutex is a std::condition_variable_any,
-//     and it waits on the MutexLock. Its predicate reads guarded data, so it says the
+//   - A condition variable waiting on a pyfn::Mutex is a pyfn::CondVar (a
+//     std::condition_variable, no extra lock), and it waits on the MutexLock. Its predicate reads guarded data, so it says the
 //     lock is held while it runs (the wait calls it only with the lock held):
 //       pyfn::MutexLock l(mu_);
 //       cv_.wait(l, [&]() PYFN_REQUIRES(mu_) { return ready_; });
@@ -22,6 +22,8 @@
 #ifndef PYFN_HOST_COMMON_THREAD_ANNOTATIONS_H_
 #define PYFN_HOST_COMMON_THREAD_ANNOTATIONS_H_
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 
 #if defined(__clang__)
@@ -54,7 +56,7 @@
 namespace pyfn {
 
 // A std::mutex the analysis knows about. BasicLockable and Lockable, so
-// std::condition_variable_any and std::lock_guard accept it.
+// std::lock_guard accepts it.
 class PYFN_CAPABILITY("mutex") Mutex {
  public:
   Mutex() = default;
@@ -66,34 +68,55 @@ class PYFN_CAPABILITY("mutex") Mutex {
   bool try_lock() PYFN_TRY_ACQUIRE(true) { return mu_.try_lock(); }
 
  private:
+  friend class MutexLock;
   std::mutex mu_;
 };
 
 // Holds `mu` from construction to the end of the scope, like std::unique_lock: unlock()
 // and lock() let go of it and take it back in between (the destructor releases it only if
-// held). BasicLockable, so a std::condition_variable_any waits on it; the analysis treats
-// the lock as held across such a wait, which is what the code after the wait sees.
+// held). A CondVar waits on it; the analysis treats the lock as held across such a wait,
+// which is what the code after the wait sees.
 class PYFN_SCOPED_CAPABILITY MutexLock {
  public:
-  explicit MutexLock(Mutex& mu) PYFN_ACQUIRE(mu) : mu_(mu) { mu_.lock(); }
-  ~MutexLock() PYFN_RELEASE() {
-    if (locked_) mu_.unlock();
-  }
+  explicit MutexLock(Mutex& mu) PYFN_ACQUIRE(mu) : lock_(mu.mu_) {}
+  ~MutexLock() PYFN_RELEASE() {}  // lock_ unlocks if it holds the mutex
   MutexLock(const MutexLock&) = delete;
   MutexLock& operator=(const MutexLock&) = delete;
 
-  void lock() PYFN_ACQUIRE() {
-    mu_.lock();
-    locked_ = true;
+  void lock() PYFN_ACQUIRE() { lock_.lock(); }
+  void unlock() PYFN_RELEASE() { lock_.unlock(); }
+
+ private:
+  friend class CondVar;
+  std::unique_lock<std::mutex> lock_;
+};
+
+// std::condition_variable waiting on a MutexLock, with std::condition_variable's members.
+class CondVar {
+ public:
+  void notify_one() noexcept { cv_.notify_one(); }
+  void notify_all() noexcept { cv_.notify_all(); }
+
+  template <class Predicate>
+  void wait(MutexLock& l, Predicate pred) {
+    cv_.wait(l.lock_, std::move(pred));
   }
-  void unlock() PYFN_RELEASE() {
-    locked_ = false;
-    mu_.unlock();
+  template <class Rep, class Period>
+  std::cv_status wait_for(MutexLock& l, const std::chrono::duration<Rep, Period>& d) {
+    return cv_.wait_for(l.lock_, d);
+  }
+  template <class Rep, class Period, class Predicate>
+  bool wait_for(MutexLock& l, const std::chrono::duration<Rep, Period>& d, Predicate pred) {
+    return cv_.wait_for(l.lock_, d, std::move(pred));
+  }
+  template <class Clock, class Duration, class Predicate>
+  bool wait_until(MutexLock& l, const std::chrono::time_point<Clock, Duration>& t,
+                  Predicate pred) {
+    return cv_.wait_until(l.lock_, t, std::move(pred));
   }
 
  private:
-  Mutex& mu_;
-  bool locked_ = true;
+  std::condition_variable cv_;
 };
 
 }  // namespace pyfn

@@ -16,7 +16,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -68,8 +67,8 @@ class SpanExporter {
   storage::HttpTransport* transport_;
 
   mutable pyfn::Mutex mu_;
-  std::condition_variable_any cv_;       // wakes the thread: batch full or stopping
-  std::condition_variable_any idle_cv_;  // Shutdown waits for the thread's exit
+  pyfn::CondVar cv_;       // wakes the thread: batch full or stopping
+  pyfn::CondVar idle_cv_;  // Shutdown waits for the thread's exit
   std::deque<SpanData> queue_ PYFN_GUARDED_BY(mu_);
   bool stopping_ PYFN_GUARDED_BY(mu_) = false;
   bool finished_ PYFN_GUARDED_BY(mu_) = false;  // Run returned

@@ -55,7 +55,7 @@ struct QueueTrigger::State : std::enable_shared_from_this<QueueTrigger::State> {
   int watcher = 0;
 
   pyfn::Mutex mu;
-  std::condition_variable_any cv;
+  pyfn::CondVar cv;
   int inflight PYFN_GUARDED_BY(mu) = 0;
 
   void Run();

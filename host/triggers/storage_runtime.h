@@ -16,7 +16,6 @@
 #define PYFN_HOST_STORAGE_RUNTIME_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
@@ -187,7 +186,7 @@ class StorageRuntime {
   int next_watcher_ PYFN_GUARDED_BY(mu_) = 1;
 
   pyfn::Mutex pool_mu_;
-  std::condition_variable_any pool_cv_;
+  pyfn::CondVar pool_cv_;
   std::deque<std::function<void()>> tasks_ PYFN_GUARDED_BY(pool_mu_);
   bool stopping_ PYFN_GUARDED_BY(pool_mu_) = false;
   size_t idle_ PYFN_GUARDED_BY(pool_mu_) = 0;  // threads waiting for a task

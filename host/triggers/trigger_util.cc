@@ -79,7 +79,7 @@ std::optional<InvocationOutcome> InvokeAndWait(Invoker* invoker, InvocationInput
                                                const std::shared_ptr<Waker>& waker) {
   struct Slot {
     pyfn::Mutex mu;
-    std::condition_variable_any cv;
+    pyfn::CondVar cv;
     std::optional<InvocationOutcome> out PYFN_GUARDED_BY(mu);
   };
   auto slot = std::make_shared<Slot>();

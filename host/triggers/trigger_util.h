@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -44,7 +43,7 @@ class Waker {
 
  private:
   mutable pyfn::Mutex mu_;
-  std::condition_variable_any cv_;
+  pyfn::CondVar cv_;
   bool woken_ PYFN_GUARDED_BY(mu_) = false;
   bool stopped_ PYFN_GUARDED_BY(mu_) = false;
 };

@@ -72,7 +72,7 @@ class StreamChannel {
   grpc::ServerContext* const ctx_;
   Stream* const stream_;
   pyfn::Mutex mu_;
-  std::condition_variable_any cv_;
+  pyfn::CondVar cv_;
   std::deque<rpc::StreamingMessage> queue_ PYFN_GUARDED_BY(mu_);
   bool closed_ PYFN_GUARDED_BY(mu_) = false;
   std::thread writer_;

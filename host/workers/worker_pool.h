@@ -29,7 +29,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
@@ -218,7 +217,7 @@ class WorkerPool : public WorkerDispatcher {
   std::vector<std::string> env_ PYFN_GUARDED_BY(mu_);  // the workers' environment ("K=V")
 
   mutable pyfn::Mutex mu_;
-  std::condition_variable_any cv_;                     // wakes the supervisor
+  pyfn::CondVar cv_;                     // wakes the supervisor
   std::vector<std::unique_ptr<Worker>> workers_ PYFN_GUARDED_BY(mu_);
   std::map<std::string, Pending> pending_ PYFN_GUARDED_BY(mu_);  // by invocation id
   std::deque<Waiting> waiting_ PYFN_GUARDED_BY(mu_);
