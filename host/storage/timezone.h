@@ -3,6 +3,20 @@
 // TZ/tzset state is touched and lookups are thread safe. Times beyond the
 // file's last transition follow its POSIX TZ footer rule. A POSIX TZ string
 // ("EST5EDT,M3.2.0,M11.1.0") is accepted as a zone too.
+//
+// Why not Howard Hinnant's date/tz (Debian's libhowardhinnant-date-dev 3.0.1,
+// libdate-tz.so.3): Debian builds it with USE_OS_TZDB=1, and in that mode it
+// ignores the POSIX rule at the end of each TZif file, so after a zone's last
+// listed transition (2037 in bookworm's tzdata 2025b) it keeps the last
+// offset. Measured on bookworm: America/New_York on 2040-06-29 and
+// 2100-07-01 came out as -05:00 (EST; right is -04:00, EDT), and
+// Australia/Sydney on 2050-07-01 as +11:00 (right is +10:00). A timer with a
+// CRON schedule past 2037 would fire an hour off; by the same rule a tzdata
+// built "slim" (transitions listed only until the rule takes over) would give
+// wrong offsets for present dates. That mode also reads neither TZDIR nor
+// ":/path" zones, and the library exists only as a shared object (one more
+// runtime package in every image). This reader is ~350 lines, tested against
+// Python's zoneinfo (timezone_test.cc), so it stays.
 #ifndef PYFN_HOST_STORAGE_TIMEZONE_H_
 #define PYFN_HOST_STORAGE_TIMEZONE_H_
 
