@@ -24,7 +24,7 @@ TOOL = "pyfn-k8s"
 # The images' non-root user (images/debian/Dockerfile: `USER 1000:1000`).
 IMAGE_UID = 1000
 # The images listen on 80 (ASPNETCORE_URLS=http://+:80); pyfn-host carries the file
-# capability cap_net_bind_service for that (images/debian/set-file-caps.py).
+# capability cap_net_bind_service for that (build/set-file-caps.py).
 HTTP_PORT = 80
 # PYFN_METRICS_PORT: Prometheus /metrics without a key, scraped by Prometheus for the
 # prometheus scaler (host/README.md "Metrics").
