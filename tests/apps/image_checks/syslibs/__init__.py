@@ -1,23 +1,16 @@
-import ctypes
 import json
+import runpy
 
 import azure.functions as func
+
+# The image's own check (images/debian/check-libraries.py), run here inside the worker.
+CHECK_LIBRARIES = "/opt/pyfn/share/pyfn/check-libraries.py"
 
 
 def main(req: func.HttpRequest) -> func.HttpResponse:
     """Full variant: ctypes.CDLL of every library listed in ?list=PATH, inside the worker;
     answers {"count": N, "failed": ["<package> <path>: <error>", ...]}."""
-    count, failed = 0, []
-    with open(req.params["list"]) as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            package, path = line.split()[:2]
-            count += 1
-            try:
-                ctypes.CDLL(path)
-            except OSError as e:
-                failed.append("%s %s: %s" % (package, path, e))
+    load_all = runpy.run_path(CHECK_LIBRARIES)["load_all"]
+    count, failed = load_all(req.params["list"])
     return func.HttpResponse(json.dumps({"count": count, "failed": failed}),
                              mimetype="application/json")
