@@ -3,7 +3,10 @@
 opentelemetry-api is not installable where these tests run, so the library
 path is exercised with a stand-in package the test writes into the app (the
 public names the worker uses: opentelemetry.context.attach/detach/get_current
-and TraceContextTextMapPropagator.extract). The real library is not tested here.
+and TraceContextTextMapPropagator.extract). The real library (opentelemetry-api
+and opentelemetry-sdk, from PyPI or the opentelemetry-python repository's
+*/src folders on PYTHONPATH) runs test_real_sdk_*, which is skipped, saying
+why, when it cannot be imported.
 """
 
 import importlib.util
@@ -132,3 +135,59 @@ def test_no_trace_context_attaches_nothing(host, monkeypatch):
     load(host)
     out = invoke(host, 'f1', {})
     assert out['otel'] == {}
+
+
+def real_sdk_missing():
+    """Why the real-library test cannot run here, or '' when it can."""
+    try:
+        import opentelemetry.sdk.trace  # noqa: F401
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: F401
+            InMemorySpanExporter)
+    except Exception as e:
+        return ('opentelemetry-api and opentelemetry-sdk are not importable '
+                f'({e}); put them on PYTHONPATH to run this test')
+    return ''
+
+
+SDK_FUNCTION = '''
+    import json
+    import azure.functions as func
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
+        InMemorySpanExporter)
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer('app')
+
+    def main(req: func.HttpRequest) -> func.HttpResponse:
+        exporter.clear()
+        with tracer.start_as_current_span('app-work'):
+            pass
+        (span,) = exporter.get_finished_spans()
+        return func.HttpResponse(json.dumps({
+            'trace_id': format(span.context.trace_id, '032x'),
+            'parent_id': format(span.parent.span_id, '016x') if span.parent else None,
+            'parent_remote': span.parent.is_remote if span.parent else None,
+            'sampled': span.context.trace_flags.sampled,
+            'trace_state': span.context.trace_state.to_header()}))
+'''
+
+
+@pytest.mark.skipif(bool(real_sdk_missing()), reason=real_sdk_missing() or 'runs')
+@pytest.mark.parametrize('source', [SDK_FUNCTION, SDK_FUNCTION.replace('def main', 'async def main')],
+                         ids=['sync', 'async'])
+def test_real_sdk_span_is_a_child_of_the_invocation_span(host, monkeypatch, caplog, source):
+    monkeypatch.setenv(otel.SETTING, 'true')
+    load(host, source)
+    out = invoke(host, 'f1', {'trace_parent': TRACEPARENT, 'trace_state': 'k=v'})
+    assert out == {'trace_id': TRACEPARENT[3:35], 'parent_id': TRACEPARENT[36:52],
+                   'parent_remote': True, 'sampled': True, 'trace_state': 'k=v'}
+    # Detached afterwards: an invocation without a context starts a new trace.
+    out = invoke(host, 'f1', {})
+    assert out['parent_id'] is None and out['trace_id'] != TRACEPARENT[3:35]
+    # The library logs (does not raise) a detach in the wrong context.
+    assert not [r for r in caplog.records if 'detach' in r.getMessage().lower()]
+    assert not [m for m in host.logs() if 'detach' in m.get('message', '').lower()]
