@@ -173,7 +173,10 @@ Status Host::Start() {
   LoadFunctionFolders();
 
   const ProdSettings& prod = settings_.prod;
-  tracer_ = telemetry::StartTracing(env_, config_.raw, HostName(), PYFN_VERSION);
+  telemetry::Telemetry telemetry = telemetry::StartTelemetry(
+      env_, config_.raw, HostName(), PYFN_VERSION, [this] { return CollectMetrics(); });
+  tracer_ = std::move(telemetry.tracer);
+  metric_exporter_ = std::move(telemetry.metrics);
   StorageRuntime::NetworkWrapper traced;
   if (tracer_)
     traced = [t = tracer_.get()](storage::HttpTransport* inner) {
@@ -279,6 +282,7 @@ Status Host::Start() {
   spdlog::info("Starting {} worker process(es) from {}", settings_.worker_count,
                worker_config_.config_path);
   StartFileWatching();
+  if (metric_exporter_) metric_exporter_->Start();  // CollectMetrics reads what is made above
   return Status::OK();
 }
 
@@ -494,7 +498,7 @@ bool Host::Ready() const {
   return state_.load() == State::kRunning && pool_ && pool_->ready_workers() > 0;
 }
 
-std::string Host::MetricsText() const {
+std::vector<MetricFamily> Host::CollectMetrics() const {
   Metrics::Gauges g;
   g.in_flight = invoker_ ? invoker_->in_flight() : 0;
   g.queued = limiter_ ? limiter_->queued() : 0;
@@ -504,10 +508,16 @@ std::string Host::MetricsText() const {
   g.ready = Ready();
   g.uptime_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  std::string text = metrics_.Render(g);
-  if (tracer_) text += tracer_->PrometheusText();
-  return text;
+  std::vector<MetricFamily> families = metrics_.Collect(g);
+  auto append = [&families](std::vector<MetricFamily> more) {
+    for (auto& f : more) families.push_back(std::move(f));
+  };
+  if (tracer_) append(tracer_->MetricFamilies());
+  if (metric_exporter_) append(metric_exporter_->MetricFamilies());
+  return families;
 }
+
+std::string Host::MetricsText() const { return RenderPrometheus(CollectMetrics()); }
 
 void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
   if (tracer_) telemetry::TraceHttpRequest(tracer_.get(), &request, &respond);
@@ -689,6 +699,7 @@ int Host::Run() {
                  invoker_->in_flight());
   pool_->Shutdown(kWorkerTerminateGrace);
   if (tracer_) tracer_->exporter()->Shutdown(kTraceFlushGrace);
+  if (metric_exporter_) metric_exporter_->Shutdown(/*final_export=*/true);
   // Let the answers to cancelled invocations reach their clients.
   auto flush_until = Clock::now() + std::chrono::seconds(1);
   while (Clock::now() < flush_until && http_->active_requests() > 0)

@@ -36,6 +36,7 @@
 #include "host/keys/auth.h"
 #include "host/keys/keys.h"
 #include "host/metrics.h"
+#include "host/telemetry/metric_exporter.h"
 #include "host/telemetry/tracer.h"
 #include "host/triggers/eventgrid_trigger.h"
 #include "host/triggers/storage_runtime.h"
@@ -74,6 +75,9 @@ class Host : public HttpHandler {
   std::string StatusJson() const;
   // Readiness (GET /admin/health/ready): Running, not draining, a worker ready.
   bool Ready() const;
+  // Every metric (metrics_, the span and metrics exporters' counters): what
+  // /admin/metrics and PYFN_METRICS_PORT show and the OTLP export sends.
+  std::vector<MetricFamily> CollectMetrics() const;
   // Prometheus text for /admin/metrics and PYFN_METRICS_PORT.
   std::string MetricsText() const;
 
@@ -147,6 +151,9 @@ class Host : public HttpHandler {
   bool index_ready_ PYFN_GUARDED_BY(mu_) = false;  // Index(): the worker loaded the functions
   std::string shutdown_reason_ PYFN_GUARDED_BY(mu_);
   std::unique_ptr<PendingStreams> streams_;  // streaming HTTP (host_streaming.h)
+  // The OTLP metrics export (host/telemetry), null when off. Declared last:
+  // its thread reads the members above (CollectMetrics) until it stops.
+  std::unique_ptr<telemetry::MetricExporter> metric_exporter_;
 };
 
 }  // namespace pyfn

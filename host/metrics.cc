@@ -4,7 +4,6 @@
 
 #include <cctype>
 #include <cstdio>
-#include <sstream>
 
 namespace pyfn {
 
@@ -14,24 +13,32 @@ constexpr std::array<double, 14> Metrics::kLagBuckets;
 namespace {
 
 template <size_t N>
-void RenderHistogram(std::ostringstream& o, const char* name, const std::string& labels,
-                     const std::array<double, N>& bounds, const std::vector<long long>& counts,
-                     long long count, double sum) {
-  for (size_t i = 0; i < N; ++i)
-    o << name << "_bucket{" << labels << ",le=\"" << bounds[i] << "\"} "
-      << (i < counts.size() ? counts[i] : 0) << "\n";
-  o << name << "_bucket{" << labels << ",le=\"+Inf\"} " << count << "\n";
-  o << name << "_sum{" << labels << "} " << sum << "\n";
-  o << name << "_count{" << labels << "} " << count << "\n";
+MetricFamily HistogramFamily(const char* name, const char* help, const char* second_label,
+                             const std::array<double, N>& bounds,
+                             const std::map<std::pair<std::string, std::string>,
+                                            Metrics::HistogramData>& data) {
+  MetricFamily f{name, help, MetricFamily::Type::kHistogram,
+                 std::vector<double>(bounds.begin(), bounds.end()), {}};
+  for (const auto& kv : data) {
+    MetricPoint p;
+    p.labels = {{"function", kv.first.first}, {second_label, kv.first.second}};
+    p.bucket_counts = kv.second.counts;
+    p.bucket_counts.resize(N + 1);
+    p.count = kv.second.count;
+    p.sum = kv.second.sum;
+    f.points.push_back(std::move(p));
+  }
+  return f;
 }
 
 }  // namespace
 
 template <size_t N>
-void Metrics::Histogram::Observe(const std::array<double, N>& bounds, double v) {
-  counts.resize(N);
-  for (size_t i = 0; i < N; ++i)
-    if (v <= bounds[i]) ++counts[i];
+void Metrics::HistogramData::Observe(const std::array<double, N>& bounds, double v) {
+  counts.resize(N + 1);
+  size_t i = 0;
+  while (i < N && v > bounds[i]) ++i;
+  ++counts[i];
   ++count;
   sum += v;
 }
@@ -41,17 +48,6 @@ std::string TriggerLabel(const std::string& binding_type) {
   for (char c : binding_type) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (t.size() > 7 && t.compare(t.size() - 7, 7, "trigger") == 0) t.resize(t.size() - 7);
   return t.empty() ? "unknown" : t;
-}
-
-std::string EscapeLabel(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return out;
 }
 
 long long ResidentBytes() {
@@ -88,65 +84,58 @@ void Metrics::RecordHttpStatus(int status) {
   ++statuses_[status];
 }
 
-std::string Metrics::Render(const Gauges& g) const {
-  std::ostringstream o;
-  o.precision(10);
+std::vector<MetricFamily> Metrics::Collect(const Gauges& g) const {
+  using Type = MetricFamily::Type;
+  std::vector<MetricFamily> out;
+  out.reserve(16);
   pyfn::MutexLock l(mu_);
-  o << "# HELP pyfn_invocations_total Function invocations by trigger and outcome.\n"
-       "# TYPE pyfn_invocations_total counter\n";
+  MetricFamily inv{"pyfn_invocations_total", "Function invocations by trigger and outcome.",
+                   Type::kCounter, {}, {}};
   for (const auto& kv : invocations_)
-    o << "pyfn_invocations_total{function=\"" << EscapeLabel(std::get<0>(kv.first))
-      << "\",trigger=\"" << EscapeLabel(std::get<1>(kv.first)) << "\",outcome=\""
-      << std::get<2>(kv.first) << "\"} " << kv.second << "\n";
-  o << "# HELP pyfn_invocation_duration_seconds Invocation duration.\n"
-       "# TYPE pyfn_invocation_duration_seconds histogram\n";
-  for (const auto& kv : durations_)
-    RenderHistogram(o, "pyfn_invocation_duration_seconds",
-                    "function=\"" + EscapeLabel(kv.first.first) + "\",trigger=\"" +
-                        EscapeLabel(kv.first.second) + "\"",
-                    kBuckets, kv.second.counts, kv.second.count, kv.second.sum);
-  o << "# HELP pyfn_queue_trigger_lag_seconds From a queue message's insertion to its first "
-       "dequeue by this host.\n"
-       "# TYPE pyfn_queue_trigger_lag_seconds histogram\n";
-  for (const auto& kv : queue_lags_)
-    RenderHistogram(o, "pyfn_queue_trigger_lag_seconds",
-                    "function=\"" + EscapeLabel(kv.first.first) + "\",queue=\"" +
-                        EscapeLabel(kv.first.second) + "\"",
-                    kLagBuckets, kv.second.counts, kv.second.count, kv.second.sum);
-  o << "# HELP pyfn_queue_messages Approximate messages in a queue trigger's queue.\n"
-       "# TYPE pyfn_queue_messages gauge\n";
+    inv.points.push_back(MetricPoint::Int(kv.second, {{"function", std::get<0>(kv.first)},
+                                                      {"trigger", std::get<1>(kv.first)},
+                                                      {"outcome", std::get<2>(kv.first)}}));
+  out.push_back(std::move(inv));
+  out.push_back(HistogramFamily("pyfn_invocation_duration_seconds", "Invocation duration.",
+                                "trigger", kBuckets, durations_));
+  out.push_back(HistogramFamily(
+      "pyfn_queue_trigger_lag_seconds",
+      "From a queue message's insertion to its first dequeue by this host.", "queue",
+      kLagBuckets, queue_lags_));
+  MetricFamily len{"pyfn_queue_messages", "Approximate messages in a queue trigger's queue.",
+                   Type::kGauge, {}, {}};
   for (const auto& kv : queue_lengths_)
-    o << "pyfn_queue_messages{function=\"" << EscapeLabel(kv.first.first) << "\",queue=\""
-      << EscapeLabel(kv.first.second) << "\"} " << kv.second << "\n";
-  o << "# HELP pyfn_http_responses_total HTTP responses written, by status code.\n"
-       "# TYPE pyfn_http_responses_total counter\n";
+    len.points.push_back(
+        MetricPoint::Int(kv.second, {{"function", kv.first.first}, {"queue", kv.first.second}}));
+  out.push_back(std::move(len));
+  MetricFamily codes{"pyfn_http_responses_total", "HTTP responses written, by status code.",
+                     Type::kCounter, {}, {}};
   for (const auto& kv : statuses_)
-    o << "pyfn_http_responses_total{code=\"" << kv.first << "\"} " << kv.second << "\n";
-  o << "# HELP pyfn_http_throttled_total Requests refused with 429 by maxOutstandingRequests.\n"
-       "# TYPE pyfn_http_throttled_total counter\n"
-       "pyfn_http_throttled_total " << g.throttled << "\n"
-       "# HELP pyfn_invocations_in_flight Invocations started and not finished.\n"
-       "# TYPE pyfn_invocations_in_flight gauge\n"
-       "pyfn_invocations_in_flight " << g.in_flight << "\n"
-       "# HELP pyfn_http_queued HTTP requests waiting for maxConcurrentRequests.\n"
-       "# TYPE pyfn_http_queued gauge\n"
-       "pyfn_http_queued " << g.queued << "\n"
-       "# HELP pyfn_workers_ready Workers that loaded the functions.\n"
-       "# TYPE pyfn_workers_ready gauge\n"
-       "pyfn_workers_ready " << g.workers_ready << "\n"
-       "# HELP pyfn_worker_restarts_total Worker processes restarted.\n"
-       "# TYPE pyfn_worker_restarts_total counter\n"
-       "pyfn_worker_restarts_total " << g.worker_restarts << "\n"
-       "# HELP pyfn_host_ready 1 when the host is ready for traffic.\n"
-       "# TYPE pyfn_host_ready gauge\n"
-       "pyfn_host_ready " << (g.ready ? 1 : 0) << "\n"
-       "# HELP pyfn_process_resident_memory_bytes Resident memory of pyfn-host.\n"
-       "# TYPE pyfn_process_resident_memory_bytes gauge\n"
-       "pyfn_process_resident_memory_bytes " << ResidentBytes() << "\n"
-       "# HELP pyfn_process_uptime_seconds Seconds since pyfn-host started.\n"
-       "# TYPE pyfn_process_uptime_seconds gauge\n"
-       "pyfn_process_uptime_seconds " << g.uptime_seconds << "\n";
-  return o.str();
+    codes.points.push_back(MetricPoint::Int(kv.second, {{"code", std::to_string(kv.first)}}));
+  out.push_back(std::move(codes));
+  l.unlock();
+  auto one = [&out](const char* name, const char* help, Type type, MetricPoint p) {
+    out.push_back(MetricFamily{name, help, type, {}, {std::move(p)}});
+  };
+  one("pyfn_http_throttled_total", "Requests refused with 429 by maxOutstandingRequests.",
+      Type::kCounter, MetricPoint::Int(g.throttled));
+  one("pyfn_invocations_in_flight", "Invocations started and not finished.", Type::kGauge,
+      MetricPoint::Int(g.in_flight));
+  one("pyfn_http_queued", "HTTP requests waiting for maxConcurrentRequests.", Type::kGauge,
+      MetricPoint::Int(g.queued));
+  one("pyfn_workers_ready", "Workers that loaded the functions.", Type::kGauge,
+      MetricPoint::Int(g.workers_ready));
+  one("pyfn_worker_restarts_total", "Worker processes restarted.", Type::kCounter,
+      MetricPoint::Int(g.worker_restarts));
+  one("pyfn_host_ready", "1 when the host is ready for traffic.", Type::kGauge,
+      MetricPoint::Int(g.ready ? 1 : 0));
+  one("pyfn_process_resident_memory_bytes", "Resident memory of pyfn-host.", Type::kGauge,
+      MetricPoint::Int(ResidentBytes()));
+  one("pyfn_process_uptime_seconds", "Seconds since pyfn-host started.", Type::kGauge,
+      MetricPoint::Double(g.uptime_seconds));
+  return out;
 }
+
+std::string Metrics::Render(const Gauges& g) const { return RenderPrometheus(Collect(g)); }
 
 }  // namespace pyfn

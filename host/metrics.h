@@ -19,7 +19,8 @@
 //   pyfn_process_uptime_seconds                        read at scrape time (Gauges)
 // Every invocation counts, whatever its trigger (the invoker reports them);
 // each retry of a timer or blob trigger is an invocation of its own.
-// Thread safe.
+// Collect() gives the same numbers as data (metric_family.h) for the OTLP
+// metrics export. Thread safe.
 #ifndef PYFN_HOST_METRICS_H_
 #define PYFN_HOST_METRICS_H_
 
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "host/common/thread_annotations.h"
+#include "host/metric_family.h"
 
 namespace pyfn {
 
@@ -53,6 +55,14 @@ class Metrics {
   static constexpr std::array<double, 14> kLagBuckets = {0.5, 1,   2,    5,    10,   30,    60,
                                                          120, 300, 600, 1800, 3600, 21600, 86400};
 
+  struct HistogramData {
+    std::vector<uint64_t> counts;  // per bucket (not cumulative), the last one above every bound
+    uint64_t count = 0;
+    double sum = 0;
+    template <size_t N>
+    void Observe(const std::array<double, N>& bounds, double v);
+  };
+
   // trigger: TriggerLabel() of the function's trigger binding type.
   void RecordInvocation(const std::string& function, const std::string& trigger,
                         const std::string& outcome, double seconds);
@@ -60,22 +70,18 @@ class Metrics {
   void SetQueueLength(const std::string& function, const std::string& queue, long long messages);
   void RecordHttpStatus(int status);
 
+  // Every family above, in that order (those without samples too).
+  std::vector<MetricFamily> Collect(const Gauges& g) const;
+  // RenderPrometheus(Collect(g)).
   std::string Render(const Gauges& g) const;
 
  private:
-  struct Histogram {
-    std::vector<long long> counts;  // per bucket, cumulative as rendered
-    long long count = 0;
-    double sum = 0;
-    template <size_t N>
-    void Observe(const std::array<double, N>& bounds, double v);
-  };
   using Labels = std::pair<std::string, std::string>;  // (function, trigger) or (function, queue)
   mutable pyfn::Mutex mu_;
   std::map<std::tuple<std::string, std::string, std::string>, long long>
       invocations_ PYFN_GUARDED_BY(mu_);  // (function, trigger, outcome)
-  std::map<Labels, Histogram> durations_ PYFN_GUARDED_BY(mu_);
-  std::map<Labels, Histogram> queue_lags_ PYFN_GUARDED_BY(mu_);
+  std::map<Labels, HistogramData> durations_ PYFN_GUARDED_BY(mu_);
+  std::map<Labels, HistogramData> queue_lags_ PYFN_GUARDED_BY(mu_);
   std::map<Labels, long long> queue_lengths_ PYFN_GUARDED_BY(mu_);
   std::map<int, long long> statuses_ PYFN_GUARDED_BY(mu_);
 };
@@ -84,9 +90,6 @@ class Metrics {
 // "timer", "blobTrigger" -> "blob" (any "<x>Trigger" -> lower-cased <x>);
 // "" -> "unknown".
 std::string TriggerLabel(const std::string& binding_type);
-
-// Prometheus label value escaping: backslash, double quote, new line.
-std::string EscapeLabel(const std::string& v);
 
 // The process's resident set size in bytes (/proc/self/statm), 0 if unknown.
 long long ResidentBytes();

@@ -53,6 +53,40 @@ TEST(MetricsTest, NonHttpTriggersAndQueueLag) {
     EXPECT_NE(t.find(line), std::string::npos) << line << "\n" << t;
 }
 
+TEST(MetricsTest, CollectGivesPerBucketCountsAndTheSameNumbers) {
+  Metrics m;
+  m.RecordInvocation("f", "http", "success", 0.003);
+  m.RecordInvocation("f", "http", "success", 0.2);
+  m.RecordInvocation("f", "http", "success", 1000);  // above every bound
+  Metrics::Gauges g;
+  g.uptime_seconds = 2.5;
+  std::vector<MetricFamily> families = m.Collect(g);
+  const MetricFamily* inv = nullptr;
+  const MetricFamily* dur = nullptr;
+  for (const auto& f : families) {
+    if (f.name == "pyfn_invocations_total") inv = &f;
+    if (f.name == "pyfn_invocation_duration_seconds") dur = &f;
+  }
+  ASSERT_TRUE(inv && dur);
+  ASSERT_EQ(inv->points.size(), 1u);
+  EXPECT_EQ(inv->points[0].int_value, 3);
+  EXPECT_EQ(inv->points[0].labels[2], (std::pair<std::string, std::string>("outcome", "success")));
+  ASSERT_EQ(dur->bounds.size(), Metrics::kBuckets.size());
+  const auto& b = dur->points[0].bucket_counts;
+  ASSERT_EQ(b.size(), Metrics::kBuckets.size() + 1);
+  EXPECT_EQ(b[0], 1u);      // 0.003 <= 0.005
+  EXPECT_EQ(b[5], 1u);      // 0.2 in (0.1, 0.25]
+  EXPECT_EQ(b.back(), 1u);  // 1000 > 300
+  EXPECT_EQ(dur->points[0].count, 3u);
+  std::string t = RenderPrometheus(families);
+  EXPECT_EQ(t, m.Render(g));
+  EXPECT_NE(t.find(R"(pyfn_invocation_duration_seconds_bucket{function="f",trigger="http",le="0.25"} 2)"),
+            std::string::npos);
+  EXPECT_NE(t.find(R"(pyfn_invocation_duration_seconds_bucket{function="f",trigger="http",le="300"} 2)"),
+            std::string::npos);
+  EXPECT_NE(t.find("pyfn_process_uptime_seconds 2.5\n"), std::string::npos);
+}
+
 TEST(MetricsTest, TriggerLabels) {
   EXPECT_EQ(TriggerLabel("httpTrigger"), "http");
   EXPECT_EQ(TriggerLabel("QueueTrigger"), "queue");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# OpenTelemetry tracing (docs/behaviour.md, OpenTelemetry): server, invocation and storage
-# client spans exported over OTLP/HTTP to a local sink, parent links for HTTP, queue and timer
-# invocations, the trace context the worker gets, and collectors that are down or hang.
+# OpenTelemetry (docs/behaviour.md, OpenTelemetry): server, invocation and storage client
+# spans exported over OTLP/HTTP to a local sink, parent links for HTTP, queue and timer
+# invocations, the trace context the worker gets, the metrics export (the numbers of
+# /admin/metrics, periodically and at shutdown), and collectors that are down or hang.
 # App: tests/apps/telemetry (with Azurite); sink: tests/helpers/otlp-sink.py.
 
 load helpers/common
@@ -181,11 +182,66 @@ metric() {
   [ -z "$(cat "$BATS_FILE_TMPDIR/otlp-main/errors.log" 2>/dev/null)" ]
 }
 
+@test "OpenTelemetry: metrics are exported every interval with the numbers /admin/metrics shows" {
+  local sink
+  sink=$(otlp_start metrics)
+  pyfn_start -n metrics -e "OTEL_EXPORTER_OTLP_ENDPOINT=$sink" -e OTEL_TRACES_EXPORTER=none \
+    -e OTEL_METRIC_EXPORT_INTERVAL=200 -e OTEL_SERVICE_NAME=pyfn-metrics-test \
+    -e AzureWebJobsSecretStorageType=memory -e "PYFN_MASTER_KEY=$MASTER" telemetry
+  local i
+  for i in 1 2 3; do
+    http_request -n metrics GET "/api/hello?i=$i"
+    assert_http_status 200
+  done
+  local inv='.name == "pyfn_invocations_total" and .attributes.function == "hello" and .attributes.outcome == "success"'
+  otlp_wait_point metrics 10 "$inv and .value == 3" >/dev/null ||
+    fail "no export with 3 invocations: $(otlp_points metrics "$inv" | tail -2); $(cat "$BATS_FILE_TMPDIR/otlp-metrics/errors.log" 2>/dev/null)"
+  local p="$output"
+  [ "$(jq -r .type <<<"$p")" = sum ]
+  [ "$(jq -r .monotonic <<<"$p")" = true ]
+  [ "$(jq -r .temporality <<<"$p")" = 2 ]
+  [ "$(jq -r .attributes.trigger <<<"$p")" = http ]
+  [ "$(jq -r .service <<<"$p")" = pyfn-metrics-test ]
+  [ "$(jq -r '.resource["service.instance.id"]' <<<"$p")" != null ]
+  [ "$(jq -r .start <<<"$p")" -gt 0 ] && [ "$(jq -r .time <<<"$p")" -ge "$(jq -r .start <<<"$p")" ]
+  [ "$(metric metrics 'pyfn_invocations_total{function="hello",trigger="http",outcome="success"}')" = 3 ]
+  # The latency histogram: Prometheus's buckets, every invocation counted.
+  local h
+  h=$(otlp_points metrics '.name == "pyfn_invocation_duration_seconds" and .attributes.function == "hello"' | tail -1)
+  [ "$(jq -r .type <<<"$h")" = histogram ] || fail "histogram: $h"
+  [ "$(jq -r .count <<<"$h")" = 3 ]
+  [ "$(jq -r '.bucket_counts | add' <<<"$h")" = 3 ]
+  [ "$(jq -c .bounds <<<"$h")" = '[0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10,30,60,300]' ]
+  [ "$(jq -r .unit <<<"$h")" = s ]
+  # Gauges, and the exporter's own counter.
+  [ "$(otlp_points metrics '.name == "pyfn_workers_ready"' | tail -1 | jq -r '.type + " " + (.value|tostring)')" = "gauge 1" ]
+  [ "$(metric metrics 'pyfn_otel_metric_exports_total{result="success"}')" -gt 0 ]
+  [ -z "$(cat "$BATS_FILE_TMPDIR/otlp-metrics/errors.log" 2>/dev/null)" ]
+  [ -z "$(otlp_spans metrics)" ]  # OTEL_TRACES_EXPORTER=none
+  pyfn_stop metrics
+}
+
+@test "OpenTelemetry: the host exports its metrics once more when it stops" {
+  local sink
+  sink=$(otlp_start final)
+  pyfn_start -n final -e "OTEL_EXPORTER_OTLP_ENDPOINT=$sink" -e OTEL_TRACES_EXPORTER=none \
+    -e AzureWebJobsSecretStorageType=memory -e "PYFN_MASTER_KEY=$MASTER" telemetry
+  http_request -n final GET /api/hello
+  http_request -n final GET /api/hello
+  [ -z "$(otlp_points final)" ]  # the default interval is a minute
+  pyfn_stop final
+  local inv='.name == "pyfn_invocations_total" and .attributes.function == "hello" and .attributes.outcome == "success"'
+  otlp_wait_point final 5 "$inv" >/dev/null || fail "no final export; $(pyfn_log final | tail -20)"
+  [ "$(jq -r .value <<<"$output")" = 2 ]
+  [ "$(jq -r .export <<<"$output")" = 1 ]
+}
+
 @test "OpenTelemetry: a collector whose port is closed changes no response; the drop counter rises" {
   local port
   port=$(otlp_closed_port)
   pyfn_start -n dead -e "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$port" \
-    -e OTEL_BSP_SCHEDULE_DELAY=50 -e AzureWebJobsSecretStorageType=memory \
+    -e OTEL_BSP_SCHEDULE_DELAY=50 -e OTEL_METRIC_EXPORT_INTERVAL=100 \
+    -e AzureWebJobsSecretStorageType=memory \
     -e "PYFN_MASTER_KEY=$MASTER" telemetry
   local i
   for i in $(seq 1 20); do
@@ -202,6 +258,10 @@ metric() {
   [ "$dropped" -ge 40 ] || fail "dropped: $dropped"
   [ "$(metric dead pyfn_otel_spans_exported_total)" = 0 ]
   assert_log -n dead "OpenTelemetry: cannot export [0-9]+ span\(s\) to http://127.0.0.1:$port/v1/traces: .*; they are dropped"
+  # The metrics export fails too: counted, logged once.
+  [ "$(metric dead 'pyfn_otel_metric_exports_total{result="failure"}')" -gt 0 ]
+  [ "$(metric dead 'pyfn_otel_metric_exports_total{result="success"}')" = 0 ]
+  assert_log -n dead "OpenTelemetry: cannot export metrics to http://127.0.0.1:$port/v1/metrics"
   pyfn_stop dead
 }
 

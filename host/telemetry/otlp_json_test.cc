@@ -70,6 +70,73 @@ TEST(OtlpJsonTest, EscapesStringsAndReplacesBytesThatAreNotUtf8) {
   EXPECT_EQ(span["attributes"][1]["value"]["doubleValue"], 1e300);
 }
 
+TEST(OtlpJsonTest, EncodesMetricsWithOtlpsJsonRules) {
+  using Type = MetricFamily::Type;
+  std::vector<MetricFamily> families = {
+      {"pyfn_invocations_total", "Invocations.", Type::kCounter, {},
+       {MetricPoint::Int(3, {{"function", "hello"}, {"outcome", "success"}})}},
+      {"pyfn_queue_messages", "Messages.", Type::kGauge, {}, {}},  // no points: left out
+      {"pyfn_process_uptime_seconds", "Uptime.", Type::kGauge, {}, {MetricPoint::Double(1.5)}},
+      {"pyfn_invocation_duration_seconds", "Duration.", Type::kHistogram, {0.005, 0.1, 1}, {}},
+  };
+  MetricPoint h;
+  h.labels = {{"function", "hello"}};
+  h.bucket_counts = {1, 0, 2, 1};
+  h.count = 4;
+  h.sum = 2.25;
+  families[3].points.push_back(h);
+  auto j = nlohmann::json::parse(EncodeMetricsRequest(
+      {{"service.name", std::string("svc")}}, "1.2.3", families, 1700000000000000001ULL,
+      1700000000000000002ULL));
+  const auto& rm = j["resourceMetrics"][0];
+  EXPECT_EQ(rm["resource"]["attributes"][0]["value"]["stringValue"], "svc");
+  const auto& sm = rm["scopeMetrics"][0];
+  EXPECT_EQ(sm["scope"]["name"], "pyfn-host");
+  EXPECT_EQ(sm["scope"]["version"], "1.2.3");
+  const auto& m = sm["metrics"];
+  ASSERT_EQ(m.size(), 3u);
+
+  EXPECT_EQ(m[0]["name"], "pyfn_invocations_total");
+  EXPECT_EQ(m[0]["description"], "Invocations.");
+  EXPECT_FALSE(m[0].contains("unit"));
+  const auto& sum = m[0]["sum"];
+  EXPECT_EQ(sum["aggregationTemporality"], 2);
+  EXPECT_EQ(sum["isMonotonic"], true);
+  const auto& p = sum["dataPoints"][0];
+  EXPECT_EQ(p["asInt"], "3");  // sfixed64: a string
+  EXPECT_EQ(p["startTimeUnixNano"], "1700000000000000001");
+  EXPECT_EQ(p["timeUnixNano"], "1700000000000000002");
+  EXPECT_EQ(p["attributes"][0]["key"], "function");
+  EXPECT_EQ(p["attributes"][0]["value"]["stringValue"], "hello");
+  EXPECT_EQ(p["attributes"][1]["value"]["stringValue"], "success");
+
+  EXPECT_EQ(m[1]["name"], "pyfn_process_uptime_seconds");
+  EXPECT_EQ(m[1]["unit"], "s");
+  const auto& g = m[1]["gauge"]["dataPoints"][0];
+  EXPECT_EQ(g["asDouble"], 1.5);
+  EXPECT_FALSE(g.contains("startTimeUnixNano"));
+  EXPECT_FALSE(g.contains("attributes"));
+  EXPECT_FALSE(m[1]["gauge"].contains("aggregationTemporality"));
+
+  const auto& hist = m[2]["histogram"];
+  EXPECT_EQ(m[2]["unit"], "s");
+  EXPECT_EQ(hist["aggregationTemporality"], 2);
+  const auto& hp = hist["dataPoints"][0];
+  EXPECT_EQ(hp["count"], "4");  // fixed64
+  EXPECT_EQ(hp["sum"], 2.25);
+  EXPECT_EQ(hp["bucketCounts"], nlohmann::json::parse(R"(["1","0","2","1"])"));
+  EXPECT_EQ(hp["explicitBounds"], nlohmann::json::parse("[0.005,0.1,1]"));
+  EXPECT_EQ(hp["startTimeUnixNano"], "1700000000000000001");
+  // Doubles are written shortest: the bound reads back as it was, as text too.
+  EXPECT_NE(EncodeMetricsRequest({}, "1", families, 1, 2).find("[0.005,0.1,1]"),
+            std::string::npos);
+}
+
+TEST(OtlpJsonTest, MetricsWithoutPointsGiveAnEmptyList) {
+  auto j = nlohmann::json::parse(EncodeMetricsRequest({}, "1", {}, 1, 2));
+  EXPECT_TRUE(j["resourceMetrics"][0]["scopeMetrics"][0]["metrics"].empty());
+}
+
 }  // namespace
 }  // namespace telemetry
 }  // namespace pyfn

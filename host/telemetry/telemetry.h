@@ -1,4 +1,4 @@
-// Turning tracing on: what Host::Start calls.
+// Turning telemetry on: what Host::Start calls.
 #ifndef PYFN_HOST_TELEMETRY_TELEMETRY_H_
 #define PYFN_HOST_TELEMETRY_TELEMETRY_H_
 
@@ -8,17 +8,25 @@
 #include <memory>
 #include <string>
 
+#include "host/telemetry/metric_exporter.h"
 #include "host/telemetry/tracer.h"
 
 namespace pyfn {
 namespace telemetry {
 
-// Reads the settings (telemetry_settings.h), logs their warnings and one line
-// saying whether tracing is on, where spans go and with which sampler, and
-// returns the Tracer with its exporter thread running; null when tracing is off.
-std::unique_ptr<Tracer> StartTracing(const std::map<std::string, std::string>& env,
-                                     const nlohmann::json& host_json, const std::string& host_name,
-                                     const std::string& version);
+struct Telemetry {
+  std::unique_ptr<Tracer> tracer;  // null when tracing is off
+  // Null when the metrics export is off; not started (MetricExporter::Start).
+  std::unique_ptr<MetricExporter> metrics;
+};
+
+// Reads the settings (telemetry_settings.h) once, logs their warnings and one
+// line per signal saying whether it is on and where it goes, and returns the
+// Tracer with its exporter thread running and the MetricExporter that will
+// export what `collect` returns.
+Telemetry StartTelemetry(const std::map<std::string, std::string>& env,
+                         const nlohmann::json& host_json, const std::string& host_name,
+                         const std::string& version, MetricExporter::Collect collect);
 
 }  // namespace telemetry
 }  // namespace pyfn

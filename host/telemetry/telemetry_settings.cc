@@ -40,15 +40,109 @@ void ReadPositive(const Env& env, const std::string& name, T* out,
   *out = T(n);
 }
 
-// The traces URL: the signal-specific endpoint as is, else the base endpoint
-// with "/v1/traces" appended (the OTLP exporter specification's rule).
-std::string TracesUrl(const Env& env) {
-  std::string url = Trim(Get(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"));
+// A signal's URL: the signal-specific endpoint as is, else the base endpoint
+// with "/v1/<signal>" appended (the OTLP exporter specification's rule).
+std::string SignalUrl(const Env& env, const std::string& signal) {
+  std::string url = Trim(Get(env, "OTEL_EXPORTER_OTLP_" + AsciiUpper(signal) + "_ENDPOINT"));
   if (!url.empty()) return url;
   std::string base = Trim(Get(env, "OTEL_EXPORTER_OTLP_ENDPOINT"));
   if (base.empty()) base = "http://localhost:4318";
   if (base.back() != '/') base += '/';
-  return base + "v1/traces";
+  return base + "v1/" + signal;
+}
+
+void Warn(std::vector<std::string>* warnings, std::string w) {
+  for (const auto& x : *warnings)
+    if (x == w) return;
+  warnings->push_back(std::move(w));
+}
+
+// Whether `signal` ("traces", "metrics") is exported, and why (or why not)
+// in *why. `exporter_setting` is OTEL_TRACES_EXPORTER or OTEL_METRICS_EXPORTER.
+bool SignalEnabled(const Env& env, bool otel_mode, const std::string& signal,
+                   const std::string& exporter_setting, std::string* why,
+                   std::vector<std::string>* warnings) {
+  std::string exporter = AsciiLower(Trim(Get(env, exporter_setting)));
+  if (exporter == "none") {
+    *why = exporter_setting + "=none";
+    return false;
+  }
+  const bool endpoint =
+      !Trim(Get(env, "OTEL_EXPORTER_OTLP_ENDPOINT")).empty() ||
+      !Trim(Get(env, "OTEL_EXPORTER_OTLP_" + AsciiUpper(signal) + "_ENDPOINT")).empty();
+  if (!otel_mode && !endpoint) {
+    *why = "no OTLP endpoint and host.json telemetryMode is not OpenTelemetry";
+    return false;
+  }
+  if (!exporter.empty() && exporter != "otlp")
+    Warn(warnings, exporter_setting + "='" + exporter +
+                       "' is not supported; pyfn-host exports over OTLP");
+  *why = otel_mode ? "host.json telemetryMode is OpenTelemetry" : "an OTLP endpoint is set";
+  const std::string upper = AsciiUpper(signal);
+  std::string protocol_setting = "OTEL_EXPORTER_OTLP_" + upper + "_PROTOCOL";
+  std::string protocol = Trim(Get(env, protocol_setting));
+  if (protocol.empty()) {
+    protocol_setting = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    protocol = Trim(Get(env, protocol_setting));
+  }
+  if (!protocol.empty() && protocol != "http/json")
+    Warn(warnings, protocol_setting + "='" + protocol +
+                       "' is not supported by pyfn-host; it sends http/json (OTLP/HTTP with "
+                       "the JSON encoding, which OTLP collectors accept on the same port)");
+  return true;
+}
+
+// OTEL_EXPORTER_OTLP_HEADERS, then the signal's own (which win, by name).
+std::vector<std::pair<std::string, std::string>> SignalHeaders(const Env& env,
+                                                               const std::string& signal,
+                                                               std::string* warning) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const std::string& name :
+       {std::string("OTEL_EXPORTER_OTLP_HEADERS"),
+        "OTEL_EXPORTER_OTLP_" + AsciiUpper(signal) + "_HEADERS"}) {
+    for (auto& kv : ParseKeyValueList(Get(env, name), name, warning)) {
+      for (auto it = headers.begin(); it != headers.end();)
+        it = AsciiLower(it->first) == AsciiLower(kv.first) ? headers.erase(it) : it + 1;
+      headers.push_back(std::move(kv));
+    }
+  }
+  return headers;
+}
+
+std::chrono::milliseconds SignalTimeout(const Env& env, const std::string& signal,
+                                        std::vector<std::string>* warnings) {
+  long long timeout = 10000;
+  std::vector<std::string> w;
+  ReadPositive(env, "OTEL_EXPORTER_OTLP_TIMEOUT", &timeout, &w);
+  ReadPositive(env, "OTEL_EXPORTER_OTLP_" + AsciiUpper(signal) + "_TIMEOUT", &timeout, &w);
+  for (auto& x : w) Warn(warnings, std::move(x));
+  return std::chrono::milliseconds(timeout);
+}
+
+Attributes ReadResource(const Env& env, const std::string& host_name, const std::string& version,
+                        std::string* warning) {
+  // OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES.
+  auto attrs = ParseKeyValueList(Get(env, "OTEL_RESOURCE_ATTRIBUTES"), "OTEL_RESOURCE_ATTRIBUTES",
+                                 warning);
+  Attributes resource;
+  std::string service = Trim(Get(env, "OTEL_SERVICE_NAME"));
+  for (const auto& kv : attrs)
+    if (service.empty() && kv.first == "service.name") service = kv.second;
+  if (service.empty()) service = Trim(Get(env, "WEBSITE_SITE_NAME"));
+  if (service.empty()) service = "unknown_service:pyfn-host";
+  resource.emplace_back("service.name", service);
+  bool has_instance = false;
+  for (auto& kv : attrs) {
+    if (kv.first == "service.name") continue;
+    has_instance = has_instance || kv.first == "service.instance.id";
+    resource.emplace_back(kv.first, kv.second);
+  }
+  if (!has_instance) resource.emplace_back("service.instance.id", host_name);
+  resource.emplace_back("telemetry.sdk.name", std::string("pyfn-host"));
+  resource.emplace_back("telemetry.sdk.language", std::string("cpp"));
+  resource.emplace_back("telemetry.sdk.version", version);
+  resource.emplace_back("process.pid", static_cast<int64_t>(::getpid()));
+  return resource;
 }
 
 }  // namespace
@@ -87,69 +181,38 @@ TelemetrySettings ReadTelemetrySettings(const Env& env, const nlohmann::json& ho
   if (!mode.empty() && !otel_mode && AsciiLower(mode) != "applicationinsights")
     s.warnings.push_back("host.json telemetryMode '" + mode +
                          "' is neither OpenTelemetry nor ApplicationInsights; ignored");
-  const bool endpoint = !Trim(Get(env, "OTEL_EXPORTER_OTLP_ENDPOINT")).empty() ||
-                        !Trim(Get(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")).empty();
   if (AsciiLower(Trim(Get(env, "OTEL_SDK_DISABLED"))) == "true") {
-    s.why = "OTEL_SDK_DISABLED=true";
+    s.why = s.metrics.why = "OTEL_SDK_DISABLED=true";
     return s;
   }
-  std::string exporter = AsciiLower(Trim(Get(env, "OTEL_TRACES_EXPORTER")));
-  if (exporter == "none") {
-    s.why = "OTEL_TRACES_EXPORTER=none";
-    return s;
-  }
-  if (!otel_mode && !endpoint) {
-    s.why = "no OTLP endpoint and host.json telemetryMode is not OpenTelemetry";
-    return s;
-  }
-  if (!exporter.empty() && exporter != "otlp")
-    s.warnings.push_back("OTEL_TRACES_EXPORTER='" + exporter +
-                         "' is not supported; pyfn-host exports over OTLP");
-  s.traces_enabled = true;
-  s.why = otel_mode ? "host.json telemetryMode is OpenTelemetry" : "an OTLP endpoint is set";
-  s.traces_url = TracesUrl(env);
-
-  std::string protocol = Trim(Get(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"));
-  if (protocol.empty()) protocol = Trim(Get(env, "OTEL_EXPORTER_OTLP_PROTOCOL"));
-  if (!protocol.empty() && protocol != "http/json")
-    s.warnings.push_back("OTEL_EXPORTER_OTLP_PROTOCOL='" + protocol +
-                         "' is not supported by pyfn-host; spans are sent as http/json "
-                         "(OTLP/HTTP with the JSON encoding, which OTLP collectors accept on "
-                         "the same port)");
+  s.traces_enabled =
+      SignalEnabled(env, otel_mode, "traces", "OTEL_TRACES_EXPORTER", &s.why, &s.warnings);
+  s.metrics.enabled = SignalEnabled(env, otel_mode, "metrics", "OTEL_METRICS_EXPORTER",
+                                    &s.metrics.why, &s.warnings);
+  if (!s.traces_enabled && !s.metrics.enabled) return s;
 
   std::string warning;
-  for (const char* name : {"OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"}) {
-    for (auto& kv : ParseKeyValueList(Get(env, name), name, &warning)) {
-      for (auto it = s.headers.begin(); it != s.headers.end();)
-        it = AsciiLower(it->first) == AsciiLower(kv.first) ? s.headers.erase(it) : it + 1;
-      s.headers.push_back(std::move(kv));
-    }
+  if (s.traces_enabled) {
+    s.traces_url = SignalUrl(env, "traces");
+    s.headers = SignalHeaders(env, "traces", &warning);
+    s.timeout = SignalTimeout(env, "traces", &s.warnings);
   }
-  long long timeout = s.timeout.count();
-  ReadPositive(env, "OTEL_EXPORTER_OTLP_TIMEOUT", &timeout, &s.warnings);
-  ReadPositive(env, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", &timeout, &s.warnings);
-  s.timeout = std::chrono::milliseconds(timeout);
-
-  // Resource: OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES.
-  auto attrs = ParseKeyValueList(Get(env, "OTEL_RESOURCE_ATTRIBUTES"), "OTEL_RESOURCE_ATTRIBUTES",
-                                 &warning);
-  std::string service = Trim(Get(env, "OTEL_SERVICE_NAME"));
-  for (const auto& kv : attrs)
-    if (service.empty() && kv.first == "service.name") service = kv.second;
-  if (service.empty()) service = Trim(Get(env, "WEBSITE_SITE_NAME"));
-  if (service.empty()) service = "unknown_service:pyfn-host";
-  s.resource.emplace_back("service.name", service);
-  bool has_instance = false;
-  for (auto& kv : attrs) {
-    if (kv.first == "service.name") continue;
-    has_instance = has_instance || kv.first == "service.instance.id";
-    s.resource.emplace_back(kv.first, kv.second);
+  if (s.metrics.enabled) {
+    s.metrics.url = SignalUrl(env, "metrics");
+    s.metrics.headers = SignalHeaders(env, "metrics", &warning);
+    s.metrics.timeout = SignalTimeout(env, "metrics", &s.warnings);
+    long long interval = s.metrics.interval.count(), timeout = s.metrics.export_timeout.count();
+    ReadPositive(env, "OTEL_METRIC_EXPORT_INTERVAL", &interval, &s.warnings);
+    ReadPositive(env, "OTEL_METRIC_EXPORT_TIMEOUT", &timeout, &s.warnings);
+    s.metrics.interval = std::chrono::milliseconds(interval);
+    s.metrics.export_timeout = std::chrono::milliseconds(timeout);
+    std::string temporality =
+        AsciiLower(Trim(Get(env, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE")));
+    if (!temporality.empty() && temporality != "cumulative")
+      s.warnings.push_back("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE='" + temporality +
+                           "' is not supported; pyfn-host exports cumulative metrics");
   }
-  if (!has_instance) s.resource.emplace_back("service.instance.id", host_name);
-  s.resource.emplace_back("telemetry.sdk.name", std::string("pyfn-host"));
-  s.resource.emplace_back("telemetry.sdk.language", std::string("cpp"));
-  s.resource.emplace_back("telemetry.sdk.version", version);
-  s.resource.emplace_back("process.pid", static_cast<int64_t>(::getpid()));
+  s.resource = ReadResource(env, host_name, version, &warning);
   if (!warning.empty()) s.warnings.push_back(warning);
 
   std::string sampler_warning;

@@ -4,7 +4,9 @@
 // Tracing is on when host.json says "telemetryMode": "OpenTelemetry" or an
 // OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT or
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), unless OTEL_SDK_DISABLED=true or
-// OTEL_TRACES_EXPORTER=none. Spans go over OTLP/HTTP with the JSON encoding.
+// OTEL_TRACES_EXPORTER=none. The metrics export follows the same rule with
+// OTEL_EXPORTER_OTLP_METRICS_ENDPOINT and OTEL_METRICS_EXPORTER. Both go over
+// OTLP/HTTP with the JSON encoding, with the same resource.
 #ifndef PYFN_HOST_TELEMETRY_TELEMETRY_SETTINGS_H_
 #define PYFN_HOST_TELEMETRY_TELEMETRY_SETTINGS_H_
 
@@ -30,6 +32,18 @@ struct BatchOptions {
   std::chrono::milliseconds export_timeout{30000};   // OTEL_BSP_EXPORT_TIMEOUT
 };
 
+// The periodic metrics export (OTEL_METRIC_EXPORT_*, OTEL_EXPORTER_OTLP_METRICS_*).
+struct MetricsExportSettings {
+  bool enabled = false;
+  std::string why;  // why the export is on or off, for the start-up line
+  // The full URL metrics are POSTed to ("http://localhost:4318/v1/metrics").
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;  // OTEL_EXPORTER_OTLP_(METRICS_)HEADERS
+  std::chrono::milliseconds timeout{10000};  // OTEL_EXPORTER_OTLP_(METRICS_)TIMEOUT, per request
+  std::chrono::milliseconds interval{60000};        // OTEL_METRIC_EXPORT_INTERVAL
+  std::chrono::milliseconds export_timeout{30000};  // OTEL_METRIC_EXPORT_TIMEOUT
+};
+
 struct TelemetrySettings {
   bool traces_enabled = false;
   std::string why;  // why tracing is on or off, for the start-up line
@@ -42,6 +56,7 @@ struct TelemetrySettings {
   Attributes resource;  // service.name first, then OTEL_RESOURCE_ATTRIBUTES and pyfn's own
   Sampler sampler;
   BatchOptions batch;
+  MetricsExportSettings metrics;
 
   // Settings that were wrong or unsupported, each a sentence; the host logs
   // them as warnings. A bad value never turns tracing off: its default is used.

@@ -106,6 +106,51 @@ TEST(TelemetrySettingsTest, BatchSettingsAndBadValuesWarn) {
   EXPECT_NE(all.find("above OTEL_BSP_MAX_QUEUE_SIZE"), std::string::npos) << all;
 }
 
+TEST(TelemetrySettingsTest, MetricsFollowTheSameRulesWithTheirOwnSettings) {
+  TelemetrySettings s = Read({});
+  EXPECT_FALSE(s.metrics.enabled);
+  s = Read({}, {{"telemetryMode", "OpenTelemetry"}});
+  EXPECT_TRUE(s.metrics.enabled);
+  EXPECT_EQ(s.metrics.url, "http://localhost:4318/v1/metrics");
+  EXPECT_EQ(s.metrics.interval.count(), 60000);
+  EXPECT_EQ(s.metrics.export_timeout.count(), 30000);
+  s = Read({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/base"},
+            {"OTEL_EXPORTER_OTLP_HEADERS", "api-key=a,x=1"},
+            {"OTEL_EXPORTER_OTLP_METRICS_HEADERS", "X=2"},
+            {"OTEL_EXPORTER_OTLP_TIMEOUT", "1500"},
+            {"OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "700"},
+            {"OTEL_METRIC_EXPORT_INTERVAL", "250"},
+            {"OTEL_METRIC_EXPORT_TIMEOUT", "900"},
+            {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}});
+  EXPECT_TRUE(s.metrics.enabled && s.traces_enabled);
+  EXPECT_EQ(s.metrics.url, "http://c:4318/base/v1/metrics");
+  ASSERT_EQ(s.metrics.headers.size(), 2u);
+  EXPECT_EQ(s.metrics.headers[1], (std::pair<std::string, std::string>("X", "2")));
+  EXPECT_EQ(s.headers[1], (std::pair<std::string, std::string>("x", "1"))) << "traces keep theirs";
+  EXPECT_EQ(s.metrics.timeout.count(), 700);
+  EXPECT_EQ(s.timeout.count(), 1500);
+  EXPECT_EQ(s.metrics.interval.count(), 250);
+  EXPECT_EQ(s.metrics.export_timeout.count(), 900);
+  EXPECT_EQ(s.warnings.size(), 1u) << "one protocol warning for both signals";
+  // The signal's own endpoint alone turns on that signal only, and is used as is.
+  s = Read({{"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://m:1/custom"}});
+  EXPECT_TRUE(s.metrics.enabled);
+  EXPECT_FALSE(s.traces_enabled);
+  EXPECT_EQ(s.metrics.url, "http://m:1/custom");
+  EXPECT_EQ(Attr(s.resource, "service.instance.id"), "host-1") << "the same resource";
+  s = Read({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:1"}, {"OTEL_METRICS_EXPORTER", "none"}});
+  EXPECT_FALSE(s.metrics.enabled);
+  EXPECT_TRUE(s.traces_enabled);
+  s = Read({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:1"}, {"OTEL_SDK_DISABLED", "true"}});
+  EXPECT_FALSE(s.metrics.enabled);
+  s = Read({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:1"},
+            {"OTEL_METRIC_EXPORT_INTERVAL", "0"},
+            {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta"}});
+  EXPECT_EQ(s.metrics.interval.count(), 60000);
+  ASSERT_EQ(s.warnings.size(), 2u);
+  EXPECT_NE(s.warnings[1].find("cumulative"), std::string::npos);
+}
+
 TEST(TelemetrySettingsTest, HttpJsonIsAcceptedSilently) {
   TelemetrySettings s = Read({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:1"},
                               {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"}});

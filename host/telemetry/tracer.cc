@@ -61,24 +61,22 @@ void Tracer::Finished(SpanData data) {
   else if (sink_) sink_(std::move(data));
 }
 
-std::string Tracer::PrometheusText() const {
+std::vector<MetricFamily> Tracer::MetricFamilies() const {
   SpanExporter::Counters c;
   if (exporter_) c = exporter_->counters();
-  std::string t;
-  t += "# HELP pyfn_otel_spans_exported_total Spans the OTLP collector accepted.\n";
-  t += "# TYPE pyfn_otel_spans_exported_total counter\n";
-  t += "pyfn_otel_spans_exported_total " + std::to_string(c.exported) + "\n";
-  t += "# HELP pyfn_otel_spans_dropped_total Spans dropped: queue full (collector slow or "
-       "down) or export failed.\n";
-  t += "# TYPE pyfn_otel_spans_dropped_total counter\n";
-  t += "pyfn_otel_spans_dropped_total{reason=\"queue_full\"} " +
-       std::to_string(c.dropped_queue_full) + "\n";
-  t += "pyfn_otel_spans_dropped_total{reason=\"export_failed\"} " +
-       std::to_string(c.dropped_export_failed) + "\n";
-  t += "# HELP pyfn_otel_spans_queued Spans waiting to be exported.\n";
-  t += "# TYPE pyfn_otel_spans_queued gauge\n";
-  t += "pyfn_otel_spans_queued " + std::to_string(c.queued) + "\n";
-  return t;
+  using Type = MetricFamily::Type;
+  auto n = [](uint64_t v) { return static_cast<int64_t>(v); };
+  return {
+      {"pyfn_otel_spans_exported_total", "Spans the OTLP collector accepted.", Type::kCounter,
+       {}, {MetricPoint::Int(n(c.exported))}},
+      {"pyfn_otel_spans_dropped_total",
+       "Spans dropped: queue full (collector slow or down) or export failed.", Type::kCounter,
+       {},
+       {MetricPoint::Int(n(c.dropped_queue_full), {{"reason", "queue_full"}}),
+        MetricPoint::Int(n(c.dropped_export_failed), {{"reason", "export_failed"}})}},
+      {"pyfn_otel_spans_queued", "Spans waiting to be exported.", Type::kGauge, {},
+       {MetricPoint::Int(n(c.queued))}},
+  };
 }
 
 const SpanContext& CurrentContext() { return ThreadContext(); }

@@ -18,7 +18,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "host/metric_family.h"
 #include "host/telemetry/span.h"
 #include "host/telemetry/span_exporter.h"
 #include "host/telemetry/telemetry_settings.h"
@@ -63,9 +65,9 @@ class Tracer {
                                         const SpanContext& parent);
 
   SpanExporter* exporter() const { return exporter_.get(); }
-  // Prometheus lines: pyfn_otel_spans_exported_total, pyfn_otel_spans_dropped_total{reason},
-  // pyfn_otel_spans_queued.
-  std::string PrometheusText() const;
+  // The exporter's counters: pyfn_otel_spans_exported_total,
+  // pyfn_otel_spans_dropped_total{reason}, pyfn_otel_spans_queued.
+  std::vector<MetricFamily> MetricFamilies() const;
 
  private:
   friend class ActiveSpan;

@@ -14,9 +14,23 @@ flattened for jq:
      (nanoseconds, numbers), "status" (code number), "status_message",
      "attributes" {key: value}}
 
-and the request is answered 200 with {"partialSuccess": {}}. A body that is not
-OTLP/JSON (another Content-Type, bad JSON) is answered 400 and recorded in
-DIR/errors.log. GET /spans answers the recorded spans as a JSON array.
+POST /v1/metrics (ExportMetricsServiceRequest) is decoded likewise: every data
+point becomes one object appended to DIR/metrics.jsonl:
+
+    {"service", "resource", "scope", "export" (the request's number, from 1),
+     "name", "description", "unit", "type" ("sum", "gauge", "histogram"),
+     "temporality" (number; sums and histograms), "monotonic" (sums),
+     "attributes" {key: value}, "start", "time" (nanoseconds, numbers),
+     "value" (sums and gauges: asInt as a number, or asDouble),
+     "count", "sum", "bucket_counts" [numbers], "bounds" [numbers] (histograms)}
+
+The sink checks OTLP/JSON's encoding: 64-bit integers (times, asInt, count,
+bucketCounts) must be strings, as the protobuf JSON mapping writes them.
+
+The request is answered 200 with {"partialSuccess": {}}. A body that is not
+OTLP/JSON (another path or Content-Type, bad JSON, a 64-bit integer that is
+not a string) is answered 400 and recorded in DIR/errors.log. GET /spans
+answers the recorded spans as a JSON array, GET /metrics the data points.
 
 With --hang the sink accepts connections and reads requests but never
 answers (a collector that hangs). With --discard it answers every POST 200
@@ -80,6 +94,54 @@ def flatten(body):
     return spans
 
 
+def int64(v, what):
+    """A 64-bit integer field: the JSON mapping writes it as a string."""
+    if not isinstance(v, str):
+        raise ValueError(f'{what} is {v!r}, not a string')
+    return int(v)
+
+
+def flatten_metrics(body, export):
+    points = []
+    for rm in body.get('resourceMetrics', []):
+        resource = attributes(rm.get('resource', {}).get('attributes'))
+        for sm in rm.get('scopeMetrics', []):
+            scope = sm.get('scope', {}).get('name', '')
+            for m in sm.get('metrics', []):
+                kinds = [k for k in ('sum', 'gauge', 'histogram') if k in m]
+                if len(kinds) != 1:
+                    raise ValueError(f'metric {m.get("name")!r} has data {kinds}')
+                kind = kinds[0]
+                data = m[kind]
+                for p in data.get('dataPoints', []):
+                    name = m['name']
+                    point = {
+                        'service': resource.get('service.name'),
+                        'resource': resource, 'scope': scope, 'export': export,
+                        'name': name, 'description': m.get('description', ''),
+                        'unit': m.get('unit', ''), 'type': kind,
+                        'attributes': attributes(p.get('attributes')),
+                        'start': int64(p.get('startTimeUnixNano', '0'), name + ' start'),
+                        'time': int64(p['timeUnixNano'], name + ' time'),
+                    }
+                    if kind != 'gauge':
+                        point['temporality'] = data.get('aggregationTemporality', 0)
+                    if kind == 'sum':
+                        point['monotonic'] = data.get('isMonotonic', False)
+                    if kind == 'histogram':
+                        point['count'] = int64(p.get('count', '0'), name + ' count')
+                        point['sum'] = p.get('sum')
+                        point['bucket_counts'] = [int64(c, name + ' bucketCounts')
+                                                  for c in p.get('bucketCounts', [])]
+                        point['bounds'] = p.get('explicitBounds', [])
+                    elif 'asInt' in p:
+                        point['value'] = int64(p['asInt'], name + ' asInt')
+                    else:
+                        point['value'] = p.get('asDouble')
+                    points.append(point)
+    return points
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
 
@@ -107,24 +169,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         ctype = (self.headers.get('Content-Type') or '').split(';')[0].strip()
         try:
-            if self.path != '/v1/traces' or ctype != 'application/json':
+            if self.path not in ('/v1/traces', '/v1/metrics') or ctype != 'application/json':
                 raise ValueError(f'{self.path} with Content-Type {ctype!r}')
-            spans = flatten(json.loads(raw))
+            with LOCK:
+                self.server.metric_exports += self.path == '/v1/metrics'
+                export = self.server.metric_exports
+            if self.path == '/v1/traces':
+                records, file = flatten(json.loads(raw)), 'spans.jsonl'
+            else:
+                records, file = flatten_metrics(json.loads(raw), export), 'metrics.jsonl'
         except (ValueError, KeyError, TypeError) as e:
             with LOCK, open(os.path.join(self.server.dir, 'errors.log'), 'a') as f:
                 f.write(f'{e}\n')
             self.answer(400, {'error': str(e)})
             return
-        with LOCK, open(os.path.join(self.server.dir, 'spans.jsonl'), 'a') as f:
-            for s in spans:
-                f.write(json.dumps(s) + '\n')
+        with LOCK, open(os.path.join(self.server.dir, file), 'a') as f:
+            for r in records:
+                f.write(json.dumps(r) + '\n')
         self.answer(200, {'partialSuccess': {}})
 
     def do_GET(self):
-        if self.path != '/spans':
+        files = {'/spans': 'spans.jsonl', '/metrics': 'metrics.jsonl'}
+        if self.path not in files:
             self.answer(404, {})
             return
-        path = os.path.join(self.server.dir, 'spans.jsonl')
+        path = os.path.join(self.server.dir, files[self.path])
         with LOCK:
             lines = open(path).read().splitlines() if os.path.exists(path) else []
         self.answer(200, [json.loads(x) for x in lines])
@@ -144,6 +213,7 @@ def main():
     server.hang = '--hang' in sys.argv[1:]
     server.discard = '--discard' in sys.argv[1:]
     server.received = [0, 0]
+    server.metric_exports = 0
     os.makedirs(server.dir, exist_ok=True)
     tmp = os.path.join(server.dir, 'port.tmp')
     with open(tmp, 'w') as f:

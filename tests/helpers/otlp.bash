@@ -11,6 +11,11 @@
 #   otlp_wait NAME SECS COUNT JQ
 #                             wait until COUNT spans matching JQ arrived (status 1 after SECS
 #                             seconds); prints them
+#   otlp_points NAME [JQ]     the metric data points NAME received (otlp-sink.py's form),
+#                             filtered by JQ (e.g. '.name == "pyfn_invocations_total"')
+#   otlp_wait_point NAME SECS JQ
+#                             wait until a data point matching JQ arrived (status 1 after
+#                             SECS seconds); prints the last one
 #   otlp_closed_port          print a local port nothing listens on
 
 otlp_start() {
@@ -28,10 +33,29 @@ otlp_stop_all() {
   done
 }
 
-otlp_spans() {
-  local f="$BATS_FILE_TMPDIR/otlp-$1/spans.jsonl"
+# _otlp_records NAME FILE [JQ]: the records of the sink's FILE matching JQ.
+_otlp_records() {
+  local f="$BATS_FILE_TMPDIR/otlp-$1/$2"
   [ -f "$f" ] || return 0
-  jq -c "select(${2:-true})" "$f"
+  jq -c "select(${3:-true})" "$f"
+}
+
+otlp_spans() { _otlp_records "$1" spans.jsonl "${2:-}"; }
+
+otlp_points() { _otlp_records "$1" metrics.jsonl "${2:-}"; }
+
+otlp_wait_point() {
+  local name="$1" secs="$2" cond="$3" deadline
+  deadline=$((SECONDS + secs))
+  while :; do
+    output=$(otlp_points "$name" "$cond" | tail -1)
+    if [ -n "$output" ]; then
+      printf '%s\n' "$output"
+      return 0
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
 }
 
 otlp_wait() {
