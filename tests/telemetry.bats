@@ -182,6 +182,35 @@ metric() {
   [ -z "$(cat "$BATS_FILE_TMPDIR/otlp-main/errors.log" 2>/dev/null)" ]
 }
 
+# OTEL_PYTHONPATH: where opentelemetry-api and opentelemetry-sdk can be imported from (PyPI
+# wheels unpacked, or the opentelemetry-python repository's */src folders); unset here.
+@test "OpenTelemetry: with PYTHON_ENABLE_OPENTELEMETRY the app's own SDK span is a child of the invocation span" {
+  [ "$PYFN_TARGET" = native ] || skip "the library path is a directory of this machine"
+  [ -n "${OTEL_PYTHONPATH:-}" ] ||
+    skip "set OTEL_PYTHONPATH to opentelemetry-api and -sdk (not installable here)"
+  PYTHONPATH="$OTEL_PYTHONPATH" /usr/bin/python3 -c 'import opentelemetry.sdk.trace' ||
+    fail "OTEL_PYTHONPATH=$OTEL_PYTHONPATH: opentelemetry.sdk.trace cannot be imported"
+  local sink
+  sink=$(otlp_start sdk)
+  pyfn_start -n sdk -e "OTEL_EXPORTER_OTLP_ENDPOINT=$sink" -e OTEL_BSP_SCHEDULE_DELAY=100 \
+    -e PYTHON_ENABLE_OPENTELEMETRY=true -e "PYTHONPATH=$OTEL_PYTHONPATH" \
+    -e AzureWebJobsSecretStorageType=memory -e "PYFN_MASTER_KEY=$MASTER" telemetry
+  http_request -n sdk GET /api/sdkspan
+  assert_http_status 200
+  local tp trace span
+  tp=$(http_json .traceparent)
+  [[ "$tp" =~ ^00-([0-9a-f]{32})-([0-9a-f]{16})-01$ ]] || fail "traceparent: $tp"
+  trace=${BASH_REMATCH[1]} span=${BASH_REMATCH[2]}
+  [ "$(http_json .trace_id)" = "$trace" ]
+  [ "$(http_json .parent_span_id)" = "$span" ] || fail "the app's span's parent: $HTTP_BODY"
+  # That parent is the invocation span the host exported.
+  span_of sdk "$span"
+  [ "$(jq -r .name <<<"$output")" = sdkspan ]
+  [ "$(jq -r '.attributes["faas.name"]' <<<"$output")" = sdkspan ]
+  echo "# opentelemetry $(http_json .opentelemetry)" >&3
+  pyfn_stop sdk
+}
+
 @test "OpenTelemetry: metrics are exported every interval with the numbers /admin/metrics shows" {
   local sink
   sink=$(otlp_start metrics)

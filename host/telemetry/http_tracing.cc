@@ -11,7 +11,7 @@ void TraceHttpRequest(Tracer* tracer, HttpRequest* request,
   SpanContext parent;
   ParseTraceparent(request->Header("traceparent"), request->Header("tracestate"), &parent);
   auto span = tracer->StartSpan(request->method, SpanKind::kServer, parent);
-  request->trace_parent = span->context().Traceparent();
+  span->context().WriteTraceparent(&request->trace_parent);
   request->trace_state = span->context().trace_state;
   if (span->recording()) {
     span->SetAttribute("http.request.method", request->method);

@@ -65,11 +65,18 @@ void AppendDouble(std::string* out, double d) {
   out->append(buf, r.ptr);
 }
 
+template <typename T>
+void AppendNumber(std::string* out, T v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, r.ptr);
+}
+
 // A 64-bit integer field (fixed64, sfixed64, int64): a JSON string.
 template <typename T>
 void AppendInt64(std::string* out, T v) {
   out->push_back('"');
-  *out += std::to_string(v);
+  AppendNumber(out, v);
   out->push_back('"');
 }
 
@@ -89,7 +96,8 @@ void AppendValue(std::string* out, const AttributeValue& v) {
   out->push_back('}');
 }
 
-void AppendAttributes(std::string* out, const Attributes& attrs) {
+template <typename Attrs>
+void AppendAttributes(std::string* out, const Attrs& attrs) {
   out->push_back('[');
   bool first = true;
   for (const auto& kv : attrs) {
@@ -198,13 +206,13 @@ std::string EncodeTraceRequest(const Attributes& resource, const std::string& sc
     if (!first) out.push_back(',');
     first = false;
     out += "{\"traceId\":\"";
-    out += s.trace_id;
+    out += s.trace_id.view();
     out += "\",\"spanId\":\"";
-    out += s.span_id;
+    out += s.span_id.view();
     out.push_back('"');
     if (!s.parent_span_id.empty()) {
       out += ",\"parentSpanId\":\"";
-      out += s.parent_span_id;
+      out += s.parent_span_id.view();
       out.push_back('"');
     }
     if (!s.trace_state.empty()) {
@@ -214,18 +222,17 @@ std::string EncodeTraceRequest(const Attributes& resource, const std::string& sc
     out += ",\"name\":";
     AppendString(&out, s.name);
     out += ",\"kind\":";
-    out += std::to_string(static_cast<int>(s.kind));
-    out += ",\"startTimeUnixNano\":\"";
-    out += std::to_string(s.start_unix_nano);
-    out += "\",\"endTimeUnixNano\":\"";
-    out += std::to_string(s.end_unix_nano);
-    out.push_back('"');
+    AppendNumber(&out, static_cast<int>(s.kind));
+    out += ",\"startTimeUnixNano\":";
+    AppendInt64(&out, s.start_unix_nano);
+    out += ",\"endTimeUnixNano\":";
+    AppendInt64(&out, s.end_unix_nano);
     if (!s.attributes.empty()) {
       out += ",\"attributes\":";
       AppendAttributes(&out, s.attributes);
     }
     out += ",\"status\":{\"code\":";
-    out += std::to_string(static_cast<int>(s.status));
+    AppendNumber(&out, static_cast<int>(s.status));
     if (!s.status_message.empty()) {
       out += ",\"message\":";
       AppendString(&out, s.status_message);

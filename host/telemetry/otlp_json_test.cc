@@ -37,9 +37,9 @@ TEST(OtlpJsonTest, EncodesSpansWithOtlpsJsonRules) {
   EXPECT_EQ(ss["scope"]["name"], "pyfn-host");
   EXPECT_EQ(ss["scope"]["version"], "1.2.3");
   const auto& a = ss["spans"][0];
-  EXPECT_EQ(a["traceId"], s.trace_id);
-  EXPECT_EQ(a["spanId"], s.span_id);
-  EXPECT_EQ(a["parentSpanId"], s.parent_span_id);
+  EXPECT_EQ(a["traceId"], s.trace_id.str());
+  EXPECT_EQ(a["spanId"], s.span_id.str());
+  EXPECT_EQ(a["parentSpanId"], s.parent_span_id.str());
   EXPECT_EQ(a["kind"], 2);
   EXPECT_EQ(a["startTimeUnixNano"], "1700000000000000001");
   EXPECT_EQ(a["endTimeUnixNano"], "1700000000000000002");

@@ -41,7 +41,7 @@ Sampler Sampler::Parse(const std::string& name_in, const std::string& arg, std::
   return s;
 }
 
-bool Sampler::RootDecision(const std::string& trace_id) const {
+bool Sampler::RootDecision(std::string_view trace_id) const {
   switch (root_) {
     case Root::kAlwaysOn:
       return true;
@@ -51,7 +51,7 @@ bool Sampler::RootDecision(const std::string& trace_id) const {
       if (ratio_ >= 1.0) return true;
       if (ratio_ <= 0.0) return false;
       if (trace_id.size() != 32) return false;
-      uint64_t low = std::strtoull(trace_id.substr(16).c_str(), nullptr, 16);
+      uint64_t low = std::strtoull(std::string(trace_id.substr(16)).c_str(), nullptr, 16);
       // ratio * 2^64 as a long double keeps the comparison exact enough.
       long double bound = static_cast<long double>(ratio_) * 18446744073709551616.0L;
       return static_cast<long double>(low) < bound;
@@ -60,7 +60,7 @@ bool Sampler::RootDecision(const std::string& trace_id) const {
   return true;
 }
 
-bool Sampler::ShouldSample(const SpanContext& parent, const std::string& trace_id) const {
+bool Sampler::ShouldSample(const SpanContext& parent, std::string_view trace_id) const {
   if (parent_based_ && parent.valid()) return parent.sampled;
   return RootDecision(trace_id);
 }

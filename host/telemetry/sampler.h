@@ -12,6 +12,7 @@
 #define PYFN_HOST_TELEMETRY_SAMPLER_H_
 
 #include <string>
+#include <string_view>
 
 #include "host/telemetry/span.h"
 
@@ -28,14 +29,14 @@ class Sampler {
 
   // Whether a new span of trace `trace_id` under `parent` (invalid: a root)
   // is recorded and exported.
-  bool ShouldSample(const SpanContext& parent, const std::string& trace_id) const;
+  bool ShouldSample(const SpanContext& parent, std::string_view trace_id) const;
 
   // "parentbased_traceidratio(0.25)", for the start-up log line.
   std::string Describe() const;
 
  private:
   enum class Root { kAlwaysOn, kAlwaysOff, kRatio };
-  bool RootDecision(const std::string& trace_id) const;
+  bool RootDecision(std::string_view trace_id) const;
 
   bool parent_based_ = true;
   Root root_ = Root::kAlwaysOn;

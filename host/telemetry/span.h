@@ -2,12 +2,16 @@
 //
 // A SpanContext is what travels (traceparent/tracestate); a SpanData is one
 // finished span as the exporter sends it (OTLP's Span message, in the host's
-// own plain form). Ids are lower-case hex strings, as OTLP/JSON writes them.
+// own plain form). Ids are lower-case hex, as OTLP/JSON writes them, kept in
+// place (HexId): making, copying and ending a span allocates no id.
 #ifndef PYFN_HOST_TELEMETRY_SPAN_H_
 #define PYFN_HOST_TELEMETRY_SPAN_H_
 
 #include <cstdint>
+#include <cstring>
+#include <ostream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -15,9 +19,44 @@
 namespace pyfn {
 namespace telemetry {
 
+// Up to N characters (an id's N hex digits) in place; empty when unset.
+template <size_t N>
+class HexId {
+ public:
+  HexId() = default;
+  HexId& operator=(std::string_view s) {
+    size_ = static_cast<uint8_t>(s.size() < N ? s.size() : N);
+    std::memcpy(data_, s.data(), size_);
+    return *this;
+  }
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  const char* data() const { return data_; }
+  char* mutable_data() { return data_; }  // N characters; then set_full()
+  void set_full() { size_ = N; }
+  std::string_view view() const { return std::string_view(data_, size_); }
+  operator std::string_view() const { return view(); }
+  std::string str() const { return std::string(data_, size_); }
+  operator std::string() const { return str(); }
+
+  friend bool operator==(const HexId& a, const HexId& b) { return a.view() == b.view(); }
+  friend bool operator!=(const HexId& a, const HexId& b) { return !(a == b); }
+  friend bool operator==(const HexId& a, std::string_view b) { return a.view() == b; }
+  friend bool operator!=(const HexId& a, std::string_view b) { return a.view() != b; }
+  friend bool operator==(std::string_view a, const HexId& b) { return a == b.view(); }
+  friend bool operator!=(std::string_view a, const HexId& b) { return a != b.view(); }
+  friend std::ostream& operator<<(std::ostream& o, const HexId& id) { return o << id.view(); }
+
+ private:
+  char data_[N] = {};
+  uint8_t size_ = 0;
+};
+using TraceId = HexId<32>;
+using SpanId = HexId<16>;
+
 struct SpanContext {
-  std::string trace_id;     // 32 hex digits; empty: no context
-  std::string span_id;      // 16 hex digits
+  TraceId trace_id;         // 32 hex digits; empty: no context
+  SpanId span_id;           // 16 hex digits
   bool sampled = false;     // trace-flags bit 0
   std::string trace_state;  // tracestate as received, "" when none
   bool remote = false;      // parsed from a traceparent (not made here)
@@ -25,6 +64,8 @@ struct SpanContext {
   bool valid() const { return !trace_id.empty(); }
   // "00-<trace id>-<span id>-01|00".
   std::string Traceparent() const;
+  // The same into *out (its buffer reused).
+  void WriteTraceparent(std::string* out) const;
 };
 
 // Parses a traceparent (W3C Trace Context level 1: version 00, or a later
@@ -33,8 +74,8 @@ struct SpanContext {
 bool ParseTraceparent(const std::string& traceparent, const std::string& tracestate,
                       SpanContext* out);
 
-std::string NewTraceId();  // 32 random hex digits, not all zero
-std::string NewSpanId();   // 16 random hex digits, not all zero
+TraceId NewTraceId();  // 32 random hex digits, not all zero
+SpanId NewSpanId();    // 16 random hex digits, not all zero
 
 // OTLP's Span.SpanKind numbers.
 enum class SpanKind { kInternal = 1, kServer = 2, kClient = 3, kProducer = 4, kConsumer = 5 };
@@ -43,17 +84,20 @@ enum class StatusCode { kUnset = 0, kOk = 1, kError = 2 };
 
 using AttributeValue = std::variant<std::string, int64_t, bool, double>;
 using Attributes = std::vector<std::pair<std::string, AttributeValue>>;
+// A span's attributes: their keys are the semantic conventions' names, string
+// literals (static storage), so recording one copies no key.
+using SpanAttributes = std::vector<std::pair<std::string_view, AttributeValue>>;
 
 struct SpanData {
   std::string name;
   SpanKind kind = SpanKind::kInternal;
-  std::string trace_id;
-  std::string span_id;
-  std::string parent_span_id;  // "" for a root span
+  TraceId trace_id;
+  SpanId span_id;
+  SpanId parent_span_id;  // empty for a root span
   std::string trace_state;
   uint64_t start_unix_nano = 0;
   uint64_t end_unix_nano = 0;
-  Attributes attributes;
+  SpanAttributes attributes;
   StatusCode status = StatusCode::kUnset;
   std::string status_message;
 };

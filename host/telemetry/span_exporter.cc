@@ -60,6 +60,7 @@ SpanExporter::Counters SpanExporter::counters() const {
 }
 
 void SpanExporter::Run() {
+  std::vector<SpanData> batch;
   pyfn::MutexLock l(mu_);
   for (;;) {
     cv_.wait_for(l, settings_.batch.schedule_delay, [&]() PYFN_REQUIRES(mu_) {
@@ -69,12 +70,13 @@ void SpanExporter::Run() {
       if (stopping_) break;
       continue;
     }
-    size_t n = std::min(queue_.size(), settings_.batch.max_export_batch_size);
-    std::vector<SpanData> batch;
-    batch.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-      batch.push_back(std::move(queue_.front()));
-      queue_.pop_front();
+    batch.clear();
+    if (queue_.size() <= settings_.batch.max_export_batch_size) {
+      batch.swap(queue_);  // the usual case: no span is moved
+    } else {
+      auto end = queue_.begin() + static_cast<std::ptrdiff_t>(settings_.batch.max_export_batch_size);
+      batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+      queue_.erase(queue_.begin(), end);
     }
     l.unlock();
     std::string error;

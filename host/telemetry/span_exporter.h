@@ -17,7 +17,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
@@ -69,7 +68,9 @@ class SpanExporter {
   mutable pyfn::Mutex mu_;
   pyfn::CondVar cv_;       // wakes the thread: batch full or stopping
   pyfn::CondVar idle_cv_;  // Shutdown waits for the thread's exit
-  std::deque<SpanData> queue_ PYFN_GUARDED_BY(mu_);
+  // A vector, not a deque: a deque of spans this size allocates a block every
+  // second span; the vector keeps its capacity (swapped with the thread's batch).
+  std::vector<SpanData> queue_ PYFN_GUARDED_BY(mu_);
   bool stopping_ PYFN_GUARDED_BY(mu_) = false;
   bool finished_ PYFN_GUARDED_BY(mu_) = false;  // Run returned
   Counters counters_ PYFN_GUARDED_BY(mu_);  // queued computed on read

@@ -52,6 +52,28 @@ TEST(SpanContextTest, RefusesInvalidTraceparentsAndLeavesTheOutputAlone) {
   EXPECT_EQ(c.trace_id, "keep");
 }
 
+TEST(SpanIdsTest, HexIdsAreKeptInPlaceAndCompareAsText) {
+  TraceId a;
+  EXPECT_TRUE(a.empty());
+  EXPECT_EQ(a, "");
+  a = "0af7651916cd43dd8448eb211c80319c";
+  TraceId b = a;
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_EQ(std::string(a), "0af7651916cd43dd8448eb211c80319c");
+  b = "1af7651916cd43dd8448eb211c80319c";
+  EXPECT_NE(a, b);
+  SpanId s;
+  s = "b7ad6b7169203331-and-more";  // at most 16 characters are kept
+  EXPECT_EQ(s, "b7ad6b7169203331");
+  SpanContext c;
+  c.trace_id = a;
+  c.span_id = s;
+  std::string tp = "an old value";
+  c.WriteTraceparent(&tp);
+  EXPECT_EQ(tp, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
+}
+
 TEST(SpanIdsTest, AreLowerHexOfTheRightLengthAndDiffer) {
   std::string t = NewTraceId(), s = NewSpanId();
   EXPECT_EQ(t.size(), 32u);

@@ -11,14 +11,14 @@ SpanContext& ThreadContext() {
 
 }  // namespace
 
-void ActiveSpan::SetAttribute(std::string key, AttributeValue value) {
+void ActiveSpan::SetAttribute(std::string_view key, AttributeValue value) {
   if (!recording()) return;
   for (auto& kv : data_.attributes)
     if (kv.first == key) {
       kv.second = std::move(value);
       return;
     }
-  data_.attributes.emplace_back(std::move(key), std::move(value));
+  data_.attributes.emplace_back(key, std::move(value));
 }
 
 void ActiveSpan::End(StatusCode status, std::string message) {
@@ -48,12 +48,13 @@ std::shared_ptr<ActiveSpan> Tracer::StartSpan(std::string name, SpanKind kind,
     data.kind = kind;
     data.trace_id = ctx.trace_id;
     data.span_id = ctx.span_id;
-    data.parent_span_id = parent.valid() ? parent.span_id : "";
+    if (parent.valid()) data.parent_span_id = parent.span_id;
     data.trace_state = ctx.trace_state;
     data.start_unix_nano = NowUnixNano();
     data.attributes.reserve(8);  // what the host's spans carry, without regrowth
   }
-  return std::shared_ptr<ActiveSpan>(new ActiveSpan(this, std::move(data), std::move(ctx)));
+  // One allocation for the span and its control block.
+  return std::make_shared<ActiveSpan>(ActiveSpan::Token{}, this, std::move(data), std::move(ctx));
 }
 
 void Tracer::Finished(SpanData data) {

@@ -32,10 +32,16 @@ class Tracer;
 
 // A span being recorded. End() once; a span never ended is never exported.
 class ActiveSpan {
+  struct Token {};  // only Tracer makes spans
+
  public:
+  ActiveSpan(Token, Tracer* tracer, SpanData data, SpanContext context)
+      : tracer_(tracer), data_(std::move(data)), context_(std::move(context)) {}
+
   const SpanContext& context() const { return context_; }
   bool recording() const { return context_.sampled; }
-  void SetAttribute(std::string key, AttributeValue value);
+  // `key`: a string literal (SpanAttributes).
+  void SetAttribute(std::string_view key, AttributeValue value);
   void SetName(std::string name) { data_.name = std::move(name); }
   // Ends the span now with `status` (kError: `message` says why) and exports
   // it when sampled. Later calls do nothing.
@@ -43,8 +49,6 @@ class ActiveSpan {
 
  private:
   friend class Tracer;
-  ActiveSpan(Tracer* tracer, SpanData data, SpanContext context)
-      : tracer_(tracer), data_(std::move(data)), context_(std::move(context)) {}
 
   Tracer* const tracer_;
   SpanData data_;

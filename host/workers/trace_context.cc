@@ -26,7 +26,14 @@ bool IsLowerHex(const std::string& s, size_t from, size_t n, bool* all_zero) {
   return true;
 }
 
-// n random lower-case hex digits into out[0..n).
+bool AllZero(const char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] != '0') return false;
+  return true;
+}
+
+}  // namespace
+
 void FillRandomHex(char* out, size_t n) {
   static const char kHex[] = "0123456789abcdef";
   auto& rng = Rng();
@@ -42,14 +49,6 @@ void FillRandomHex(char* out, size_t n) {
     --left;
   }
 }
-
-bool AllZero(const char* p, size_t n) {
-  for (size_t i = 0; i < n; ++i)
-    if (p[i] != '0') return false;
-  return true;
-}
-
-}  // namespace
 
 std::string RandomHex(size_t n) {
   std::string out(n, '0');

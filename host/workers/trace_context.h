@@ -21,6 +21,8 @@ std::string NewUuid();
 
 // n random lower-case hex digits.
 std::string RandomHex(size_t n);
+// n random lower-case hex digits into out[0..n) (a per-thread generator).
+void FillRandomHex(char* out, size_t n);
 
 }  // namespace pyfn
 

@@ -9,6 +9,7 @@ and opentelemetry-sdk, from PyPI or the opentelemetry-python repository's
 why, when it cannot be imported.
 """
 
+import importlib
 import importlib.util
 import json
 import sys
@@ -140,9 +141,9 @@ def test_no_trace_context_attaches_nothing(host, monkeypatch):
 def real_sdk_missing():
     """Why the real-library test cannot run here, or '' when it can."""
     try:
-        import opentelemetry.sdk.trace  # noqa: F401
-        from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: F401
-            InMemorySpanExporter)
+        for name in ('opentelemetry.context', 'opentelemetry.sdk.trace',
+                     'opentelemetry.sdk.trace.export.in_memory_span_exporter'):
+            importlib.import_module(name)
     except Exception as e:
         return ('opentelemetry-api and opentelemetry-sdk are not importable '
                 f'({e}); put them on PYTHONPATH to run this test')
