@@ -70,6 +70,27 @@ TEST(OtlpJsonTest, EscapesStringsAndReplacesBytesThatAreNotUtf8) {
   EXPECT_EQ(span["attributes"][1]["value"]["doubleValue"], 1e300);
 }
 
+TEST(OtlpJsonTest, EveryByteThatNeedsEscapingIsFoundWhereverItIs) {
+  // Plain text is copied eight bytes at a time: a special byte at any offset
+  // of a word, or in the tail, must still be escaped (or, not UTF-8, replaced).
+  for (const std::string& special :
+       std::vector<std::string>{"\"", "\\", "\n", std::string(1, '\x1f'), std::string(1, '\0'),
+                                "\xc3\xa9", "\xff", "~"}) {
+    for (size_t at = 0; at < 19; ++at) {
+      std::string text(19, 'a');
+      text.replace(at, 1, special);
+      SpanData s;
+      s.name = text;
+      s.trace_id = "0af7651916cd43dd8448eb211c80319c";
+      s.span_id = "b7ad6b7169203331";
+      auto j = nlohmann::json::parse(EncodeTraceRequest({}, "1", {s}));
+      std::string want = special == "\xff" ? std::string(text).replace(at, 1, "\xEF\xBF\xBD") : text;
+      EXPECT_EQ(j["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["name"], want)
+          << "special byte " << int(static_cast<unsigned char>(special[0])) << " at " << at;
+    }
+  }
+}
+
 TEST(OtlpJsonTest, EncodesMetricsWithOtlpsJsonRules) {
   using Type = MetricFamily::Type;
   std::vector<MetricFamily> families = {

@@ -85,7 +85,8 @@ enum class StatusCode { kUnset = 0, kOk = 1, kError = 2 };
 using AttributeValue = std::variant<std::string, int64_t, bool, double>;
 using Attributes = std::vector<std::pair<std::string, AttributeValue>>;
 // A span's attributes: their keys are the semantic conventions' names, string
-// literals (static storage), so recording one copies no key.
+// literals (static storage), so recording one copies no key; they are ASCII
+// without '"', '\\' or control characters (the encoder writes them as they are).
 using SpanAttributes = std::vector<std::pair<std::string_view, AttributeValue>>;
 
 struct SpanData {

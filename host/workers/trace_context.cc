@@ -35,18 +35,27 @@ bool AllZero(const char* p, size_t n) {
 }  // namespace
 
 void FillRandomHex(char* out, size_t n) {
-  static const char kHex[] = "0123456789abcdef";
-  auto& rng = Rng();
-  uint64_t bits = 0;
-  int left = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (left == 0) {
-      bits = rng();
-      left = 16;
+  // Two digits per byte of a 64-bit draw, from a table.
+  static const struct Table {
+    char pairs[256][2];
+    Table() {
+      static const char kHex[] = "0123456789abcdef";
+      for (int b = 0; b < 256; ++b) {
+        pairs[b][0] = kHex[b >> 4];
+        pairs[b][1] = kHex[b & 0xf];
+      }
     }
-    out[i] = kHex[bits & 0xf];
-    bits >>= 4;
-    --left;
+  } table;
+  auto& rng = Rng();
+  while (n > 0) {
+    uint64_t bits = rng();
+    for (int i = 0; i < 8 && n > 0; ++i, bits >>= 8) {
+      const char* pair = table.pairs[bits & 0xff];
+      *out++ = pair[0];
+      if (--n == 0) break;
+      *out++ = pair[1];
+      --n;
+    }
   }
 }
 
