@@ -139,6 +139,14 @@ void AppendKey(std::string* out, std::string_view key) {
   out->push_back('"');
 }
 
+// A metric label's value: always a string.
+void AppendValue(std::string* out, const std::string& v) {
+  Lit(out, "{\"stringValue\":");
+  AppendString(out, v);
+  out->push_back('}');
+}
+
+// Resource and span attributes, metric labels.
 template <typename Attrs>
 void AppendAttributes(std::string* out, const Attrs& attrs) {
   out->push_back('[');
@@ -155,27 +163,12 @@ void AppendAttributes(std::string* out, const Attrs& attrs) {
   out->push_back(']');
 }
 
-void AppendLabels(std::string* out, const std::vector<std::pair<std::string, std::string>>& labels) {
-  out->push_back('[');
-  bool first = true;
-  for (const auto& kv : labels) {
-    if (!first) out->push_back(',');
-    first = false;
-    Lit(out, "{\"key\":");
-    AppendString(out, kv.first);
-    Lit(out, ",\"value\":{\"stringValue\":");
-    AppendString(out, kv.second);
-    Lit(out, "}}");
-  }
-  out->push_back(']');
-}
-
 // A NumberDataPoint or HistogramDataPoint's attributes and times.
 void AppendPointHead(std::string* out, const MetricPoint& p, uint64_t start, uint64_t now) {
   out->push_back('{');
   if (!p.labels.empty()) {
     Lit(out, "\"attributes\":");
-    AppendLabels(out, p.labels);
+    AppendAttributes(out, p.labels);
     out->push_back(',');
   }
   if (start != 0) {
