@@ -30,7 +30,7 @@ run: deps build ## serve APP (default examples/hello) on PORT, like `func start`
 test: deps build ## everything CI runs: lint, unit, library, native end-to-end, the image cell(s), a short scale run
 	./scripts/test.sh
 
-lint: ## shellcheck, pyflakes, behaviour rows cited but not documented, references outside the repository
+lint: ## shellcheck, pyflakes, behaviour rows cited, references outside the repository, clang -Wthread-safety, clang-tidy (after `make build`)
 	./scripts/lint.sh
 
 test-unit: build ## GoogleTest suites of host and worker

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 
 #include "host/app/app_index.h"
 #include "host/common/strings.h"
@@ -183,8 +184,8 @@ Status Host::Start() {
       return std::make_unique<telemetry::TracingTransport>(inner, t);
     };
   // Storage first: blob secrets use its clients and transport.
-  storage_.reset(
-      new StorageRuntime(env_, config_.raw, settings_.script_root, nullptr, std::move(traced)));
+  storage_ = std::make_unique<StorageRuntime>(env_, config_.raw, settings_.script_root, nullptr,
+                                              std::move(traced));
   std::string read_only;  // why the key admin API cannot change the keys
   if (!auth_ && prod.secret_storage_type == "blob") {
     std::unique_ptr<KeyManager> km;
@@ -228,8 +229,8 @@ Status Host::Start() {
   cb.on_http_invocation_sent = [this](const std::string& id, const std::string& uri) {
     OnHttpInvocationSent(id, uri);
   };
-  pool_.reset(new WorkerPool(po, &registry_, cb));
-  invoker_.reset(new FunctionInvoker(&registry_, pool_.get()));
+  pool_ = std::make_unique<WorkerPool>(po, &registry_, cb);
+  invoker_ = std::make_unique<FunctionInvoker>(&registry_, pool_.get());
   invoker_->SetTracer(tracer_.get());
   invoker_->SetObserver([this](const std::string& function, const std::string& trigger,
                                const InvocationOutcome& out, double seconds) {
@@ -243,7 +244,7 @@ Status Host::Start() {
   eventgrid_ = std::make_unique<EventGridWebhook>(&registry_, invoker_.get(), auth_.get());
   {
     pyfn::MutexLock l(triggers_mu_);
-    triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get(), &metrics_));
+    triggers_ = std::make_unique<StorageTriggers>(storage_.get(), invoker_.get(), &metrics_);
   }
 
   HttpServerOptions ho;
@@ -255,7 +256,7 @@ Status Host::Start() {
   ho.body_timeout = prod.body_timeout;
   ho.keepalive_timeout = prod.keepalive_timeout;
   ho.on_response = [this](int status) { metrics_.RecordHttpStatus(status); };
-  http_.reset(new HttpServer(ioc_, this, ho));
+  http_ = std::make_unique<HttpServer>(ioc_, this, ho);
   Status s = http_->Listen();
   if (!s.ok()) return s;
   if (prod.metrics_port > 0) {
@@ -263,7 +264,7 @@ Status Host::Start() {
     HttpServerOptions mo;
     mo.port = prod.metrics_port;
     mo.body_limit = 64 * 1024;
-    metrics_http_.reset(new HttpServer(ioc_, metrics_handler_.get(), mo));
+    metrics_http_ = std::make_unique<HttpServer>(ioc_, metrics_handler_.get(), mo);
     s = metrics_http_->Listen();
     if (!s.ok()) return Status::IOError("PYFN_METRICS_PORT: " + s.message());
     spdlog::info("Metrics on http://0.0.0.0:{}/metrics", metrics_http_->port());
@@ -312,7 +313,7 @@ void Host::StartFileWatching() {
   strings("watchDirectories", &o.watch_directories);
   strings("watchFiles", &o.watch_files);
   watcher_ = std::make_unique<FileWatcher>(
-      o, [this](std::vector<FileChange> changes) { OnFilesChanged(changes); });
+      o, [this](const std::vector<FileChange>& changes) { OnFilesChanged(changes); });
   Status s = watcher_->Start();
   if (!s.ok()) {
     spdlog::warn("File watching is off: {}", s.message());
@@ -362,7 +363,7 @@ void Host::OnFilesChanged(const std::vector<FileChange>& changes) {
       triggers_->Stop();
       old_triggers_.push_back(std::move(triggers_));
     }
-    triggers_.reset(new StorageTriggers(storage_.get(), invoker_.get(), &metrics_));
+    triggers_ = std::make_unique<StorageTriggers>(storage_.get(), invoker_.get(), &metrics_);
     triggers_start_pending_ = true;
   }
   // function.json apps: read the folders again. Decorator apps: the first new
@@ -385,13 +386,13 @@ Status Host::Index(std::chrono::milliseconds timeout, nlohmann::ordered_json* in
   index_mode_ = true;
   spdlog::info("pyfn-host {} indexing {}", PYFN_VERSION, settings_.script_root);
   LoadFunctionFolders();
-  storage_.reset(new StorageRuntime(env_, config_.raw, settings_.script_root));
+  storage_ = std::make_unique<StorageRuntime>(env_, config_.raw, settings_.script_root);
   WorkerPoolOptions po = PoolOptions();
   po.count = 1;  // one worker indexes and loads like every other would
   WorkerPool::Callbacks cb;
   cb.on_indexed = [this] { OnIndexed(); };
   cb.on_all_ready = [this] { OnAllReady(); };
-  pool_.reset(new WorkerPool(po, &registry_, cb));
+  pool_ = std::make_unique<WorkerPool>(po, &registry_, cb);
   Status s = pool_->Start();
   if (!s.ok()) return s;
   bool ready;
@@ -546,8 +547,9 @@ void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond
   HandleFunction(path, std::move(request), std::move(respond));
 }
 
-void Host::HandleAdmin(const std::string& path, const std::string& lpath, HttpRequest request,
-                       std::function<void(HttpResponse)> respond) {
+void Host::HandleAdmin(const std::string& path, const std::string& lpath,
+                       const HttpRequest& request,
+                       const std::function<void(HttpResponse)>& respond) {
   const std::string& m = request.method;
   bool get = m == "GET" || m == "HEAD";
   // Anonymous: status, ping and the health probes.
@@ -602,7 +604,7 @@ HttpResponse Host::RootPage() const {
 }
 
 void Host::HandleFunction(const std::string& path, HttpRequest request,
-                          std::function<void(HttpResponse)> respond) {
+                          const std::function<void(HttpResponse)>& respond) {
   auto set = registry_.Get();
   RouteTable::MatchResult match;
   if (!set->routes.Match(request.method, path, &match))

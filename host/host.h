@@ -100,9 +100,9 @@ class Host : public HttpHandler {
   // homepage), 204 with AzureWebJobsDisableHomepage=true.
   HttpResponse RootPage() const;
   void HandleFunction(const std::string& path, HttpRequest request,
-                      std::function<void(HttpResponse)> respond);
-  void HandleAdmin(const std::string& path, const std::string& lpath, HttpRequest request,
-                   std::function<void(HttpResponse)> respond);
+                      const std::function<void(HttpResponse)>& respond);
+  void HandleAdmin(const std::string& path, const std::string& lpath, const HttpRequest& request,
+                   const std::function<void(HttpResponse)>& respond);
   // Streaming HTTP (host_streaming.cc): the pool sent an HTTP invocation to a
   // worker (`http_uri` its HttpUri, or ""); starts forwarding its request.
   void OnHttpInvocationSent(const std::string& invocation_id, const std::string& http_uri);

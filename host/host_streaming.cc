@@ -86,7 +86,7 @@ void Host::HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {
       pyfn::MutexLock l(streams_->mu);
       streams_->by_invocation[id] = PendingStreams::Entry{*req, stream, decorate};
     }
-    invoker_->Invoke(std::move(in), [this, id, respond](InvocationOutcome out) {
+    invoker_->Invoke(std::move(in), [this, id, respond](const InvocationOutcome& out) {
       limiter_->Release();
       bool never_sent = false;
       {

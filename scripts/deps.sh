@@ -35,8 +35,8 @@ packages=(
   nodejs
   # make test-scale: the load balancer in front of the replicas
   haproxy
-  # make lint
-  shellcheck python3-pyflakes
+  # make lint (clang-tidy; the thread-safety analysis uses clang above)
+  shellcheck python3-pyflakes clang-tidy
 )
 # Debian ships npm as its own package; NodeSource's nodejs bundles it (and
 # conflicts with Debian's npm), so ask for it only when it is missing.

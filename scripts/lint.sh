@@ -8,8 +8,12 @@
 #                (scripts/check-behaviour-rows.sh)
 #   references   no comment or doc names one of our issue numbers or a file outside the
 #                repository (the repository explains itself: docs/behaviour.md, docs/internals.md)
-#   thread-safety  clang's -Wthread-safety over the host (scripts/clang-thread-safety.sh); it
-#                reads out/build/compile_commands.json, so `make build` comes first
+#   thread-safety  no bare std::mutex in host/, and clang's -Wthread-safety over the host and
+#                the worker (scripts/clang-thread-safety.sh)
+#   tidy         clang-tidy over the host's and the worker's sources with the checks of
+#                .clang-tidy, every warning an error (scripts/clang-tidy.sh)
+# The two clang checks read the build's compile_commands.json ($BUILD_DIR, default
+# out/build), so `make build` comes first.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 passed=0 failed=0
@@ -42,5 +46,6 @@ check pyflakes pyflakes3 $(python_files)
 check rows ./scripts/check-behaviour-rows.sh
 check references no_outside_references
 check thread-safety ./scripts/clang-thread-safety.sh
+check tidy ./scripts/clang-tidy.sh
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

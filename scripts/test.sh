@@ -19,7 +19,7 @@ tally() {  # tally PASSED FAILED SUITE
 
 run_lint() {
   local log="$OUT/test-results/lint.log"
-  ./scripts/lint.sh 2>&1 | tee "$log"
+  BUILD_DIR=${BUILD_DIR:-$OUT/build} ./scripts/lint.sh 2>&1 | tee "$log"
   local p f
   p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
   f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -1)

@@ -51,6 +51,7 @@ bool InitPython(const std::vector<std::string>& argv) {
   }
 #endif
   std::vector<char*> raw;
+  raw.reserve(argv.size());
   for (const std::string& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
   PyStatus status = PyConfig_SetBytesArgv(&config, static_cast<Py_ssize_t>(raw.size()), raw.data());
   if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);

@@ -71,13 +71,13 @@ void RpcStream::ReaderLoop() {
       AnswerUnreadable(bad);
       continue;
     }
-    std::lock_guard<std::mutex> lock(in_mu_);
+    MutexLock lock(in_mu_);
     incoming_.push_back(std::move(msg));
     msg = StreamingMessage();
     SignalLocked();
     in_cv_.notify_all();
   }
-  std::lock_guard<std::mutex> lock(in_mu_);
+  MutexLock lock(in_mu_);
   read_closed_ = true;
   SignalLocked();
   in_cv_.notify_all();
@@ -113,15 +113,17 @@ void RpcStream::AnswerUnreadable(const UnreadableMessage& bad) {
 }
 
 void RpcStream::WriterLoop() {
-  std::unique_lock<std::mutex> lock(out_mu_);
+  MutexLock lock(out_mu_);
   while (true) {
-    out_cv_.wait(lock, [this] { return out_closed_ || !outgoing_.empty(); });
+    out_cv_.wait(lock,
+                 [this]() PYFN_REQUIRES(out_mu_) { return out_closed_ || !outgoing_.empty(); });
     if (outgoing_.empty()) break;  // closed and flushed
     StreamingMessage msg = std::move(outgoing_.front());
     outgoing_.pop_front();
     writing_ = true;
+    const bool failed = write_failed_;
     lock.unlock();
-    bool ok = write_failed_ ? false : stream_->Write(msg);
+    bool ok = failed ? false : stream_->Write(msg);
     lock.lock();
     writing_ = false;
     if (!ok) {
@@ -133,7 +135,7 @@ void RpcStream::WriterLoop() {
 }
 
 bool RpcStream::TryPop(StreamingMessage* msg, bool* closed) {
-  std::lock_guard<std::mutex> lock(in_mu_);
+  MutexLock lock(in_mu_);
   if (incoming_.empty()) {
     *closed = read_closed_;
     return false;
@@ -146,12 +148,13 @@ bool RpcStream::TryPop(StreamingMessage* msg, bool* closed) {
 }
 
 bool RpcStream::WaitReadable(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(in_mu_);
-  return in_cv_.wait_for(lock, timeout, [this] { return read_closed_ || !incoming_.empty(); });
+  MutexLock lock(in_mu_);
+  return in_cv_.wait_for(
+      lock, timeout, [this]() PYFN_REQUIRES(in_mu_) { return read_closed_ || !incoming_.empty(); });
 }
 
 bool RpcStream::Send(StreamingMessage msg) {
-  std::lock_guard<std::mutex> lock(out_mu_);
+  MutexLock lock(out_mu_);
   if (out_closed_ || write_failed_) return false;
   outgoing_.push_back(std::move(msg));
   out_cv_.notify_all();
@@ -163,9 +166,10 @@ void RpcStream::Close(std::chrono::milliseconds flush_timeout) {
   if (!stream_) return;
   bool flushed;
   {
-    std::unique_lock<std::mutex> lock(out_mu_);
-    flushed = out_cv_.wait_for(lock, flush_timeout,
-                               [this] { return outgoing_.empty() && !writing_; });
+    MutexLock lock(out_mu_);
+    flushed = out_cv_.wait_for(lock, flush_timeout, [this]() PYFN_REQUIRES(out_mu_) {
+      return outgoing_.empty() && !writing_;
+    });
     out_closed_ = true;
     outgoing_.clear();  // empty unless we gave up flushing
     out_cv_.notify_all();

@@ -17,16 +17,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include <grpcpp/grpcpp.h>
 
 #include "FunctionRpc.grpc.pb.h"
+#include "host/common/thread_annotations.h"
 #include "proto/stream_codec.h"
 #include "status.h"
 
@@ -72,8 +71,8 @@ class RpcStream {
   // FunctionLoadResponse when it names one, else an error log on the stream.
   void AnswerUnreadable(const UnreadableMessage& bad);
   void WriterLoop();
-  void SignalLocked();  // REQUIRES: in_mu_ held
-  void DrainLocked();   // REQUIRES: in_mu_ held
+  void SignalLocked() PYFN_REQUIRES(in_mu_);
+  void DrainLocked() PYFN_REQUIRES(in_mu_);
 
   std::shared_ptr<grpc::Channel> channel_;
   grpc::ClientContext context_;
@@ -81,18 +80,18 @@ class RpcStream {
 
   int event_fd_ = -1;
 
-  std::mutex in_mu_;
-  std::condition_variable in_cv_;
-  std::deque<StreamingMessage> incoming_;  // guarded by in_mu_
-  bool read_closed_ = false;               // guarded by in_mu_
-  bool signalled_ = false;                 // guarded by in_mu_: eventfd counter > 0
+  Mutex in_mu_;
+  CondVar in_cv_;
+  std::deque<StreamingMessage> incoming_ PYFN_GUARDED_BY(in_mu_);
+  bool read_closed_ PYFN_GUARDED_BY(in_mu_) = false;
+  bool signalled_ PYFN_GUARDED_BY(in_mu_) = false;  // eventfd counter > 0
 
-  std::mutex out_mu_;
-  std::condition_variable out_cv_;
-  std::deque<StreamingMessage> outgoing_;  // guarded by out_mu_
-  bool writing_ = false;                   // guarded by out_mu_: a Write() in progress
-  bool out_closed_ = false;                // guarded by out_mu_
-  bool write_failed_ = false;              // guarded by out_mu_
+  Mutex out_mu_;
+  CondVar out_cv_;
+  std::deque<StreamingMessage> outgoing_ PYFN_GUARDED_BY(out_mu_);
+  bool writing_ PYFN_GUARDED_BY(out_mu_) = false;  // a Write() in progress
+  bool out_closed_ PYFN_GUARDED_BY(out_mu_) = false;
+  bool write_failed_ PYFN_GUARDED_BY(out_mu_) = false;
 
   std::thread reader_;
   std::thread writer_;

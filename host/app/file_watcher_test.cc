@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
+
+#include "host/common/thread_annotations.h"
 
 namespace pyfn {
 namespace {
@@ -38,24 +38,25 @@ TEST(IsAppChange, AzuresRules) {
 class Collector {
  public:
   void Add(std::vector<FileChange> c) {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     batches_.push_back(std::move(c));
     cv_.notify_all();
   }
   // Waits up to `ms` for batch number `n` (1-based).
   bool WaitFor(size_t n, int ms) {
-    std::unique_lock<std::mutex> l(mu_);
-    return cv_.wait_for(l, std::chrono::milliseconds(ms), [&] { return batches_.size() >= n; });
+    MutexLock l(mu_);
+    return cv_.wait_for(l, std::chrono::milliseconds(ms),
+                        [&]() PYFN_REQUIRES(mu_) { return batches_.size() >= n; });
   }
   std::vector<std::vector<FileChange>> batches() {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return batches_;
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::vector<FileChange>> batches_;
+  Mutex mu_;
+  CondVar cv_;
+  std::vector<std::vector<FileChange>> batches_ PYFN_GUARDED_BY(mu_);
 };
 
 class FileWatcherTest : public ::testing::Test {

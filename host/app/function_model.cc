@@ -149,8 +149,9 @@ Status ParseBindings(const nlohmann::json& bindings, FunctionSpec* fn) {
           fn->bindings[i].name != "$return")
         errors.push_back("binding name '" + fn->bindings[i].name + "' is used twice");
   if (errors.empty() && fn->trigger_index < 0)
-    errors.push_back("no trigger binding (a function needs exactly one binding whose type ends "
-                     "in 'Trigger')");
+    errors.emplace_back(
+        "no trigger binding (a function needs exactly one binding whose type ends "
+        "in 'Trigger')");
   if (!errors.empty()) {
     std::string msg = errors[0];
     for (size_t i = 1; i < errors.size(); ++i) msg += "; " + errors[i];

@@ -18,7 +18,8 @@
 //     with a one-line reason beside it.
 //
 // Under clang, `-Wthread-safety` checks these rules (scripts/clang-thread-safety.sh runs it
-// over host/); under gcc the macros expand to nothing and pyfn::Mutex is a std::mutex.
+// over host/ and worker/, which uses them too); under gcc the macros expand to nothing and
+// pyfn::Mutex is a std::mutex.
 #ifndef PYFN_HOST_COMMON_THREAD_ANNOTATIONS_H_
 #define PYFN_HOST_COMMON_THREAD_ANNOTATIONS_H_
 

@@ -53,8 +53,9 @@ struct Fixture {
       fns.push_back(std::move(fn));
     }
     registry.Replace(fns);
-    keys.reset(new pyfn::KeyManager(std::make_unique<pyfn::MemorySecretsStore>(),
-                                    "fuzz-master-key-0123456789", "fuzz-host-key-0123456789"));
+    keys = std::make_unique<pyfn::KeyManager>(std::make_unique<pyfn::MemorySecretsStore>(),
+                                              "fuzz-master-key-0123456789",
+                                              "fuzz-host-key-0123456789");
     keys->Initialize();
     keys->SyncFunctions(registry.Get()->functions);
   }

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     }
   }
   for (auto& c : corpus) LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(c.data()), c.size());
-  if (corpus.empty()) corpus.push_back("");
+  if (corpus.empty()) corpus.emplace_back("");
   const char* s = std::getenv("PYFN_FUZZ_SECONDS");
   int seconds = s ? std::atoi(s) : 10;
   std::mt19937 rng(12345);

@@ -205,7 +205,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       req.set_function_id("fid-a");
       std::string key = id;
       pool.Dispatch(registry.Get()->functions[0], req,
-                    [&calls, key](pyfn::Status, pyfn::rpc::InvocationResponse) { ++calls[key]; });
+                    [&calls, key](const pyfn::Status&, const pyfn::rpc::InvocationResponse&) {
+                      ++calls[key];
+                    });
     }
     std::vector<std::string> ids = {"fid-a", "fid-b"};
     for (int i = 0; i < 16 && r.n > 0; ++i) {

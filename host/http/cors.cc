@@ -27,7 +27,7 @@ bool Clean(const std::string& v) {
 
 }  // namespace
 
-CorsPolicy::CorsPolicy(std::vector<std::string> origins, bool credentials)
+CorsPolicy::CorsPolicy(const std::vector<std::string>& origins, bool credentials)
     : credentials_(credentials) {
   for (auto& o : origins) {
     if (o == "*") any_ = true;

@@ -24,7 +24,7 @@ namespace pyfn {
 
 class CorsPolicy {
  public:
-  CorsPolicy(std::vector<std::string> origins, bool credentials);
+  CorsPolicy(const std::vector<std::string>& origins, bool credentials);
 
   bool enabled() const { return !origins_.empty() || any_; }
   bool OriginAllowed(const std::string& origin) const;

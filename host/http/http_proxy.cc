@@ -120,14 +120,14 @@ class HttpProxyCall : public std::enable_shared_from_this<HttpProxyCall> {
 
   // Client body -> worker, one piece at a time.
   void Upload() {
-    r_.client->ReadBody([self = shared_from_this()](Status s, std::string data, bool last) {
+    r_.client->ReadBody([self = shared_from_this()](const Status& s, std::string data, bool last) {
       net::post(self->socket_.get_executor(), [self, s, data = std::move(data), last]() mutable {
         self->OnClientPiece(s, std::move(data), last);
       });
     });
   }
 
-  void OnClientPiece(Status s, std::string data, bool last) {
+  void OnClientPiece(const Status& s, std::string data, bool last) {
     if (finished_) return;
     if (!s.ok()) {
       // The client's body broke (gone, too large, too slow): the worker's
@@ -181,7 +181,7 @@ class HttpProxyCall : public std::enable_shared_from_this<HttpProxyCall> {
     }
     if (r_.decorate) r_.decorate(&head);
     head_written_ = true;
-    r_.client->WriteHead(std::move(head), [self = shared_from_this()](Status s) {
+    r_.client->WriteHead(std::move(head), [self = shared_from_this()](const Status& s) {
       net::post(self->socket_.get_executor(), [self, s] {
         if (!s.ok()) return self->End(std::nullopt, s);
         self->Download();
@@ -201,7 +201,7 @@ class HttpProxyCall : public std::enable_shared_from_this<HttpProxyCall> {
                             std::string data = std::move(self->parser_.get().body());
                             self->parser_.get().body().clear();
                             if (data.empty()) return self->Download();
-                            self->r_.client->WriteBody(std::move(data), [self](Status s) {
+                            self->r_.client->WriteBody(std::move(data), [self](const Status& s) {
                               net::post(self->socket_.get_executor(), [self, s] {
                                 if (!s.ok()) return self->End(std::nullopt, s);
                                 self->Download();
@@ -226,7 +226,7 @@ class HttpProxyCall : public std::enable_shared_from_this<HttpProxyCall> {
 
   // Ends the exchange once: a whole answer (before the head), Finish (all
   // relayed) or Abort.
-  void End(std::optional<HttpResponse> answer, Status s) {
+  void End(std::optional<HttpResponse> answer, const Status& s) {
     if (finished_) return;
     finished_ = true;
     if (answer) {

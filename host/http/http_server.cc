@@ -13,6 +13,7 @@
 
 #include <array>
 #include <optional>
+#include <utility>
 
 #include "host/common/text_encoding.h"
 #include "host/http/response_head.h"
@@ -425,7 +426,7 @@ class HttpServer::Session::Stream : public HttpStream {
   }
 
  private:
-  static void ReadSome(std::shared_ptr<Session> s,
+  static void ReadSome(const std::shared_ptr<Session>& s,
                        std::function<void(Status, std::string, bool)> done) {
     if (!s->parser_ || s->parser_->is_done()) return done(Status::OK(), {}, true);
     s->ArmReadTimer(s->server_->options_.body_timeout);
@@ -483,7 +484,10 @@ void HttpServer::Session::StartStream(HttpRequest head) {
 }
 
 HttpServer::HttpServer(net::io_context& ioc, HttpHandler* handler, HttpServerOptions options)
-    : ioc_(ioc), handler_(handler), options_(options), acceptor_(net::make_strand(ioc)) {}
+    : ioc_(ioc),
+      handler_(handler),
+      options_(std::move(options)),
+      acceptor_(net::make_strand(ioc)) {}
 
 HttpServer::~HttpServer() = default;
 

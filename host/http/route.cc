@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <memory>
 #include <regex>
 
 #include "host/common/strings.h"
@@ -145,7 +146,7 @@ Status MakeRouteConstraint(const std::string& spec, std::unique_ptr<RouteConstra
   name = AsciiLower(name);
   auto no_args = [&](bool (*fn)(const std::string&)) {
     if (has_args) return Status::InvalidArgument("constraint '" + name + "' takes no arguments");
-    out->reset(new FnConstraint(fn));
+    *out = std::make_unique<FnConstraint>(fn);
     return Status::OK();
   };
   if (name == "int")
@@ -170,8 +171,8 @@ Status MakeRouteConstraint(const std::string& spec, std::unique_ptr<RouteConstra
   if (name == "regex") {
     if (!has_args) return Status::InvalidArgument("constraint 'regex' needs a pattern");
     try {
-      out->reset(new RegexConstraint(
-          std::regex(args, std::regex::ECMAScript | std::regex::icase | std::regex::optimize)));
+      *out = std::make_unique<RegexConstraint>(
+          std::regex(args, std::regex::ECMAScript | std::regex::icase | std::regex::optimize));
     } catch (const std::regex_error& e) {
       return Status::InvalidArgument("bad regex '" + args + "' in route: " + e.what());
     }
@@ -182,10 +183,10 @@ Status MakeRouteConstraint(const std::string& spec, std::unique_ptr<RouteConstra
   if (name == "minlength" || name == "maxlength" || name == "min" || name == "max") {
     if (!has_args) return Status::InvalidArgument("constraint '" + name + "' needs an argument");
     if (!(s = ParseArgs(name, args, 1, 1, &a)).ok()) return s;
-    if (name == "minlength") out->reset(new LengthConstraint(a[0], LLONG_MAX));
-    if (name == "maxlength") out->reset(new LengthConstraint(0, a[0]));
-    if (name == "min") out->reset(new RangeConstraint(a[0], LLONG_MAX));
-    if (name == "max") out->reset(new RangeConstraint(LLONG_MIN, a[0]));
+    if (name == "minlength") *out = std::make_unique<LengthConstraint>(a[0], LLONG_MAX);
+    if (name == "maxlength") *out = std::make_unique<LengthConstraint>(0, a[0]);
+    if (name == "min") *out = std::make_unique<RangeConstraint>(a[0], LLONG_MAX);
+    if (name == "max") *out = std::make_unique<RangeConstraint>(LLONG_MIN, a[0]);
     return Status::OK();
   }
   if (name == "length" || name == "range") {
@@ -194,9 +195,9 @@ Status MakeRouteConstraint(const std::string& spec, std::unique_ptr<RouteConstra
     long long lo = a[0], hi = a.size() == 2 ? a[1] : a[0];
     if (lo > hi) return Status::InvalidArgument("constraint '" + spec + "': min > max");
     if (name == "length")
-      out->reset(new LengthConstraint(lo, hi));
+      *out = std::make_unique<LengthConstraint>(lo, hi);
     else
-      out->reset(new RangeConstraint(lo, hi));
+      *out = std::make_unique<RangeConstraint>(lo, hi);
     return Status::OK();
   }
   return Status::InvalidArgument("unknown route constraint '" + name + "'");

@@ -53,7 +53,7 @@ class RouteTemplate {
 
   // Matches already split and percent-decoded path segments. On success fills
   // `params` (defaults included, absent optionals left out) and returns true.
-  bool Match(const std::vector<std::string>& segments,
+  bool Match(const std::vector<std::string>& path,
              std::map<std::string, std::string>* params) const;
 
   const std::string& text() const { return text_; }

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "host/common/thread_annotations.h"
 #include "host/keys/keys.h"
 #include "host/keys/keys_test_support.h"
 #include "host/storage/fake_transport.h"
@@ -38,30 +39,34 @@ class FakeBlobService {
   }
 
   bool Has(const std::string& path) {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return blobs_.count(path) > 0;
   }
   std::string Body(const std::string& path) {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return blobs_[path].body;
   }
   void Put(const std::string& path, const std::string& body) {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     Blob& b = blobs_[path];
     b.body = body;
     ++b.version;
   }
   std::set<std::string> containers() {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return containers_;
   }
   // Runs once, just before the next PUT of a blob is answered (another
   // host's write racing ours).
   void BeforeNextPut(std::function<void()> f) {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     before_put_ = std::move(f);
   }
-  bool down = false;
+  // Every request fails with 503 from now on (the service is unavailable).
+  void GoDown() {
+    MutexLock l(mu_);
+    down_ = true;
+  }
 
  private:
   static void Error(storage::HttpResponse* r, int status, const std::string& code) {
@@ -81,12 +86,12 @@ class FakeBlobService {
     std::string blob = rest.find('/') == std::string::npos ? "" : rest.substr(rest.find('/') + 1);
     std::function<void()> hook;
     if (req.method == "PUT" && !blob.empty()) {
-      std::lock_guard<std::mutex> l(mu_);
+      MutexLock l(mu_);
       hook.swap(before_put_);
     }
     if (hook) hook();
-    std::lock_guard<std::mutex> l(mu_);
-    if (down) return Error(r, 503, "ServerBusy");
+    MutexLock l(mu_);
+    if (down_) return Error(r, 503, "ServerBusy");
     if (blob.empty() && query.find("restype=container") != std::string::npos &&
         query.find("comp=list") == std::string::npos) {
       if (req.method != "PUT") return Error(r, 400, "Unsupported");
@@ -139,10 +144,11 @@ class FakeBlobService {
     }
   }
 
-  std::mutex mu_;
-  std::set<std::string> containers_;
-  std::map<std::string, Blob> blobs_;  // "container/blob"
-  std::function<void()> before_put_;
+  Mutex mu_;
+  std::set<std::string> containers_ PYFN_GUARDED_BY(mu_);
+  std::map<std::string, Blob> blobs_ PYFN_GUARDED_BY(mu_);  // "container/blob"
+  std::function<void()> before_put_ PYFN_GUARDED_BY(mu_);
+  bool down_ PYFN_GUARDED_BY(mu_) = false;
 };
 
 
@@ -312,7 +318,7 @@ TEST_F(BlobSecretsTest, SecretsOfUnknownFunctionsAreKept) {
 }
 
 TEST_F(BlobSecretsTest, StorageDownAtStartFailsNamingTheSettingNotTheKey) {
-  service_.down = true;
+  service_.GoDown();
   KeyManager km(Store(), kMaster, "");
   Status s = km.Initialize();
   ASSERT_FALSE(s.ok());
@@ -323,7 +329,7 @@ TEST_F(BlobSecretsTest, StorageDownAtStartFailsNamingTheSettingNotTheKey) {
 
 TEST_F(BlobSecretsTest, AdminChangesFailWhenStorageIsDown) {
   auto a = Host();
-  service_.down = true;
+  service_.GoDown();
   EXPECT_EQ(Admin(a.get(), "POST", "/admin/host/keys/new").status, 500);
   EXPECT_EQ(Admin(a.get(), "GET", "/admin/host/keys").status, 200);  // from memory
 }

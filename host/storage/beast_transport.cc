@@ -19,14 +19,15 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cctype>
-#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <list>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
+#include "host/common/thread_annotations.h"
 #include "host/storage/encoding.h"
 
 namespace pyfn {
@@ -200,11 +201,11 @@ bool Resolve(const std::string& host, uint16_t port, Clock::time_point deadline,
     return true;
   }
   struct State {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    int rc = 0;
-    std::vector<tcp::endpoint> endpoints;
+    pyfn::Mutex mu;
+    pyfn::CondVar cv;
+    bool done PYFN_GUARDED_BY(mu) = false;
+    int rc PYFN_GUARDED_BY(mu) = 0;
+    std::vector<tcp::endpoint> endpoints PYFN_GUARDED_BY(mu);
   };
   auto st = std::make_shared<State>();
   try {
@@ -226,7 +227,7 @@ bool Resolve(const std::string& host, uint16_t port, Clock::time_point deadline,
         eps.push_back(ep);
       }
       if (res != nullptr) ::freeaddrinfo(res);
-      std::lock_guard<std::mutex> lock(st->mu);
+      MutexLock lock(st->mu);
       st->rc = rc;
       st->endpoints = std::move(eps);
       st->done = true;
@@ -236,8 +237,8 @@ bool Resolve(const std::string& host, uint16_t port, Clock::time_point deadline,
     *err = std::string("cannot start the resolver thread: ") + e.what();
     return false;
   }
-  std::unique_lock<std::mutex> lock(st->mu);
-  if (!st->cv.wait_until(lock, deadline, [&] { return st->done; })) {
+  MutexLock lock(st->mu);
+  if (!st->cv.wait_until(lock, deadline, [&]() PYFN_REQUIRES(st->mu) { return st->done; })) {
     *err = "timed out after " + Ms(timeout);
     return false;
   }
@@ -353,8 +354,8 @@ struct BeastTransport::Impl {
   std::unique_ptr<ssl::context> tls_ctx;
   std::string tls_ctx_error;
 
-  std::mutex mu;
-  std::list<std::unique_ptr<Connection>> idle;  // oldest first; guarded by mu
+  pyfn::Mutex mu;
+  std::list<std::unique_ptr<Connection>> idle PYFN_GUARDED_BY(mu);  // oldest first
 
   ssl::context* TlsContext(std::string* err) {
     std::call_once(tls_once, [this] {
@@ -382,7 +383,7 @@ struct BeastTransport::Impl {
     std::vector<std::unique_ptr<Connection>> dead;
     std::unique_ptr<Connection> found;
     {
-      std::lock_guard<std::mutex> lock(mu);
+      MutexLock lock(mu);
       for (auto it = idle.end(); it != idle.begin();) {
         --it;
         if ((*it)->key != key) continue;
@@ -400,7 +401,7 @@ struct BeastTransport::Impl {
 
   void Release(std::unique_ptr<Connection> c, size_t max_idle) {
     std::unique_ptr<Connection> evicted;
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     if (max_idle == 0) return;  // c closes
     idle.push_back(std::move(c));
     if (idle.size() > max_idle) {
@@ -586,9 +587,9 @@ Status BeastTransport::Send(const HttpRequest& req, HttpResponse* resp) {
       if (body.size() <= 16 * 1024) {
         small = head;
         small.append(req.body.data(), body.size());
-        parts.push_back(net::buffer(small));
+        parts.emplace_back(net::buffer(small));
       } else {
-        parts.push_back(net::buffer(head));
+        parts.emplace_back(net::buffer(head));
         parts.push_back(body);
       }
       for (const auto& part : parts) {

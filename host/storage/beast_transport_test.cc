@@ -29,13 +29,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "host/common/thread_annotations.h"
 #include "host/storage/encoding.h"
 
 namespace pyfn {
@@ -138,7 +138,7 @@ class TestServer {
       accept_thread_.join();
     }
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
     }
     for (auto& t : threads_) t.join();
@@ -149,11 +149,11 @@ class TestServer {
 
   // Bookkeeping for shutting down connections that still block in a read.
   void Register(int fd) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     open_fds_.insert(fd);
   }
   void Unregister(int fd) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     open_fds_.erase(fd);
   }
   void CountRequest() { ++requests_; }
@@ -169,7 +169,7 @@ class TestServer {
       if (ec) continue;
       int index = accepted_++;
       auto conn = std::make_shared<Conn>(this, std::move(s), tls_);
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       threads_.emplace_back([this, conn, index] {
         if (conn->Handshake()) handler_(*conn, index);
         conn->Close();
@@ -186,9 +186,9 @@ class TestServer {
   std::atomic<int> accepted_{0};
   std::atomic<int> requests_{0};
   std::thread accept_thread_;
-  std::mutex mu_;
-  std::set<int> open_fds_;
-  std::vector<std::thread> threads_;
+  Mutex mu_;
+  std::set<int> open_fds_ PYFN_GUARDED_BY(mu_);
+  std::vector<std::thread> threads_ PYFN_GUARDED_BY(mu_);
 };
 
 Conn::Conn(TestServer* server, tcp::socket sock, ssl::context* tls)
@@ -338,10 +338,10 @@ TEST(BeastTransportTest, KeepAliveReusesOneConnection) {
 }
 
 TEST(BeastTransportTest, WireFormatMatchesWhatSharedKeySigns) {
-  std::mutex mu;
+  Mutex mu;
   std::vector<Request> seen;
   TestServer server(Echo([&](const Request& r) {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     seen.push_back(r);
     return Reply(201, "", "X-Ms-Request-Id: abc\r\nETag: \"0x1\"\r\n");
   }));
@@ -390,7 +390,7 @@ TEST(BeastTransportTest, WireFormatMatchesWhatSharedKeySigns) {
   o.user_agent = "";
   BeastTransport bare(o);
   ASSERT_TRUE(bare.Send(Get(Url(server)), &resp).ok());
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(mu);
   EXPECT_EQ(seen[4].Get("user-agent"), "custom/1");
   EXPECT_FALSE(seen[5].Has("user-agent"));
 }
@@ -622,10 +622,10 @@ TEST(BeastTransportTest, LargeBodiesRoundTrip) {
 }
 
 TEST(BeastTransportTest, HeadAnswerHasNoBody) {
-  std::mutex mu;
+  Mutex mu;
   std::vector<std::string> methods;
   TestServer server(Echo([&](const Request& r) {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     methods.push_back(r.method);
     if (r.method == "HEAD") {
       // Content-Length of the blob, but no body follows.
@@ -645,7 +645,7 @@ TEST(BeastTransportTest, HeadAnswerHasNoBody) {
   ASSERT_TRUE(t.Send(Get(Url(server)), &resp).ok());
   EXPECT_EQ(resp.body, "body");
   EXPECT_EQ(t.connections_opened(), 1u);
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(mu);
   EXPECT_EQ(methods, (std::vector<std::string>{"HEAD", "GET"}));
 }
 
@@ -881,12 +881,12 @@ std::string WriteCaFile(const TestCert& cert, const std::string& name) {
 TEST(BeastTransportTest, HttpsWithSniAndHostnameVerification) {
   TestCert cert = MakeSelfSignedCert("DNS:localhost,IP:127.0.0.1");
   auto ctx = ServerContext(cert);
-  std::mutex mu;
+  Mutex mu;
   std::vector<std::string> snis;
   TestServer server(
       [&](Conn& c, int) {
         {
-          std::lock_guard<std::mutex> lock(mu);
+          MutexLock lock(mu);
           snis.push_back(c.sni);
         }
         Request r;
@@ -911,7 +911,7 @@ TEST(BeastTransportTest, HttpsWithSniAndHostnameVerification) {
   // An IP address is checked against the certificate's IP names; no SNI.
   ASSERT_TRUE(t.Send(Get(Url(server, "/", "127.0.0.1", "https")), &resp).ok());
   EXPECT_EQ(t.connections_opened(), 2u);
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(mu);
   EXPECT_EQ(snis, (std::vector<std::string>{"localhost", ""}));
   std::remove(ca.c_str());
 }
@@ -995,10 +995,10 @@ TEST(BeastTransportTest, ProxyForFollowsNoProxy) {
 }
 
 TEST(BeastTransportTest, HttpGoesThroughTheProxyInAbsoluteForm) {
-  std::mutex mu;
+  Mutex mu;
   std::vector<Request> seen;
   TestServer proxy(Echo([&](const Request& r) {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     seen.push_back(r);
     return Reply(200, "proxied");
   }));
@@ -1014,7 +1014,7 @@ TEST(BeastTransportTest, HttpGoesThroughTheProxyInAbsoluteForm) {
     EXPECT_EQ(resp.body, "proxied");
   }
   EXPECT_EQ(t.connections_opened(), 1u);
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(mu);
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].target, "http://storage.test:8080/c/b?comp=list");
   EXPECT_EQ(seen[0].Get("host"), "storage.test:8080");
@@ -1024,12 +1024,12 @@ TEST(BeastTransportTest, HttpGoesThroughTheProxyInAbsoluteForm) {
 TEST(BeastTransportTest, HttpsTunnelsThroughTheProxyWithConnect) {
   TestCert cert = MakeSelfSignedCert("DNS:tls.test");
   auto ctx = ServerContext(cert);
-  std::mutex mu;
+  Mutex mu;
   std::string sni, connect_line;
   TestServer origin(
       [&](Conn& c, int) {
         {
-          std::lock_guard<std::mutex> lock(mu);
+          MutexLock lock(mu);
           sni = c.sni;
         }
         Request r;
@@ -1040,7 +1040,7 @@ TEST(BeastTransportTest, HttpsTunnelsThroughTheProxyWithConnect) {
     Request r;
     if (!c.ReadRequest(&r)) return;
     {
-      std::lock_guard<std::mutex> lock(mu);
+      MutexLock lock(mu);
       connect_line = r.method + " " + r.target + " " + r.Get("host");
     }
     if (r.method != "CONNECT") return;
@@ -1061,7 +1061,7 @@ TEST(BeastTransportTest, HttpsTunnelsThroughTheProxyWithConnect) {
   }
   EXPECT_EQ(t.connections_opened(), 1u);
   const std::string hp = "tls.test:" + std::to_string(origin.port());
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(mu);
   EXPECT_EQ(connect_line, "CONNECT " + hp + " " + hp);
   EXPECT_EQ(sni, "tls.test");
   std::remove(ca.c_str());

@@ -94,9 +94,9 @@ BuiltinSources DefaultBuiltinSources() {
   return s;
 }
 
-std::string FormatDateTime(int64_t ms, const std::string& f) {
-  int64_t secs = ms / 1000 - (ms % 1000 < 0 ? 1 : 0);
-  int64_t millis = ms - secs * 1000;
+std::string FormatDateTime(int64_t unix_millis, const std::string& format) {
+  int64_t secs = unix_millis / 1000 - (unix_millis % 1000 < 0 ? 1 : 0);
+  int64_t millis = unix_millis - secs * 1000;
   int64_t days = secs / 86400 - (secs % 86400 < 0 ? 1 : 0);
   int64_t sod = secs - days * 86400;
   int64_t y;
@@ -106,10 +106,10 @@ std::string FormatDateTime(int64_t ms, const std::string& f) {
       s = static_cast<int>(sod % 60);
   std::string out;
   size_t i = 0;
-  while (i < f.size()) {
-    char c = f[i];
+  while (i < format.size()) {
+    char c = format[i];
     size_t n = 1;
-    while (i + n < f.size() && f[i + n] == c) ++n;
+    while (i + n < format.size() && format[i + n] == c) ++n;
     switch (c) {
       case 'y':
         out += n >= 4 ? Pad(y, static_cast<int>(n)) : Pad(y % 100, n == 1 ? 1 : 2);
@@ -142,14 +142,14 @@ std::string FormatDateTime(int64_t ms, const std::string& f) {
         break;
       case '\'':
       case '"': {
-        size_t e = f.find(c, i + 1);
-        if (e == std::string::npos) e = f.size();
-        out += f.substr(i + 1, e - i - 1);
+        size_t e = format.find(c, i + 1);
+        if (e == std::string::npos) e = format.size();
+        out += format.substr(i + 1, e - i - 1);
         n = e - i + 1;
         break;
       }
       case '\\':
-        if (i + 1 < f.size()) out += f[i + 1];
+        if (i + 1 < format.size()) out += format[i + 1];
         n = 2;
         break;
       default:

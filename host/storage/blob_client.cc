@@ -71,8 +71,8 @@ Status SplitBlobPath(const std::string& path, std::string* container, std::strin
   return Status::OK();
 }
 
-BlobClient::BlobClient(StorageAccount account, HttpTransport* transport, BlobClientOptions options,
-                       Clock clock)
+BlobClient::BlobClient(const StorageAccount& account, HttpTransport* transport,
+                       BlobClientOptions options, Clock clock)
     : service_(account, account.blob_endpoint, transport, std::move(clock)), options_(options) {}
 
 std::string BlobClient::BlobPath(const std::string& container, const std::string& blob) const {

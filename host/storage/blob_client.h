@@ -72,7 +72,7 @@ struct ListBlobsResult {
 class BlobClient {
  public:
   // transport must outlive the client. clock defaults to the system clock.
-  BlobClient(StorageAccount account, HttpTransport* transport,
+  BlobClient(const StorageAccount& account, HttpTransport* transport,
              BlobClientOptions options = BlobClientOptions(), Clock clock = nullptr);
 
   const StorageAccount& account() const { return service_.account(); }

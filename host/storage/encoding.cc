@@ -140,10 +140,10 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = FloorDiv(z, 146097);
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d) {
+  days += 719468;
+  const int64_t era = FloorDiv(days, 146097);
+  const unsigned doe = static_cast<unsigned>(days - era * 146097);
   const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
   const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   const unsigned mp = (5 * doy + 2) / 153;
@@ -152,9 +152,9 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
 }
 
-std::string FormatRfc1123(int64_t t) {
-  int64_t days = FloorDiv(t, 86400);
-  int64_t secs = t - days * 86400;
+std::string FormatRfc1123(int64_t unix_seconds) {
+  int64_t days = FloorDiv(unix_seconds, 86400);
+  int64_t secs = unix_seconds - days * 86400;
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
@@ -166,7 +166,7 @@ std::string FormatRfc1123(int64_t t) {
   return buf;
 }
 
-bool ParseRfc1123(std::string_view text, int64_t* out) {
+bool ParseRfc1123(std::string_view text, int64_t* unix_seconds) {
   // "Sun, 06 Nov 1994 08:49:37 GMT"
   char wd[4] = {0}, mon[4] = {0}, zone[4] = {0};
   unsigned d, y, hh, mm, ss;
@@ -179,13 +179,13 @@ bool ParseRfc1123(std::string_view text, int64_t* out) {
     if (std::strcmp(mon, kMonths[i]) == 0) month = i + 1;
   }
   if (month < 0 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60) return false;
-  *out = DaysFromCivil(y, month, d) * 86400 + hh * 3600 + mm * 60 + ss;
+  *unix_seconds = DaysFromCivil(y, month, d) * 86400 + hh * 3600 + mm * 60 + ss;
   return true;
 }
 
-std::string FormatIso8601(int64_t t) {
-  int64_t days = FloorDiv(t, 86400);
-  int64_t secs = t - days * 86400;
+std::string FormatIso8601(int64_t unix_seconds) {
+  int64_t days = FloorDiv(unix_seconds, 86400);
+  int64_t secs = unix_seconds - days * 86400;
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);

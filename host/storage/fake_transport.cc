@@ -6,7 +6,7 @@ namespace pyfn {
 namespace storage {
 
 void FakeTransport::SetHandler(Handler handler) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   handler_ = std::move(handler);
 }
 
@@ -15,7 +15,7 @@ void FakeTransport::Enqueue(int status, std::string body, HttpHeaders headers) {
   c.response.status = status;
   c.response.body = std::move(body);
   for (auto& h : headers) c.response.headers.emplace_back(ToLower(h.first), std::move(h.second));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   queue_.push_back(std::move(c));
 }
 
@@ -23,14 +23,14 @@ void FakeTransport::EnqueueNetworkError(std::string message) {
   Canned c;
   c.network_error = true;
   c.error = std::move(message);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   queue_.push_back(std::move(c));
 }
 
 Status FakeTransport::Send(const HttpRequest& req, HttpResponse* resp) {
   Handler handler;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     requests_.push_back(req);
     handler = handler_;
     if (!handler) {
@@ -46,12 +46,12 @@ Status FakeTransport::Send(const HttpRequest& req, HttpResponse* resp) {
 }
 
 std::vector<HttpRequest> FakeTransport::requests() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return requests_;
 }
 
 HttpRequest FakeTransport::last_request() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return requests_.empty() ? HttpRequest() : requests_.back();
 }
 

@@ -5,10 +5,10 @@
 
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "host/common/thread_annotations.h"
 #include "host/storage/http.h"
 
 namespace pyfn {
@@ -38,10 +38,10 @@ class FakeTransport : public HttpTransport {
     std::string error;
     HttpResponse response;
   };
-  mutable std::mutex mu_;
-  Handler handler_;                    // guarded by mu_
-  std::deque<Canned> queue_;           // guarded by mu_
-  std::vector<HttpRequest> requests_;  // guarded by mu_
+  mutable pyfn::Mutex mu_;
+  Handler handler_ PYFN_GUARDED_BY(mu_);
+  std::deque<Canned> queue_ PYFN_GUARDED_BY(mu_);
+  std::vector<HttpRequest> requests_ PYFN_GUARDED_BY(mu_);
 };
 
 }  // namespace storage

@@ -37,7 +37,7 @@ const std::string* HttpResponse::Header(std::string_view name) const {
   return FindHeader(headers, name);
 }
 
-std::string HttpResponse::HeaderOr(std::string_view name, std::string fallback) const {
+std::string HttpResponse::HeaderOr(std::string_view name, const std::string& fallback) const {
   const std::string* v = Header(name);
   return v ? *v : fallback;
 }
@@ -62,7 +62,7 @@ std::chrono::milliseconds RetryingTransport::Backoff(int attempt, const HttpResp
   delay = std::min<int64_t>(delay, options_.max_delay.count());
   int64_t wait;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     std::uniform_int_distribution<int64_t> dist(delay / 2, delay);
     wait = dist(rng_);
   }

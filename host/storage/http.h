@@ -7,13 +7,13 @@
 
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <random>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "host/common/thread_annotations.h"
 #include "host/storage/status.h"
 
 namespace pyfn {
@@ -40,7 +40,7 @@ struct HttpResponse {
 
   const std::string* Header(std::string_view name) const;
   // Value of the header, or "" when absent.
-  std::string HeaderOr(std::string_view name, std::string fallback = "") const;
+  std::string HeaderOr(std::string_view name, const std::string& fallback = "") const;
 };
 
 class HttpTransport {
@@ -81,8 +81,8 @@ class RetryingTransport : public HttpTransport {
   HttpTransport* const inner_;
   const RetryOptions options_;
   SleepFn sleep_;
-  std::mutex mu_;
-  std::mt19937_64 rng_;  // guarded by mu_
+  pyfn::Mutex mu_;
+  std::mt19937_64 rng_ PYFN_GUARDED_BY(mu_);
 };
 
 // Builds the Status for a non-2xx answer. The message is

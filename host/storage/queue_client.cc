@@ -8,7 +8,7 @@
 namespace pyfn {
 namespace storage {
 
-QueueClient::QueueClient(StorageAccount account, HttpTransport* transport,
+QueueClient::QueueClient(const StorageAccount& account, HttpTransport* transport,
                          QueueClientOptions options, Clock clock)
     : service_(account, account.queue_endpoint, transport, std::move(clock)), options_(options) {}
 

@@ -43,7 +43,7 @@ struct PutMessageOptions {
 class QueueClient {
  public:
   // transport must outlive the client. clock defaults to the system clock.
-  QueueClient(StorageAccount account, HttpTransport* transport,
+  QueueClient(const StorageAccount& account, HttpTransport* transport,
               QueueClientOptions options = QueueClientOptions(), Clock clock = nullptr);
 
   const StorageAccount& account() const { return service_.account(); }

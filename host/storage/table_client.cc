@@ -129,7 +129,7 @@ Status EntityFromPlain(const nlohmann::json& plain, const std::string* default_p
   std::string pk, rk;
   bool has_pk = false, has_rk = false;
   for (auto it = plain.begin(); it != plain.end(); ++it) {
-    std::string k = it.key();
+    const std::string& k = it.key();
     const nlohmann::json& v = it.value();
     bool is_pk = EqualsIgnoreCase(k, "PartitionKey"), is_rk = EqualsIgnoreCase(k, "RowKey");
     if (is_pk || is_rk) {
@@ -187,7 +187,7 @@ Status EntityFromPlain(const nlohmann::json& plain, const std::string* default_p
   return Status::OK();
 }
 
-TableClient::TableClient(StorageAccount account, HttpTransport* transport, Clock clock)
+TableClient::TableClient(const StorageAccount& account, HttpTransport* transport, Clock clock)
     : service_(account, account.table_endpoint, transport, std::move(clock),
                SigningScheme::kTable) {}
 

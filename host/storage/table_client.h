@@ -48,7 +48,7 @@ constexpr int kTablePageSize = 1000;
 class TableClient {
  public:
   // transport must outlive the client. clock defaults to the system clock.
-  TableClient(StorageAccount account, HttpTransport* transport, Clock clock = nullptr);
+  TableClient(const StorageAccount& account, HttpTransport* transport, Clock clock = nullptr);
 
   const StorageAccount& account() const { return service_.account(); }
 

@@ -160,36 +160,36 @@ int64_t RuleLocalTime(const TimeZone::PosixRule::Date& d, int64_t y) {
 
 }  // namespace
 
-bool TimeZone::ParsePosixRule(const std::string& s, PosixRule* rule) {
+bool TimeZone::ParsePosixRule(const std::string& tz, PosixRule* rule) {
   *rule = PosixRule();
   size_t i = 0;
-  if (!ParseName(s, &i)) return false;
+  if (!ParseName(tz, &i)) return false;
   int off;
-  if (!ParseHms(s, &i, &off)) return false;
+  if (!ParseHms(tz, &i, &off)) return false;
   rule->std_offset = -off;
-  if (i == s.size()) {
+  if (i == tz.size()) {
     rule->valid = true;
     return true;
   }
-  if (!ParseName(s, &i)) return false;
+  if (!ParseName(tz, &i)) return false;
   rule->has_dst = true;
   rule->dst_offset = rule->std_offset + 3600;
-  if (i < s.size() && s[i] != ',') {
-    if (!ParseHms(s, &i, &off)) return false;
+  if (i < tz.size() && tz[i] != ',') {
+    if (!ParseHms(tz, &i, &off)) return false;
     rule->dst_offset = -off;
   }
-  if (i == s.size()) {
+  if (i == tz.size()) {
     // No rule: POSIX leaves it to the implementation; glibc uses the US rule.
     rule->start = {'M', 3, 2, 0, 7200};
     rule->end = {'M', 11, 1, 0, 7200};
     rule->valid = true;
     return true;
   }
-  if (s[i++] != ',') return false;
-  if (!ParseDate(s, &i, &rule->start)) return false;
-  if (i >= s.size() || s[i++] != ',') return false;
-  if (!ParseDate(s, &i, &rule->end)) return false;
-  if (i != s.size()) return false;
+  if (tz[i++] != ',') return false;
+  if (!ParseDate(tz, &i, &rule->start)) return false;
+  if (i >= tz.size() || tz[i++] != ',') return false;
+  if (!ParseDate(tz, &i, &rule->end)) return false;
+  if (i != tz.size()) return false;
   rule->valid = true;
   return true;
 }

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
+
+#include "host/common/thread_annotations.h"
 
 namespace pyfn {
 namespace telemetry {
@@ -14,42 +14,63 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A collector the test controls: answers `status`, or blocks while `hang` is
-// set (a collector that accepts and never answers), or fails like a closed port.
+// A collector the test controls: answers 200 or the status given to Answer, or
+// blocks from Hang to Release (a collector that accepts and never answers), or
+// after Refuse fails like a closed port.
 class TestCollector : public storage::HttpTransport {
  public:
   storage::Status Send(const storage::HttpRequest& req, storage::HttpResponse* resp) override {
-    std::unique_lock<std::mutex> l(mu);
-    requests.push_back(req);
-    cv.notify_all();
-    cv.wait(l, [&] { return !hang; });
-    if (refuse) return storage::Status::NetworkError("connect to 127.0.0.1:1: connection refused");
-    resp->status = status;
+    MutexLock l(mu_);
+    requests_.push_back(req);
+    cv_.notify_all();
+    cv_.wait(l, [&]() PYFN_REQUIRES(mu_) { return !hang_; });
+    if (refuse_) return storage::Status::NetworkError("connect to 127.0.0.1:1: connection refused");
+    resp->status = status_;
     return storage::Status::OK();
   }
   size_t SpansReceived() {
-    std::lock_guard<std::mutex> l(mu);
+    MutexLock l(mu_);
     size_t n = 0;
-    for (const auto& r : requests)
+    for (const auto& r : requests_)
       n += nlohmann::json::parse(r.body)["resourceSpans"][0]["scopeSpans"][0]["spans"].size();
     return n;
   }
   void WaitForRequests(size_t n) {
-    std::unique_lock<std::mutex> l(mu);
-    ASSERT_TRUE(cv.wait_for(l, 10s, [&] { return requests.size() >= n; }));
+    MutexLock l(mu_);
+    ASSERT_TRUE(cv_.wait_for(l, 10s, [&]() PYFN_REQUIRES(mu_) { return requests_.size() >= n; }));
+  }
+  storage::HttpRequest Request(size_t i) {
+    MutexLock l(mu_);
+    return requests_.at(i);
+  }
+  // Send blocks until Release.
+  void Hang() {
+    MutexLock l(mu_);
+    hang_ = true;
   }
   void Release() {
-    std::lock_guard<std::mutex> l(mu);
-    hang = false;
-    cv.notify_all();
+    MutexLock l(mu_);
+    hang_ = false;
+    cv_.notify_all();
+  }
+  // Send fails like a closed port.
+  void Refuse() {
+    MutexLock l(mu_);
+    refuse_ = true;
+  }
+  // Send answers with this status.
+  void Answer(int status) {
+    MutexLock l(mu_);
+    status_ = status;
   }
 
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<storage::HttpRequest> requests;
-  int status = 200;
-  bool hang = false;
-  bool refuse = false;
+ private:
+  Mutex mu_;
+  CondVar cv_;
+  std::vector<storage::HttpRequest> requests_ PYFN_GUARDED_BY(mu_);
+  int status_ PYFN_GUARDED_BY(mu_) = 200;
+  bool hang_ PYFN_GUARDED_BY(mu_) = false;
+  bool refuse_ PYFN_GUARDED_BY(mu_) = false;
 };
 
 TelemetrySettings Settings(size_t queue, size_t batch, std::chrono::milliseconds delay) {
@@ -76,7 +97,7 @@ TEST(SpanExporterTest, SendsFullBatchesAtOnceWithTheHeaders) {
   SpanExporter e(Settings(100, 3, 60s), "1", &c);
   for (int i = 0; i < 3; ++i) e.Add(Span(i));
   c.WaitForRequests(1);  // long before the 60 s delay: the batch was full
-  const auto& r = c.requests[0];
+  const storage::HttpRequest r = c.Request(0);
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.url, "http://127.0.0.1:4318/v1/traces");
   ASSERT_NE(r.Header("api-key"), nullptr);
@@ -97,7 +118,7 @@ TEST(SpanExporterTest, SendsAPartialBatchAfterTheDelay) {
 
 TEST(SpanExporterTest, AHangingCollectorNeverBlocksAddAndSpansAreDroppedAndCounted) {
   TestCollector c;
-  c.hang = true;
+  c.Hang();
   SpanExporter e(Settings(10, 5, 10ms), "1", &c);
   for (int i = 0; i < 5; ++i) e.Add(Span(i));
   c.WaitForRequests(1);  // the thread is stuck in Send with those 5
@@ -114,7 +135,7 @@ TEST(SpanExporterTest, AHangingCollectorNeverBlocksAddAndSpansAreDroppedAndCount
 
 TEST(SpanExporterTest, FailedExportsDropTheBatchAndCountIt) {
   TestCollector c;
-  c.refuse = true;
+  c.Refuse();
   SpanExporter e(Settings(100, 2, 10ms), "1", &c);
   e.Add(Span(1));
   e.Add(Span(2));
@@ -128,7 +149,7 @@ TEST(SpanExporterTest, FailedExportsDropTheBatchAndCountIt) {
 
 TEST(SpanExporterTest, ANon2xxAnswerIsAFailure) {
   TestCollector c;
-  c.status = 503;
+  c.Answer(503);
   SpanExporter e(Settings(100, 1, 10ms), "1", &c);
   e.Add(Span(1));
   c.WaitForRequests(1);

@@ -229,8 +229,9 @@ TelemetrySettings ReadTelemetrySettings(const Env& env, const nlohmann::json& ho
   ReadPositive(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", &s.batch.max_export_batch_size,
                &s.warnings);
   if (s.batch.max_export_batch_size > s.batch.max_queue_size) {
-    s.warnings.push_back("OTEL_BSP_MAX_EXPORT_BATCH_SIZE is above OTEL_BSP_MAX_QUEUE_SIZE; "
-                         "using the queue size");
+    s.warnings.emplace_back(
+        "OTEL_BSP_MAX_EXPORT_BATCH_SIZE is above OTEL_BSP_MAX_QUEUE_SIZE; "
+        "using the queue size");
     s.batch.max_export_batch_size = s.batch.max_queue_size;
   }
   return s;

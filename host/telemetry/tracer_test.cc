@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <mutex>
 #include <thread>
 
+#include "host/common/thread_annotations.h"
 #include "host/storage/fake_transport.h"
 #include "host/telemetry/http_tracing.h"
 #include "host/telemetry/invocation_tracing.h"
@@ -14,15 +14,23 @@ namespace pyfn {
 namespace telemetry {
 namespace {
 
-struct Recorder {
-  std::mutex mu;
-  std::vector<SpanData> spans;
+class Recorder {
+ public:
   Tracer::Sink sink() {
     return [this](SpanData d) {
-      std::lock_guard<std::mutex> l(mu);
-      spans.push_back(std::move(d));
+      MutexLock l(mu_);
+      spans_.push_back(std::move(d));
     };
   }
+  // The spans ended so far, in the order they ended.
+  std::vector<SpanData> spans() {
+    MutexLock l(mu_);
+    return spans_;
+  }
+
+ private:
+  Mutex mu_;
+  std::vector<SpanData> spans_ PYFN_GUARDED_BY(mu_);
 };
 
 TelemetrySettings On(const std::string& sampler = "") {
@@ -50,13 +58,14 @@ TEST(TracerTest, ChildrenShareTheTraceAndPointAtTheirParent) {
   child->End(StatusCode::kOk);
   root->End();
   root->End();  // a second End does nothing
-  ASSERT_EQ(r.spans.size(), 2u);
-  EXPECT_EQ(r.spans[0].name, "child");
-  EXPECT_EQ(r.spans[0].trace_id, r.spans[1].trace_id);
-  EXPECT_EQ(r.spans[0].parent_span_id, r.spans[1].span_id);
-  EXPECT_EQ(r.spans[1].parent_span_id, "");
-  EXPECT_LE(r.spans[1].start_unix_nano, r.spans[1].end_unix_nano);
-  EXPECT_EQ(r.spans[0].status, StatusCode::kOk);
+  const std::vector<SpanData> spans = r.spans();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].name, "child");
+  EXPECT_EQ(spans[0].trace_id, spans[1].trace_id);
+  EXPECT_EQ(spans[0].parent_span_id, spans[1].span_id);
+  EXPECT_EQ(spans[1].parent_span_id, "");
+  EXPECT_LE(spans[1].start_unix_nano, spans[1].end_unix_nano);
+  EXPECT_EQ(spans[0].status, StatusCode::kOk);
 }
 
 TEST(TracerTest, UnsampledSpansHaveIdsButAreNotExported) {
@@ -67,7 +76,7 @@ TEST(TracerTest, UnsampledSpansHaveIdsButAreNotExported) {
   EXPECT_FALSE(s->recording());
   EXPECT_EQ(s->context().Traceparent().substr(53), "00");
   s->End();
-  EXPECT_TRUE(r.spans.empty());
+  EXPECT_TRUE(r.spans().empty());
 }
 
 TEST(HttpTracingTest, ContinuesAnIncomingTraceparentAndRecordsTheStatus) {
@@ -85,8 +94,9 @@ TEST(HttpTracingTest, ContinuesAnIncomingTraceparentAndRecordsTheStatus) {
   EXPECT_EQ(req.trace_state, "k=v");
   respond(EmptyResponse(503));
   EXPECT_EQ(answered, 503);
-  ASSERT_EQ(r.spans.size(), 1u);
-  const SpanData& d = r.spans[0];
+  const std::vector<SpanData> spans = r.spans();
+  ASSERT_EQ(spans.size(), 1u);
+  const SpanData& d = spans[0];
   EXPECT_EQ(d.kind, SpanKind::kServer);
   EXPECT_EQ(d.name, "GET");
   EXPECT_EQ(d.parent_span_id, "b7ad6b7169203331");
@@ -106,16 +116,17 @@ TEST(HttpTracingTest, AnInvalidTraceparentStartsANewTraceAndProbesAreNotTraced) 
   std::function<void(HttpResponse)> respond = [](HttpResponse) {};
   TraceHttpRequest(&t, &req, &respond);
   respond(EmptyResponse(200));
-  ASSERT_EQ(r.spans.size(), 1u);
-  EXPECT_EQ(r.spans[0].parent_span_id, "");
-  EXPECT_EQ(r.spans[0].status, StatusCode::kUnset);
+  const std::vector<SpanData> spans = r.spans();
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0].parent_span_id, "");
+  EXPECT_EQ(spans[0].status, StatusCode::kUnset);
   HttpRequest probe;
   probe.method = "GET";
   probe.SetTarget("/admin/health/ready");
   TraceHttpRequest(&t, &probe, &respond);
   respond(EmptyResponse(200));
   EXPECT_TRUE(probe.trace_parent.empty());
-  EXPECT_EQ(r.spans.size(), 1u);
+  EXPECT_EQ(r.spans().size(), 1u);
 }
 
 TEST(InvocationTracingTest, AttributesKindAndOutcome) {
@@ -127,19 +138,20 @@ TEST(InvocationTracingTest, AttributesKindAndOutcome) {
   incoming.set_trace_parent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
   auto h = StartInvocationSpan(&t, "h", "httpTrigger", "id-2", incoming);
   EndInvocationSpan(h.get(), "success", "");
-  ASSERT_EQ(r.spans.size(), 2u);
-  EXPECT_EQ(r.spans[0].kind, SpanKind::kConsumer);
-  EXPECT_EQ(r.spans[0].parent_span_id, "");
-  EXPECT_EQ(Attr(r.spans[0], "faas.trigger"), "pubsub");
-  EXPECT_EQ(Attr(r.spans[0], "pyfn.trigger"), "queue");
-  EXPECT_EQ(Attr(r.spans[0], "faas.invocation_id"), "id-1");
-  EXPECT_EQ(Attr(r.spans[0], "pyfn.outcome"), "failure");
-  EXPECT_EQ(r.spans[0].status, StatusCode::kError);
-  EXPECT_EQ(r.spans[0].status_message, "boom");
-  EXPECT_EQ(r.spans[1].kind, SpanKind::kInternal);
-  EXPECT_EQ(r.spans[1].parent_span_id, "b7ad6b7169203331");
-  EXPECT_EQ(Attr(r.spans[1], "faas.trigger"), "http");
-  EXPECT_EQ(r.spans[1].status, StatusCode::kOk);
+  const std::vector<SpanData> spans = r.spans();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].kind, SpanKind::kConsumer);
+  EXPECT_EQ(spans[0].parent_span_id, "");
+  EXPECT_EQ(Attr(spans[0], "faas.trigger"), "pubsub");
+  EXPECT_EQ(Attr(spans[0], "pyfn.trigger"), "queue");
+  EXPECT_EQ(Attr(spans[0], "faas.invocation_id"), "id-1");
+  EXPECT_EQ(Attr(spans[0], "pyfn.outcome"), "failure");
+  EXPECT_EQ(spans[0].status, StatusCode::kError);
+  EXPECT_EQ(spans[0].status_message, "boom");
+  EXPECT_EQ(spans[1].kind, SpanKind::kInternal);
+  EXPECT_EQ(spans[1].parent_span_id, "b7ad6b7169203331");
+  EXPECT_EQ(Attr(spans[1], "faas.trigger"), "http");
+  EXPECT_EQ(spans[1].status, StatusCode::kOk);
   EXPECT_EQ(FaasTrigger("timerTrigger"), "timer");
   EXPECT_EQ(FaasTrigger("blobTrigger"), "datasource");
   EXPECT_EQ(FaasTrigger("somethingElse"), "other");
@@ -176,7 +188,7 @@ TEST(TracingTransportTest, TracesOnlyUnderAContextAndNotTheHostsOwnContainers) {
   req.url = "http://127.0.0.1:10000/devstoreaccount1/out/b.txt?sv=2020&sig=secret";
   storage::HttpResponse resp;
   ASSERT_TRUE(tt.Send(req, &resp).ok());  // no context: not traced
-  EXPECT_TRUE(r.spans.empty());
+  EXPECT_TRUE(r.spans().empty());
   auto inv = t.StartSpan("fn", SpanKind::kInternal, SpanContext());
   {
     ScopedContext scope(inv->context());
@@ -189,8 +201,9 @@ TEST(TracingTransportTest, TracesOnlyUnderAContextAndNotTheHostsOwnContainers) {
     missing.url = "http://127.0.0.1:10000/devstoreaccount1/in/missing.txt";
     ASSERT_TRUE(tt.Send(missing, &resp).ok());
   }
-  ASSERT_EQ(r.spans.size(), 2u);
-  const SpanData& put = r.spans[0];
+  const std::vector<SpanData> spans = r.spans();
+  ASSERT_EQ(spans.size(), 2u);
+  const SpanData& put = spans[0];
   EXPECT_EQ(put.kind, SpanKind::kClient);
   EXPECT_EQ(put.name, "PUT");
   EXPECT_EQ(put.parent_span_id, inv->context().span_id);
@@ -198,8 +211,8 @@ TEST(TracingTransportTest, TracesOnlyUnderAContextAndNotTheHostsOwnContainers) {
   EXPECT_EQ(Attr(put, "server.address"), "127.0.0.1");
   EXPECT_EQ(Attr(put, "server.port"), "10000");
   EXPECT_EQ(Attr(put, "http.response.status_code"), "201");
-  EXPECT_EQ(r.spans[1].status, StatusCode::kError);
-  EXPECT_EQ(Attr(r.spans[1], "error.type"), "404");
+  EXPECT_EQ(spans[1].status, StatusCode::kError);
+  EXPECT_EQ(Attr(spans[1], "error.type"), "404");
 }
 
 }  // namespace

@@ -182,7 +182,8 @@ void EventGridWebhook::OnFunctionsIndexed(const FunctionSet& set, KeyManager* ke
   spdlog::info("registered EventGrid Endpoint = http://localhost:{}{}", port, kWebhookPath);
 }
 
-void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
+void EventGridWebhook::Handle(const HttpRequest& request,
+                              std::function<void(HttpResponse)> respond) {
   const auto& params = request.query_params;
   if (!auth_->AuthorizeSystem(kEventGridSystemKey, request, params))
     return respond(EmptyResponse(401));
@@ -256,7 +257,7 @@ void EventGridWebhook::Handle(HttpRequest request, std::function<void(HttpRespon
   // `fn` and `set` are not used after this point: an invocation may finish
   // (and the last one answer) before the loop ends.
   for (auto& in : inputs)
-    invoker_->Invoke(std::move(in), [f](InvocationOutcome out) { Complete(f, out); });
+    invoker_->Invoke(std::move(in), [f](const InvocationOutcome& out) { Complete(f, out); });
 }
 
 }  // namespace pyfn

@@ -101,7 +101,7 @@ class EventGridWebhook {
 
   // A request whose path IsEventGridWebhookPath. Never blocks: `respond` is
   // called once, when every invocation of the delivery is over.
-  void Handle(HttpRequest request, std::function<void(HttpResponse)> respond);
+  void Handle(const HttpRequest& request, std::function<void(HttpResponse)> respond);
 
  private:
   const FunctionRegistry* const registry_;

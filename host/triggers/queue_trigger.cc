@@ -60,7 +60,7 @@ struct QueueTrigger::State : std::enable_shared_from_this<QueueTrigger::State> {
 
   void Run();
   void PollLength();
-  void Process(storage::QueueMessage m);
+  void Process(const storage::QueueMessage& m);
   void Complete(const storage::QueueMessage& m, bool ok);
   void Poison(const storage::QueueMessage& m, const std::string* body, const std::string& why);
   void Done() {
@@ -185,7 +185,7 @@ void QueueTrigger::State::PollLength() {
   if (client->GetApproximateMessageCount(queue, &n).ok()) metrics->SetQueueLength(function, queue, n);
 }
 
-void QueueTrigger::State::Process(storage::QueueMessage m) {
+void QueueTrigger::State::Process(const storage::QueueMessage& m) {
   if (metrics != nullptr && m.dequeue_count == 1) {
     double now = std::chrono::duration<double>(
                      std::chrono::system_clock::now().time_since_epoch()).count();
@@ -236,7 +236,7 @@ void QueueTrigger::State::Process(storage::QueueMessage m) {
     ++inflight;
   }
   auto self = shared_from_this();
-  invoker->Invoke(std::move(in), [self, m](InvocationOutcome out) {
+  invoker->Invoke(std::move(in), [self, m](const InvocationOutcome& out) {
     bool ok = out.succeeded();
     self->rt->Post([self, m, ok] {
       self->Complete(m, ok);

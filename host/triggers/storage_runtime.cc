@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <memory>
 
 #include "host/common/strings.h"
 #include "host/storage/beast_transport.h"
@@ -256,7 +257,7 @@ struct StorageRuntime::Account {
 
 StorageRuntime::StorageRuntime(Environment env, const nlohmann::json& host_json,
                                const std::string& script_root, storage::HttpTransport* transport,
-                               NetworkWrapper wrap_network)
+                               const NetworkWrapper& wrap_network)
     : env_(std::move(env)) {
   settings_status_ = ParseQueueSettings(host_json, &queue_settings_);
   if (settings_status_.ok()) settings_status_ = ParseBlobSettings(host_json, &blob_settings_);
@@ -279,10 +280,10 @@ StorageRuntime::StorageRuntime(Environment env, const nlohmann::json& host_json,
   } else {
     storage::TransportOptions options;
     options.user_agent = "pyfn-host/" PYFN_VERSION;
-    http_.reset(new storage::BeastTransport(options));
+    http_ = std::make_unique<storage::BeastTransport>(options);
     if (wrap_network) wrapped_ = wrap_network(http_.get());
-    retrying_.reset(new storage::RetryingTransport(wrapped_ ? wrapped_.get() : http_.get(),
-                                                   storage::RetryOptions()));
+    retrying_ = std::make_unique<storage::RetryingTransport>(
+        wrapped_ ? wrapped_.get() : http_.get(), storage::RetryOptions());
     transport_ = retrying_.get();
   }
   // The pool's threads start with the first tasks (Post): an app without
@@ -384,13 +385,13 @@ Status StorageRuntime::AccountFor(const std::string& setting, Account** out) {
   if (!s.ok())
     return Status::InvalidArgument("the storage connection setting '" + name +
                                    "' is malformed: " + s.message());
-  acc->blob.reset(new storage::BlobClient(acc->account, transport_));
+  acc->blob = std::make_unique<storage::BlobClient>(acc->account, transport_);
   storage::QueueClientOptions qo;
   qo.encoding = queue_settings_.encoding;
-  acc->queue.reset(new storage::QueueClient(acc->account, transport_, qo));
+  acc->queue = std::make_unique<storage::QueueClient>(acc->account, transport_, qo);
   qo.encoding = storage::MessageEncoding::kNone;
-  acc->raw_queue.reset(new storage::QueueClient(acc->account, transport_, qo));
-  acc->table.reset(new storage::TableClient(acc->account, transport_));
+  acc->raw_queue = std::make_unique<storage::QueueClient>(acc->account, transport_, qo);
+  acc->table = std::make_unique<storage::TableClient>(acc->account, transport_);
   *out = acc.get();
   accounts_[setting] = std::move(acc);
   return Status::OK();

@@ -97,7 +97,7 @@ class StorageRuntime {
       std::function<std::unique_ptr<storage::HttpTransport>(storage::HttpTransport* inner)>;
   StorageRuntime(Environment env, const nlohmann::json& host_json, const std::string& script_root,
                  storage::HttpTransport* transport = nullptr,
-                 NetworkWrapper wrap_network = nullptr);
+                 const NetworkWrapper& wrap_network = nullptr);
   ~StorageRuntime();  // stops the pool (pending tasks still run)
 
   // Load-time check of one function's storage bindings (spec L8): the

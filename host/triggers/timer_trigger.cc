@@ -161,11 +161,11 @@ bool TimerTrigger::State::KeepLock() {
   return false;
 }
 
-void TimerTrigger::State::SleepUntil(int64_t when) {
+void TimerTrigger::State::SleepUntil(int64_t unix_seconds) {
   while (!waker->stopped()) {
     int64_t now = Now();
-    if (now >= when) return;
-    auto step = std::min(std::chrono::milliseconds((when - now) * 1000),
+    if (now >= unix_seconds) return;
+    auto step = std::min(std::chrono::milliseconds((unix_seconds - now) * 1000),
                          std::chrono::milliseconds(1000));
     waker->WaitFor(step);
     if (!KeepLock()) return;

@@ -90,7 +90,7 @@ void FunctionInvoker::Invoke(InvocationInput input, InvocationCallback done) {
   ReadInputs(call, 0);
 }
 
-void FunctionInvoker::ReadInputs(std::shared_ptr<Call> call, size_t next) {
+void FunctionInvoker::ReadInputs(const std::shared_ptr<Call>& call, size_t next) {
   const auto& bindings = call->fn->bindings;
   for (size_t i = next; i < bindings.size(); ++i) {
     const BindingSpec& b = bindings[i];
@@ -100,7 +100,7 @@ void FunctionInvoker::ReadInputs(std::shared_ptr<Call> call, size_t next) {
     if (ext == nullptr) continue;
     BindingContext ctx{call->fn, &b, &call->id, &call->input.trigger_metadata, call->input.http};
     telemetry::ScopedContext scope(ContextOf(call->span));
-    ext->ReadInput(ctx, [this, call, i, &b](Status s, rpc::TypedData data) {
+    ext->ReadInput(ctx, [this, call, i, &b](const Status& s, rpc::TypedData data) {
       if (!s.ok()) {
         Finish(call, Status::InvalidArgument("input binding '" + b.name + "': " + s.message()));
         return;
@@ -116,7 +116,7 @@ void FunctionInvoker::ReadInputs(std::shared_ptr<Call> call, size_t next) {
   DispatchCall(call);
 }
 
-void FunctionInvoker::DispatchCall(std::shared_ptr<Call> call) {
+void FunctionInvoker::DispatchCall(const std::shared_ptr<Call>& call) {
   rpc::InvocationRequest req;
   req.set_invocation_id(call->id);
   req.set_function_id(call->fn->function_id);
@@ -139,7 +139,7 @@ void FunctionInvoker::DispatchCall(std::shared_ptr<Call> call) {
     req.mutable_trace_context()->set_trace_parent(NewTraceparent());
   *req.mutable_retry_context() = call->input.retry_context;
   dispatcher_->Dispatch(*call->fn, std::move(req),
-                        [this, call](Status s, rpc::InvocationResponse resp) {
+                        [this, call](const Status& s, rpc::InvocationResponse resp) {
                           call->response = std::move(resp);
                           if (!s.ok() || call->response.result().status() !=
                                              rpc::StatusResult::Success) {
@@ -150,7 +150,7 @@ void FunctionInvoker::DispatchCall(std::shared_ptr<Call> call) {
                         });
 }
 
-void FunctionInvoker::WriteOutputs(std::shared_ptr<Call> call, size_t next) {
+void FunctionInvoker::WriteOutputs(const std::shared_ptr<Call>& call, size_t next) {
   const auto& bindings = call->fn->bindings;
   for (size_t i = next; i < bindings.size(); ++i) {
     const BindingSpec& b = bindings[i];
@@ -167,7 +167,7 @@ void FunctionInvoker::WriteOutputs(std::shared_ptr<Call> call, size_t next) {
     if (value == nullptr || value->data_case() == rpc::TypedData::DATA_NOT_SET) continue;
     BindingContext ctx{call->fn, &b, &call->id, &call->input.trigger_metadata, call->input.http};
     telemetry::ScopedContext scope(ContextOf(call->span));
-    ext->WriteOutput(ctx, *value, [this, call, i, &b](Status s) {
+    ext->WriteOutput(ctx, *value, [this, call, i, &b](const Status& s) {
       if (!s.ok()) {
         Finish(call, Status::InvalidArgument("output binding '" + b.name + "': " + s.message()));
         return;

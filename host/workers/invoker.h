@@ -144,9 +144,9 @@ class FunctionInvoker : public Invoker {
   struct Call;
   BindingExtension* ExtensionFor(const std::string& type) const;
   bool HasHostOutputs(const FunctionSpec& fn) const;
-  void ReadInputs(std::shared_ptr<Call> call, size_t next);
-  void DispatchCall(std::shared_ptr<Call> call);
-  void WriteOutputs(std::shared_ptr<Call> call, size_t next);
+  void ReadInputs(const std::shared_ptr<Call>& call, size_t next);
+  void DispatchCall(const std::shared_ptr<Call>& call);
+  void WriteOutputs(const std::shared_ptr<Call>& call, size_t next);
   void Finish(std::shared_ptr<Call> call, Status status);
 
   const FunctionRegistry* registry_;

@@ -250,12 +250,12 @@ int ReapChildren(const std::function<void(pid_t, int)>& on_exit) {
   return count;
 }
 
-std::string DescribeWaitStatus(int st) {
-  if (WIFEXITED(st)) return "exited with code " + std::to_string(WEXITSTATUS(st));
-  if (WIFSIGNALED(st))
-    return "was killed by signal " + std::to_string(WTERMSIG(st)) + " (" +
-           ::strsignal(WTERMSIG(st)) + ")";
-  return "stopped (status " + std::to_string(st) + ")";
+std::string DescribeWaitStatus(int wait_status) {
+  if (WIFEXITED(wait_status)) return "exited with code " + std::to_string(WEXITSTATUS(wait_status));
+  if (WIFSIGNALED(wait_status))
+    return "was killed by signal " + std::to_string(WTERMSIG(wait_status)) + " (" +
+           ::strsignal(WTERMSIG(wait_status)) + ")";
+  return "stopped (status " + std::to_string(wait_status) + ")";
 }
 
 std::vector<std::string> CurrentEnvironment() {

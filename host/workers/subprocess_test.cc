@@ -6,8 +6,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <mutex>
 #include <thread>
+
+#include "host/common/thread_annotations.h"
 
 namespace pyfn {
 namespace {
@@ -20,7 +21,7 @@ int WaitFor(pid_t pid) {
 }
 
 TEST(Subprocess, ForwardsLinesAndExitCode) {
-  std::mutex mu;
+  Mutex mu;
   std::vector<std::pair<int, std::string>> lines;
   std::unique_ptr<Subprocess> p;
   Subprocess::Options o;
@@ -28,7 +29,7 @@ TEST(Subprocess, ForwardsLinesAndExitCode) {
   o.env = {"PATH=/usr/bin:/bin"};
   ASSERT_TRUE(Subprocess::Spawn(o,
                                 [&](int s, const std::string& l) {
-                                  std::lock_guard<std::mutex> g(mu);
+                                  MutexLock g(mu);
                                   lines.emplace_back(s, l);
                                 },
                                 &p)
@@ -38,13 +39,13 @@ TEST(Subprocess, ForwardsLinesAndExitCode) {
   // Wait for the pump to see EOF.
   for (int i = 0; i < 100; ++i) {
     {
-      std::lock_guard<std::mutex> g(mu);
+      MutexLock g(mu);
       if (lines.size() >= 3) break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   p.reset();
-  std::lock_guard<std::mutex> g(mu);
+  MutexLock g(mu);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_NE(std::find(lines.begin(), lines.end(), std::make_pair(1, std::string("out1"))),
             lines.end());
@@ -78,7 +79,7 @@ TEST(Subprocess, MissingProgramFails) {
 }
 
 TEST(Subprocess, RunsInTheWorkingDirectory) {
-  std::mutex mu;
+  Mutex mu;
   std::string seen;
   std::unique_ptr<Subprocess> p;
   Subprocess::Options o;
@@ -86,7 +87,7 @@ TEST(Subprocess, RunsInTheWorkingDirectory) {
   o.working_directory = "/usr";
   ASSERT_TRUE(Subprocess::Spawn(o,
                                 [&](int, const std::string& l) {
-                                  std::lock_guard<std::mutex> g(mu);
+                                  MutexLock g(mu);
                                   seen = l;
                                 },
                                 &p)
