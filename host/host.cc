@@ -540,11 +540,11 @@ void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond
   std::string lpath = AsciiLower(path);
   while (lpath.size() > 1 && lpath.back() == '/') lpath.pop_back();
   if (lpath.rfind("/admin/", 0) == 0 || lpath == "/admin")
-    return HandleAdmin(path, lpath, std::move(request), std::move(respond));
+    return HandleAdmin(path, lpath, request, respond);
   if (state_.load() == State::kStopping) return respond(EmptyResponse(503));
   if (eventgrid_ && IsEventGridWebhookPath(lpath))
-    return eventgrid_->Handle(std::move(request), std::move(respond));
-  HandleFunction(path, std::move(request), std::move(respond));
+    return eventgrid_->Handle(request, std::move(respond));
+  HandleFunction(path, std::move(request), respond);
 }
 
 void Host::HandleAdmin(const std::string& path, const std::string& lpath,

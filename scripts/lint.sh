@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make lint: the checks that keep the tree tidy; `make test` runs them first. Each prints
-# what it found; the script ends with "N passed, N failed" (one per check) and exits 1 on any.
+# what it found (a passing one its last line, if any: the clang checks' file count and
+# time); the script ends with "N passed, N failed" (one per check) and exits 1 on any.
 #   shell        shellcheck over every shell script and bats helper (warnings and errors)
 #   pyflakes     the Python we ship and our test tools (apps under tests/apps that are broken
 #                on purpose are left out)
@@ -21,7 +22,7 @@ check() {  # check NAME COMMAND...
   local name=$1; shift
   local out
   if out=$("$@" 2>&1); then
-    passed=$((passed + 1)); echo "lint $name: ok"
+    passed=$((passed + 1)); echo "lint $name: ok${out:+ (${out##*$'\n'})}"  # its last line
   else
     failed=$((failed + 1)); echo "lint $name: FAILED"; printf '%s\n' "$out" | head -40
   fi

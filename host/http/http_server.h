@@ -39,6 +39,7 @@ class HttpHandler {
   // (`head` has no body); true hands the request to HandleStream instead of
   // reading its body first.
   virtual bool WantsStream(const HttpRequest& head) { return false; }
+  // By value: an override keeps both. NOLINTNEXTLINE(performance-unnecessary-value-param)
   virtual void HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {}
 };
 

@@ -170,7 +170,7 @@ void QueueTrigger::State::Run() {
       continue;
     }
     backoff.Reset();
-    for (auto& m : msgs) Process(std::move(m));
+    for (const auto& m : msgs) Process(m);
   }
 }
 
