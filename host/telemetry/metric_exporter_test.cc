@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
+
+#include "host/common/thread_annotations.h"
 
 namespace pyfn {
 namespace telemetry {
@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 class Sink : public storage::HttpTransport {
  public:
   storage::Status Send(const storage::HttpRequest& req, storage::HttpResponse* resp) override {
-    std::lock_guard<std::mutex> l(mu);
+    MutexLock l(mu);
     requests.push_back(req);
     cv.notify_all();
     if (refuse) return storage::Status::NetworkError("connection refused");
@@ -26,20 +26,20 @@ class Sink : public storage::HttpTransport {
     return storage::Status::OK();
   }
   void WaitForRequests(size_t n) {
-    std::unique_lock<std::mutex> l(mu);
+    MutexLock l(mu);
     ASSERT_TRUE(cv.wait_for(l, 10s, [&] { return requests.size() >= n; }));
   }
   size_t Count() {
-    std::lock_guard<std::mutex> l(mu);
+    MutexLock l(mu);
     return requests.size();
   }
   storage::HttpRequest Last() {
-    std::lock_guard<std::mutex> l(mu);
+    MutexLock l(mu);
     return requests.back();
   }
 
-  std::mutex mu;
-  std::condition_variable cv;
+  Mutex mu;
+  CondVar cv;
   std::vector<storage::HttpRequest> requests;
   int status = 200;
   bool refuse = false;
@@ -102,7 +102,7 @@ TEST(MetricExporterTest, ADeadCollectorIsCountedAndNotRetried) {
   e.Start();
   sink.WaitForRequests(3);
   {
-    std::lock_guard<std::mutex> l(sink.mu);
+    MutexLock l(sink.mu);
     sink.refuse = false;
     sink.status = 503;
   }
