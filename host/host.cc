@@ -10,9 +10,10 @@
 #include <memory>
 
 #include "host/app/app_index.h"
+#include "host/app/load_failures.h"
 #include "host/common/strings.h"
 #include "host/host_streaming.h"
-#include "host/http/rpc_http.h"
+#include "host/http/home_page.h"
 #include "host/keys/blob_secrets_store.h"
 #include "host/telemetry/http_tracing.h"
 #include "host/telemetry/telemetry.h"
@@ -21,12 +22,10 @@
 #include "host/triggers/eventgrid_binding.h"
 #include "host/triggers/queue_binding.h"
 #include "host/triggers/table_binding.h"
-#include "host/workers/trace_context.h"
 
 namespace pyfn {
 namespace {
 
-constexpr const char* kHttpReason = "This function was programmatically called via the host APIs.";
 constexpr auto kWorkerTerminateGrace = std::chrono::seconds(5);
 // At shutdown, queued spans are sent for at most this long.
 constexpr auto kTraceFlushGrace = std::chrono::seconds(3);
@@ -93,23 +92,6 @@ Status OpenSharedKeys(const ProdSettings& p, StorageRuntime* storage,
   return Status::OK();
 }
 
-// /metrics on PYFN_METRICS_PORT, without a key (for a scraper on a private port).
-class MetricsHandler : public HttpHandler {
- public:
-  explicit MetricsHandler(const Host* host) : host_(host) {}
-  void Handle(HttpRequest request, std::function<void(HttpResponse)> respond) override {
-    if (request.path != "/metrics" || (request.method != "GET" && request.method != "HEAD"))
-      return respond(EmptyResponse(404));
-    HttpResponse r;
-    r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    r.body = host_->MetricsText();
-    respond(std::move(r));
-  }
-
- private:
-  const Host* const host_;
-};
-
 }  // namespace
 
 Host::Host(Settings settings, HostConfig config, WorkerConfig worker_config, Environment env)
@@ -144,17 +126,7 @@ void Host::LoadFunctionFolders() {
                  "functions: [{}]",
                  names);
   }
-  std::vector<FunctionSpec> functions = LoadFunctions(settings_.script_root, env_);
-  // Only the selected functions are kept, so only their failures are reported
-  // (Azure filters FunctionErrors by the allow list too).
-  registry_.Replace(std::move(functions));
-  for (const auto& f : registry_.Get()->functions)
-    if (!f.load_status.ok())
-      spdlog::error("Function '{}' failed to load: {}", f.name, f.load_status.message());
-  for (const auto& name : registry_.excluded())
-    spdlog::debug("Function '{}' is not in host.json \"functions\": not loaded", name);
-  for (const auto& f : registry_.Get()->functions)
-    if (f.disabled) spdlog::info("Function '{}' is disabled", f.name);
+  PublishFunctions(&registry_, LoadFunctions(settings_.script_root, env_));
 }
 
 WorkerPoolOptions Host::PoolOptions() const {
@@ -187,13 +159,12 @@ Status Host::Start() {
   storage_ = std::make_unique<StorageRuntime>(env_, config_.raw, settings_.script_root, nullptr,
                                               std::move(traced));
   std::string read_only;  // why the key admin API cannot change the keys
-  if (!auth_ && prod.secret_storage_type == "blob") {
+  if (prod.secret_storage_type == "blob") {
     std::unique_ptr<KeyManager> km;
     Status ks = OpenSharedKeys(prod, storage_.get(), &km);
     if (!ks.ok()) return ks;
-    keys_ = km.get();
-    auth_ = std::move(km);
-  } else if (!auth_) {
+    keys_ = std::move(km);
+  } else {
     auto km = std::make_unique<KeyManager>(
         OpenSecretsStore(prod, settings_.script_root, env_, &read_only), prod.master_key,
         prod.function_key);
@@ -205,10 +176,10 @@ Status Host::Start() {
       ks = km->Initialize();
       if (!ks.ok()) return ks;
     }
-    keys_ = km.get();
-    auth_ = std::move(km);
+    keys_ = std::move(km);
   }
-  if (keys_ && !read_only.empty()) {
+  auth_ = keys_.get();
+  if (!read_only.empty()) {
     keys_->set_read_only(read_only);
     spdlog::info("The key admin API cannot change the keys: {}", read_only);
   }
@@ -241,7 +212,15 @@ Status Host::Start() {
   invoker_->AddBindingExtension(std::make_shared<TableBinding>(storage_.get()));
   invoker_->AddBindingExtension(
       std::make_shared<EventGridBinding>(storage_.get(), storage_->transport()));
-  eventgrid_ = std::make_unique<EventGridWebhook>(&registry_, invoker_.get(), auth_.get());
+  eventgrid_ = std::make_unique<EventGridWebhook>(&registry_, invoker_.get(), auth_);
+  admin_ = std::make_unique<AdminRoutes>(this, auth_, keys_.get());
+  FunctionRoutes::Parts fp;
+  fp.registry = &registry_;
+  fp.auth = auth_;
+  fp.limiter = limiter_.get();
+  fp.invoker = invoker_.get();
+  fp.home_page = [this] { return HomePage(); };
+  functions_ = std::make_unique<FunctionRoutes>(std::move(fp));
   {
     pyfn::MutexLock l(triggers_mu_);
     triggers_ = std::make_unique<StorageTriggers>(storage_.get(), invoker_.get(), &metrics_);
@@ -260,7 +239,7 @@ Status Host::Start() {
   Status s = http_->Listen();
   if (!s.ok()) return s;
   if (prod.metrics_port > 0) {
-    metrics_handler_ = std::make_unique<MetricsHandler>(this);
+    metrics_handler_ = std::make_unique<MetricsEndpoint>(this);
     HttpServerOptions mo;
     mo.port = prod.metrics_port;
     mo.body_limit = 64 * 1024;
@@ -320,6 +299,7 @@ void Host::StartFileWatching() {
     watcher_.reset();
     return;
   }
+  watching_.store(true);
   spdlog::info("Watching {} for changes (host.json fileWatchingEnabled: false turns it off)",
                settings_.script_root);
 }
@@ -433,8 +413,7 @@ void Host::OnIndexed() {
     Status vs = storage_->ValidateFunction(f, /*check_settings=*/!index_mode_);
     const storage::SettingLookup settings = storage_->setting_lookup();
     if (vs.ok()) vs = ValidateEventGridBindings(f, index_mode_ ? nullptr : &settings);
-    if (!vs.ok() && registry_.SetLoadFailure(f.name, vs))
-      spdlog::error("Function '{}' failed to load: {}", f.name, vs.message());
+    if (!vs.ok()) RecordLoadFailure(&registry_, f.name, vs);
   }
   auto set = registry_.Get();
   if (config_.functions)
@@ -453,7 +432,7 @@ void Host::OnIndexed() {
   }
   if (index_mode_) return;
   if (keys_) keys_->SyncFunctions(set->functions, registry_.excluded());
-  if (eventgrid_) eventgrid_->OnFunctionsIndexed(*set, keys_, port);
+  if (eventgrid_) eventgrid_->OnFunctionsIndexed(*set, keys_.get(), port);
   std::string notice = auth_->StartupNotice(set->functions);
   if (!notice.empty()) spdlog::info("{}", notice);
 }
@@ -476,23 +455,23 @@ void Host::OnAllReady() {
   }
 }
 
-std::string Host::StatusJson() const {
-  State st = state_.load();
-  std::string state = st == State::kRunning ? "Running" : st == State::kStopping ? "Stopping"
-                                                                                   : "Initializing";
-  nlohmann::json j;
-  if (st == State::kInitializing && pool_ && pool_->spawn_failing()) {
-    state = "Error";
-    j["errors"] = {"The language worker cannot be started (see the host log)"};
+HostStatus Host::CurrentStatus() const {
+  HostStatus st;
+  switch (state_.load()) {
+    case State::kInitializing:
+      st.state = HostStatus::State::kInitializing;
+      if (pool_ && pool_->spawn_failing()) {
+        st.state = HostStatus::State::kError;
+        st.errors.push_back("The language worker cannot be started (see the host log)");
+      }
+      break;
+    case State::kRunning: st.state = HostStatus::State::kRunning; break;
+    case State::kStopping: st.state = HostStatus::State::kStopping; break;
   }
-  j["id"] = HostName();
-  j["state"] = state;
-  j["version"] = PYFN_VERSION;
-  j["versionDetails"] = std::string("pyfn-host ") + PYFN_VERSION;
-  j["processUptime"] = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - started_)
-                           .count();
-  return j.dump();
+  st.id = HostName();
+  st.uptime = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started_);
+  return st;
 }
 
 bool Host::Ready() const {
@@ -536,127 +515,21 @@ void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond
       respond(std::move(r));
     };
   }
-  const std::string path = request.path;
-  std::string lpath = AsciiLower(path);
+  std::string lpath = AsciiLower(request.path);
   while (lpath.size() > 1 && lpath.back() == '/') lpath.pop_back();
-  if (lpath.rfind("/admin/", 0) == 0 || lpath == "/admin")
-    return HandleAdmin(path, lpath, request, respond);
+  if (IsAdminPath(lpath)) return admin_->Handle(lpath, request, respond);
   if (state_.load() == State::kStopping) return respond(EmptyResponse(503));
   if (eventgrid_ && IsEventGridWebhookPath(lpath))
     return eventgrid_->Handle(request, std::move(respond));
-  HandleFunction(path, std::move(request), respond);
+  functions_->Handle(std::move(request), respond);
 }
 
-void Host::HandleAdmin(const std::string& path, const std::string& lpath,
-                       const HttpRequest& request,
-                       const std::function<void(HttpResponse)>& respond) {
-  const std::string& m = request.method;
-  bool get = m == "GET" || m == "HEAD";
-  // Anonymous: status, ping and the health probes.
-  if (lpath == "/admin/host/status" && get) {
-    HttpResponse r = JsonResponse(200, nlohmann::json::parse(StatusJson()));
-    return respond(std::move(r));
-  }
-  if (lpath == "/admin/host/ping" && (get || m == "POST")) {
-    return respond(EmptyResponse(state_.load() == State::kRunning ? 200 : 503));
-  }
-  if (lpath == "/admin/health/live" && get) return respond(EmptyResponse(200));
-  if (lpath == "/admin/health/ready" && get) return respond(EmptyResponse(Ready() ? 200 : 503));
-  // Everything else under /admin needs the master key.
-  if (!auth_->AuthorizeAdmin(request, request.query_params)) return respond(EmptyResponse(401));
-  if (lpath == "/admin/metrics" && get) {
-    HttpResponse r;
-    r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    r.body = MetricsText();
-    return respond(std::move(r));
-  }
-  HttpResponse r;
-  if (keys_ && keys_->HandleAdmin(request, path, &r)) return respond(std::move(r));
-  return respond(EmptyResponse(404));
-}
-
-HttpResponse Host::RootPage() const {
+HttpResponse Host::HomePage() const {
   auto off = env_.find("AzureWebJobsDisableHomepage");
-  if (off != env_.end() && AsciiLower(off->second) == "true") return EmptyResponse(204);
-  HttpResponse r;
-  r.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
-  r.body =
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>pyfn: the app is up</title>"
-      "</head>\n<body>\n<h1>Your function app is up and running</h1>\n"
-      "<p>Served by pyfn-host " PYFN_VERSION ". Functions answer under their routes; "
-      "<code>/admin/host/status</code> tells the host's state.</p>\n";
-  // While developing (file watching on) the page lists the HTTP functions; a
-  // deployed app (read-only files) does not show its routes to anyone.
-  if (watcher_) {
-    auto set = registry_.Get();
-    std::string items;
-    for (const auto& f : set->functions) {
-      const BindingSpec* t = f.trigger();
-      if (f.disabled || t == nullptr || AsciiLower(t->type) != "httptrigger") continue;
-      items += "<li>" + HtmlEscape(f.name) + ": <code>" +
-               HtmlEscape(f.Describe(http_ ? http_->port() : settings_.port, set->route_prefix)) +
-               "</code></li>\n";
-    }
-    if (!items.empty()) r.body += "<h2>HTTP functions</h2>\n<ul>\n" + items + "</ul>\n";
-  }
-  r.body += "</body></html>\n";
-  return r;
-}
-
-void Host::HandleFunction(const std::string& path, HttpRequest request,
-                          const std::function<void(HttpResponse)>& respond) {
+  bool disabled = off != env_.end() && AsciiLower(off->second) == "true";
   auto set = registry_.Get();
-  RouteTable::MatchResult match;
-  if (!set->routes.Match(request.method, path, &match))
-    return respond(path == "/" ? RootPage() : EmptyResponse(404));
-  const FunctionSpec* fn = set->Find(match.entry->target);
-  if (fn == nullptr || fn->disabled) return respond(EmptyResponse(404));
-  if (!auth_->Authorize(*fn, request, request.query_params)) return respond(EmptyResponse(401));
-  if (!fn->load_status.ok()) {
-    spdlog::error("Function '{}' failed to load: {} (request to {} answered 500)", fn->name,
-                  fn->load_status.message(), path);
-    return respond(EmptyResponse(500));
-  }
-  // The invocation runs now or once maxConcurrentRequests allows; the request
-  // is shared because the limiter may hold the closure for a while.
-  auto req = std::make_shared<HttpRequest>(std::move(request));
-  auto params = std::make_shared<std::map<std::string, std::string>>(std::move(match.params));
-  auto run = [this, set, fn, req, params, respond]() {
-    const BindingSpec* trigger = fn->trigger();
-    InvocationInput in;
-    in.function_name = fn->name;
-    in.reason = kHttpReason;
-    rpc::ParameterBinding pb;
-    pb.set_name(trigger ? trigger->name : "req");
-    BuildRpcHttp(*req, *params, pb.mutable_data()->mutable_http());
-    in.input_data.push_back(std::move(pb));
-    in.http = &in.input_data[0].data().http();
-    if (!req->trace_parent.empty()) {  // tracing: the server span
-      in.trace_context.set_trace_parent(req->trace_parent);
-      in.trace_context.set_trace_state(req->trace_state);
-    } else {
-      in.trace_context.set_trace_parent(ContinueTraceparent(req->Header("traceparent")));
-      in.trace_context.set_trace_state(req->Header("tracestate"));
-    }
-    (*in.trace_context.mutable_attributes())["OperationName"] = fn->name;
-    invoker_->Invoke(std::move(in), [this, set, fn, respond](InvocationOutcome out) {
-      limiter_->Release();
-      if (out.status.IsUnavailable()) return respond(EmptyResponse(503));
-      if (!out.succeeded()) return respond(EmptyResponse(500));
-      HttpResponse r;
-      Status s = HttpResponseFromInvocation(*fn, out.response, &r);
-      if (!s.ok()) {
-        spdlog::error("Functions.{} (Id={}): {}", fn->name, out.invocation_id, s.message());
-        return respond(EmptyResponse(500));
-      }
-      respond(std::move(r));
-    });
-  };
-  if (!limiter_->Admit(std::move(run))) {
-    HttpResponse r = EmptyResponse(429);
-    r.headers.emplace_back("Retry-After", "1");
-    respond(std::move(r));
-  }
+  return pyfn::HomePage(disabled, watching_.load() ? set.get() : nullptr,
+                        http_ ? http_->port() : settings_.port);
 }
 
 void Host::RequestShutdown(const std::string& why) {

@@ -1,7 +1,12 @@
-// Host: wires the parts together and owns their lifetimes.
+// Host: the composition root. Builds the parts, wires them together, owns
+// their lifetimes and runs the app's life (start, file watching, triggers,
+// drain). The requests themselves are answered by the parts:
 //
-//   HttpServer ──Handle──▶ Host (routes, auth, admin) ──Invoke──▶ FunctionInvoker
-//        ──Dispatch──▶ WorkerPool ──gRPC──▶ pyfn-worker processes
+//   HttpServer ──Handle──▶ Host::Handle (tracing, CORS; picks the route)
+//        ├──▶ AdminRoutes (host/http/admin_routes.h: status, health, metrics, keys)
+//        ├──▶ EventGridWebhook (host/triggers/eventgrid_trigger.h)
+//        └──▶ FunctionRoutes (host/http/function_routes.h: route, auth, limits)
+//                 ──Invoke──▶ FunctionInvoker ──Dispatch──▶ WorkerPool ──gRPC──▶ pyfn-worker
 //
 // Lifecycle: Start() loads the app, listens, starts the workers; Run() blocks
 // until RequestShutdown() (first SIGTERM/SIGINT), then drains: stop accepting,
@@ -30,7 +35,9 @@
 #include "host/app/function_registry.h"
 #include "host/app/settings.h"
 #include "host/common/thread_annotations.h"
+#include "host/http/admin_routes.h"
 #include "host/http/cors.h"
+#include "host/http/function_routes.h"
 #include "host/http/http_server.h"
 #include "host/http/request_limiter.h"
 #include "host/keys/auth.h"
@@ -46,7 +53,7 @@
 
 namespace pyfn {
 
-class Host : public HttpHandler {
+class Host : public HttpHandler, public HostProbe {
  public:
   Host(Settings settings, HostConfig config, WorkerConfig worker_config, Environment env);
   ~Host() override;
@@ -72,18 +79,20 @@ class Host : public HttpHandler {
   bool WantsStream(const HttpRequest& head) override;
   void HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) override;
 
-  std::string StatusJson() const;
-  // Readiness (GET /admin/health/ready): Running, not draining, a worker ready.
-  bool Ready() const;
+  // HostProbe: what /admin/host/status, /admin/host/ping and the health
+  // probes tell; MetricsText is the Prometheus text for /admin/metrics and
+  // PYFN_METRICS_PORT.
+  HostStatus CurrentStatus() const override;
+  bool Ready() const override;
+  std::string MetricsText() const override;
   // Every metric (metrics_, the span and metrics exporters' counters): what
   // /admin/metrics and PYFN_METRICS_PORT show and the OTLP export sends.
   std::vector<MetricFamily> CollectMetrics() const;
-  // Prometheus text for /admin/metrics and PYFN_METRICS_PORT.
-  std::string MetricsText() const;
 
  private:
   enum class State { kInitializing, kRunning, kStopping };
-  // The function.json folders, through the registry (selection), failures logged.
+  // The function.json folders, through the registry (selection), failures
+  // logged (PublishFunctions).
   void LoadFunctionFolders();
   WorkerPoolOptions PoolOptions() const;
   void OnIndexed();
@@ -96,13 +105,9 @@ class Host : public HttpHandler {
   void OnFilesChanged(const std::vector<FileChange>& changes);
   // Starts the storage triggers if a start is pending (after Start or a restart).
   void StartTriggers();
-  // GET / with no function there: a page saying the app is up (Azure's
-  // homepage), 204 with AzureWebJobsDisableHomepage=true.
-  HttpResponse RootPage() const;
-  void HandleFunction(const std::string& path, HttpRequest request,
-                      const std::function<void(HttpResponse)>& respond);
-  void HandleAdmin(const std::string& path, const std::string& lpath, const HttpRequest& request,
-                   const std::function<void(HttpResponse)>& respond);
+  // GET / with no function there (home_page.h); lists the HTTP functions
+  // while file watching is on.
+  HttpResponse HomePage() const;
   // Streaming HTTP (host_streaming.cc): the pool sent an HTTP invocation to a
   // worker (`http_uri` its HttpUri, or ""); starts forwarding its request.
   void OnHttpInvocationSent(const std::string& invocation_id, const std::string& http_uri);
@@ -121,8 +126,8 @@ class Host : public HttpHandler {
   // Storage bindings and triggers (spec B5-B7). Declared before pool_ and
   // invoker_ so it outlives the invocations they complete during shutdown.
   std::unique_ptr<StorageRuntime> storage_;
-  std::unique_ptr<Authorizer> auth_;
-  KeyManager* keys_ = nullptr;  // auth_ when it is the KeyManager, else null
+  std::unique_ptr<KeyManager> keys_;  // the Authorizer; null in Index()
+  Authorizer* auth_ = nullptr;        // keys_
   std::unique_ptr<CorsPolicy> cors_;
   std::unique_ptr<RequestLimiter> limiter_;
   Metrics metrics_;
@@ -137,6 +142,9 @@ class Host : public HttpHandler {
       PYFN_GUARDED_BY(triggers_mu_);
   bool triggers_start_pending_ PYFN_GUARDED_BY(triggers_mu_) = true;
   std::unique_ptr<FileWatcher> watcher_;  // null: file watching is off
+  std::atomic<bool> watching_{false};      // watcher_ started (read by HomePage)
+  std::unique_ptr<AdminRoutes> admin_;     // /admin/...
+  std::unique_ptr<FunctionRoutes> functions_;
   std::unique_ptr<EventGridWebhook> eventgrid_;  // /runtime/webhooks/eventgrid
   boost::asio::io_context ioc_;
   std::unique_ptr<HttpServer> http_;

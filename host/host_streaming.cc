@@ -12,6 +12,7 @@
 // client gets 500 before the response head, a closed connection after it.
 #include <spdlog/spdlog.h>
 
+#include "host/app/load_failures.h"
 #include "host/common/strings.h"
 #include "host/host.h"
 #include "host/host_streaming.h"
@@ -60,8 +61,8 @@ void Host::HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {
   if (fn == nullptr || fn->disabled) return respond(EmptyResponse(404));
   if (!auth_->Authorize(*fn, head, head.query_params)) return respond(EmptyResponse(401));
   if (!fn->load_status.ok()) {
-    spdlog::error("Function '{}' failed to load: {} (request to {} answered 500)", fn->name,
-                  fn->load_status.message(), head.path);
+    LogLoadFailure(fn->name, fn->load_status.message(),
+                   " (request to " + head.path + " answered 500)");
     return respond(EmptyResponse(500));
   }
   auto req = std::make_shared<HttpRequest>(std::move(head));

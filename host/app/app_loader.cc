@@ -589,7 +589,7 @@ Status ParseFunctionJson(const std::string& name, const std::string& dir,
     fn->entry_point = ep->get<std::string>();
   }
   if (j.contains("disabled")) fn->disabled = Truthy(j["disabled"]);
-  if (j.contains("retry")) fn->retry = j["retry"];
+  if (j.contains("retry")) fn->retry = RetryPolicy::FromJson(j["retry"]);
   auto b = j.find("bindings");
   if (b == j.end()) return Status::InvalidArgument("function.json has no 'bindings' array");
   s = ParseBindings(*b, fn);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "host/app/retry_policy.h"
 #include "host/common/status.h"
 
 namespace pyfn {
@@ -47,7 +48,7 @@ struct FunctionSpec {
   std::vector<std::string> raw_bindings;  // one JSON object text per binding
   int trigger_index = -1;                 // index into bindings, -1 if none
   std::optional<HttpTriggerSpec> http;    // set when the trigger is httpTrigger
-  nlohmann::json retry;                   // function.json "retry" or worker retry options
+  RetryPolicy retry;                      // function.json "retry" or the worker's retry options
   bool worker_indexed = false;            // came from FunctionMetadataResponse
 
   // Not ok: the function failed to load (bad function.json, or the worker's

@@ -48,7 +48,7 @@ std::shared_ptr<const FunctionSet> FunctionRegistry::Get() const {
   return current_;
 }
 
-std::vector<std::string> FunctionRegistry::Replace(std::vector<FunctionSpec> functions) {
+void FunctionRegistry::Replace(std::vector<FunctionSpec> functions) {
   std::vector<std::string> excluded;
   if (selection_) {
     std::vector<FunctionSpec> kept;
@@ -61,24 +61,20 @@ std::vector<std::string> FunctionRegistry::Replace(std::vector<FunctionSpec> fun
   }
   auto set = std::make_shared<FunctionSet>();
   set->route_prefix = route_prefix_;
-  std::vector<std::string> failed;
   for (auto& f : functions) {
     if (f.function_id.empty()) f.function_id = NewUuid();
     bool routed = f.http.has_value() || (!f.load_status.ok() && f.trigger() == nullptr);
     if (routed && !f.disabled) {
       std::vector<std::string> methods = f.http ? f.http->methods : std::vector<std::string>{};
       Status s = set->routes.Add(f.RouteTemplateWithPrefix(route_prefix_), methods, f.name);
-      if (!s.ok() && f.load_status.ok()) {
+      if (!s.ok() && f.load_status.ok())
         f.load_status = Status::InvalidArgument("bad route: " + s.message());
-        failed.push_back(f.name);
-      }
     }
   }
   set->functions = std::move(functions);
   pyfn::MutexLock l(mu_);
   current_ = std::move(set);
   excluded_ = std::move(excluded);
-  return failed;
 }
 
 bool FunctionRegistry::SetLoadFailure(const std::string& name, const Status& status) {

@@ -52,8 +52,8 @@ class FunctionRegistry {
   // Gives each a function_id if it has none, and
   // routes every enabled HTTP function (and every function that failed to
   // parse: it answers 500 on its default route). A bad route template marks
-  // that function failed. Returns the functions whose route failed, for logging.
-  std::vector<std::string> Replace(std::vector<FunctionSpec> functions);
+  // that function failed. Logs nothing (PublishFunctions in load_failures.h does).
+  void Replace(std::vector<FunctionSpec> functions);
 
   // Marks `name` failed (e.g. its FunctionLoadResponse failed). Returns false
   // if it was already failed (so the caller logs each failure once).

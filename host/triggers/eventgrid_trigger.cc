@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 
+#include "host/app/load_failures.h"
 #include "host/common/strings.h"
 #include "host/common/thread_annotations.h"
 #include "host/triggers/trigger_util.h"
@@ -205,8 +206,7 @@ void EventGridWebhook::Handle(const HttpRequest& request,
     return respond(TextResponse(404, "cannot find function: '" + name + "'" + why));
   }
   if (!fn->load_status.ok()) {
-    spdlog::error("Function '{}' failed to load: {} (Event Grid delivery answered 500)", fn->name,
-                  fn->load_status.message());
+    LogLoadFailure(fn->name, fn->load_status.message(), " (Event Grid delivery answered 500)");
     return respond(TextResponse(500, "Exception while executing function: Functions." + fn->name));
   }
   if (request.method == "OPTIONS") {

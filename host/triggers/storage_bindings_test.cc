@@ -262,21 +262,6 @@ TEST(QueueTriggerTest, JsonRequirementFromOtherBindings) {
   EXPECT_EQ(QueueTrigger::JsonRequirement(fn), "binding 'o' uses {orderId}");
 }
 
-TEST(TriggerUtilTest, RetryPolicy) {
-  auto p = RetryPolicy::FromJson(nlohmann::json::parse(
-      R"({"strategy": "fixedDelay", "maxRetryCount": 2, "delayInterval": "00:00:01"})"));
-  EXPECT_EQ(p.max_retry_count, 2);
-  EXPECT_EQ(p.DelayBefore(1).count(), 1000);
-  EXPECT_EQ(p.DelayBefore(2).count(), 1000);
-  p = RetryPolicy::FromJson(nlohmann::json::parse(
-      R"({"strategy": "exponentialBackoff", "maxRetryCount": -1,
-          "minimumInterval": "00:00:01", "maximumInterval": 5000})"));
-  EXPECT_EQ(p.max_retry_count, -1);
-  EXPECT_EQ(p.DelayBefore(1).count(), 1000);
-  EXPECT_EQ(p.DelayBefore(3).count(), 4000);
-  EXPECT_EQ(p.DelayBefore(4).count(), 5000);
-}
-
 TEST(TriggerUtilTest, AzureTimes) {
   EXPECT_EQ(AzureTime(0), "1970-01-01T00:00:00.0000000+00:00");
   int64_t t = 0;

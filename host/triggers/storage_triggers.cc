@@ -1,6 +1,6 @@
 #include "host/triggers/storage_triggers.h"
 
-#include <spdlog/spdlog.h>
+#include "host/app/load_failures.h"
 
 namespace pyfn {
 
@@ -27,8 +27,7 @@ void StorageTriggers::Start(const FunctionSet& set) {
       continue;
     }
     if (!s.ok())
-      spdlog::error("Function '{}' failed to load: its {} cannot start: {}", fn.name, t->type,
-                    s.message());
+      LogLoadFailure(fn.name, "its " + t->type + " cannot start: " + s.message());
   }
 }
 

@@ -69,7 +69,7 @@ TimerTrigger::TimerTrigger(StorageRuntime* runtime, Invoker* invoker, const Func
   state_->invoker = invoker;
   state_->function = fn.name;
   if (fn.trigger()) state_->binding = *fn.trigger();
-  state_->retry = RetryPolicy::FromJson(fn.retry);
+  state_->retry = fn.retry;
 }
 
 TimerTrigger::~TimerTrigger() { Stop(); }

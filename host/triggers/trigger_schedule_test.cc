@@ -137,31 +137,6 @@ TEST(TimerSchedule, UseMonitorDefaultsOffOnlyForSchedulesFasterThanAMinute) {
   EXPECT_FALSE(TimerUsesMonitorByDefault(*Parse("00:00:10"), utc));
 }
 
-TEST(RetryPolicy, FixedDelayWaitsTheSameBeforeEveryRetry) {
-  RetryPolicy p = RetryPolicy::FromJson(
-      {{"strategy", "fixedDelay"}, {"maxRetryCount", 3}, {"delayInterval", "00:00:02"}});
-  EXPECT_EQ(p.max_retry_count, 3);
-  EXPECT_EQ(p.DelayBefore(1), milliseconds(2000));
-  EXPECT_EQ(p.DelayBefore(3), milliseconds(2000));
-}
-
-TEST(RetryPolicy, ExponentialBackoffDoublesFromTheMinimumUpToTheMaximum) {
-  RetryPolicy p = RetryPolicy::FromJson({{"strategy", "exponentialBackoff"},
-                                         {"maxRetryCount", "-1"},
-                                         {"minimumInterval", "00:00:01"},
-                                         {"maximumInterval", "00:00:05"}});
-  EXPECT_EQ(p.max_retry_count, -1);
-  EXPECT_EQ(p.DelayBefore(1), milliseconds(1000));
-  EXPECT_EQ(p.DelayBefore(2), milliseconds(2000));
-  EXPECT_EQ(p.DelayBefore(3), milliseconds(4000));
-  EXPECT_EQ(p.DelayBefore(4), milliseconds(5000));
-  EXPECT_EQ(p.DelayBefore(40), milliseconds(5000));
-}
-
-TEST(RetryPolicy, NoRetryOptionsMeanNoRetries) {
-  EXPECT_EQ(RetryPolicy::FromJson(nlohmann::json()).max_retry_count, 0);
-}
-
 TEST(AzureTime, RoundTripsThroughTheFormatTheStatusBlobHolds) {
   int64_t back = 0;
   EXPECT_EQ(AzureTime(kNoon), "2026-01-01T12:00:00.0000000+00:00");

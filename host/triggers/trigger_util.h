@@ -1,5 +1,5 @@
 // Small pieces the storage-backed triggers (queue, timer, blob) share:
-// retry policies, an interruptible wait, invocation waiting and the time
+// an interruptible wait, invocation waiting and the time
 // formats Azure's host puts into trigger metadata.
 #ifndef PYFN_HOST_TRIGGER_UTIL_H_
 #define PYFN_HOST_TRIGGER_UTIL_H_
@@ -17,20 +17,6 @@
 #include "host/workers/invoker.h"
 
 namespace pyfn {
-
-// A function's retry policy (function.json "retry" or the decorator's
-// @app.retry): fixedDelay waits delay_interval between attempts,
-// exponentialBackoff min(maximum, minimum * 2^n). max_retry_count -1 = no
-// limit; 0 = no retries.
-struct RetryPolicy {
-  int max_retry_count = 0;
-  bool fixed_delay = true;
-  std::chrono::milliseconds delay{0}, minimum{0}, maximum{0};
-
-  static RetryPolicy FromJson(const nlohmann::json& retry);
-  // Wait before retry number `retry` (1 = the first retry).
-  std::chrono::milliseconds DelayBefore(int retry) const;
-};
 
 // Signals stop/wake to a trigger's thread. Thread safe.
 class Waker {

@@ -9,6 +9,8 @@
 #include <climits>
 
 #include "FunctionRpc.grpc.pb.h"
+#include "host/app/load_failures.h"
+#include "host/app/worker_metadata.h"
 #include "host/workers/trace_context.h"
 #include "proto/stream_codec.h"
 
@@ -417,49 +419,12 @@ void WorkerPool::OnMetadataResponse(Worker* w, const rpc::FunctionMetadataRespon
                         : "\n" + r.result().exception().stack_trace());
     } else {
       std::vector<FunctionSpec> specs;
-      for (const auto& md : r.function_metadata_results()) {
-        FunctionSpec fn;
-        fn.name = md.name();
-        fn.function_id = md.function_id();
-        fn.directory = md.directory().empty() ? options_.script_root : md.directory();
-        fn.script_file = md.script_file();
-        fn.entry_point = md.entry_point();
-        fn.worker_indexed = true;
-        std::vector<std::string> raw(md.raw_bindings().begin(), md.raw_bindings().end());
-        Status s = ParseRawBindings(raw, &fn);
-        if (s.ok() && md.has_status() && md.status().status() == rpc::StatusResult::Failure)
-          s = Status::InvalidArgument(md.status().exception().message());
-        if (!s.ok()) fn.load_status = Status::InvalidArgument(fn.script_file + ": " + s.message());
-        if (md.has_retry_options()) {
-          fn.retry = {{"maxRetryCount", md.retry_options().max_retry_count()},
-                      {"strategy", md.retry_options().retry_strategy() ==
-                                           rpc::RpcRetryOptions::fixed_delay
-                                       ? "fixedDelay"
-                                       : "exponentialBackoff"}};
-          // Intervals in milliseconds (RetryPolicy in trigger_util.h reads both forms).
-          auto ms = [](const google::protobuf::Duration& d) {
-            return d.seconds() * 1000 + d.nanos() / 1000000;
-          };
-          const auto& ro = md.retry_options();
-          if (ro.has_delay_interval()) fn.retry["delayInterval"] = ms(ro.delay_interval());
-          if (ro.has_minimum_interval()) fn.retry["minimumInterval"] = ms(ro.minimum_interval());
-          if (ro.has_maximum_interval()) fn.retry["maximumInterval"] = ms(ro.maximum_interval());
-        }
-        specs.push_back(std::move(fn));
-      }
+      for (const auto& md : r.function_metadata_results())
+        specs.push_back(FunctionSpecFromMetadata(md, options_.script_root));
       spdlog::info("Worker indexing found {} function(s)", specs.size());
       // The registry keeps only host.json "functions" (when set): the others
       // get no route, no trigger and no FunctionLoadRequest (StartLoading).
-      for (const auto& name : registry_->Replace(std::move(specs))) {
-        const FunctionSpec* f = registry_->Get()->Find(name);
-        spdlog::error("Function '{}' failed to load: {}", name,
-                      f ? f->load_status.message() : std::string("bad route"));
-      }
-      for (const auto& f : registry_->Get()->functions)
-        if (!f.load_status.ok())
-          spdlog::error("Function '{}' failed to load: {}", f.name, f.load_status.message());
-      for (const auto& name : registry_->excluded())
-        spdlog::debug("Function '{}' is not in host.json \"functions\": not loaded", name);
+      PublishFunctions(registry_, std::move(specs));
     }
   }
   IndexDone(w, later);
@@ -521,11 +486,9 @@ void WorkerPool::OnLoadResponse(Worker* w, const rpc::FunctionLoadResponse& r, D
     // pyfn-worker already says "Function 'X' failed to load from <file>: ...".
     std::string prefix = "Function '" + name + "' failed to load from ";
     if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
-    if (registry_->SetLoadFailure(name, Status::InvalidArgument(msg))) {
-      std::string stack = r.result().exception().stack_trace();
-      spdlog::error("Function '{}' failed to load: {}{}", name, msg,
-                    stack.empty() ? "" : "\n" + stack);
-    }
+    std::string stack = r.result().exception().stack_trace();
+    RecordLoadFailure(registry_, name, Status::InvalidArgument(msg),
+                      stack.empty() ? "" : "\n" + stack);
   }
   if (w->loading.empty()) MarkReady(w, later);
 }

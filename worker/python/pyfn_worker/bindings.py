@@ -11,20 +11,9 @@ import json
 import typing
 from typing import Any, Dict, List, Optional
 
-try:  # The library is ours and always installed; keep the worker importable
-    from azure.functions import meta as _meta  # for unit tests without it.
-    Datum = _meta.Datum
-except ImportError:  # pragma: no cover
-    _meta = None
+from azure.functions import meta as _meta
 
-    class Datum:  # type: ignore[no-redef]
-        def __init__(self, value, type):
-            self.value = value
-            self.type = type
-
-        @property
-        def python_value(self):
-            return self.value
+Datum = _meta.Datum
 
 # BindingInfo.Direction / DataType as names.
 DIRECTIONS = {0: 'in', 1: 'out', 2: 'inout'}
@@ -38,8 +27,6 @@ _COLLECTIONS = {'collection_string': 'string', 'collection_bytes': 'bytes',
 
 def get_converter(binding_type: str):
     """The library's converter class for a binding type, or None (generic)."""
-    if _meta is None:
-        return None
     return _meta.get_binding_registry().get(binding_type)
 
 

@@ -27,6 +27,9 @@ import threading
 import traceback
 from typing import TYPE_CHECKING, Any, Callable, Dict, Optional
 
+from azure.functions._context import (InvocationContext, RetryContext, RpcException,
+                                      TraceContext)
+
 from . import __version__, bindings, extensions, loader, logs, otel
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -76,23 +79,6 @@ def failure(e: BaseException, message: Optional[str] = None) -> dict:
 def sync_fast_path_enabled() -> bool:
     return os.environ.get('PYFN_SYNC_FAST_PATH', '').strip().lower() not in (
         '0', 'false', 'no', 'off')
-
-
-_context_classes = None
-
-
-def _context_class():
-    global _context_classes
-    if _context_classes is not None:
-        return _context_classes
-    try:
-        from azure.functions._context import (InvocationContext, RetryContext,
-                                              TraceContext, RpcException)
-        _context_classes = (InvocationContext, TraceContext, RetryContext,
-                            RpcException)
-        return _context_classes
-    except ImportError:  # pragma: no cover  TODO(lead): drop once the library lands everywhere
-        return None
 
 
 class InvokerPool:
@@ -185,33 +171,18 @@ def plan_of(fi: 'loader.FunctionInfo') -> Plan:
 
 
 def make_context(fi: 'loader.FunctionInfo', req: dict):
-    classes = _context_class()
     tc = req.get('trace_context') or {}
     rc = req.get('retry_context') or {}
-    if classes is None:  # pragma: no cover
-        import types
-        return types.SimpleNamespace(
-            invocation_id=req.get('invocation_id', ''), function_name=fi.name,
-            function_directory=fi.directory,
-            trace_context=types.SimpleNamespace(
-                Traceparent=tc.get('trace_parent', ''),
-                Tracestate=tc.get('trace_state', ''),
-                Attributes=dict(tc.get('attributes') or {})),
-            retry_context=types.SimpleNamespace(
-                retry_count=rc.get('retry_count', 0),
-                max_retry_count=rc.get('max_retry_count', 0)),
-            thread_local_storage=logs.thread_local)
-    Ctx, Trace, Retry, RpcExc = classes
     exc = rc.get('exception')
-    return Ctx(
+    return InvocationContext(
         invocation_id=req.get('invocation_id', ''),
         function_name=fi.name,
         function_directory=fi.directory,
-        trace_context=Trace(tc.get('trace_parent', ''), tc.get('trace_state', ''),
-                            dict(tc.get('attributes') or {})),
-        retry_context=Retry(rc.get('retry_count', 0), rc.get('max_retry_count', 0),
-                            RpcExc(exc.get('source', ''), exc.get('stack_trace', ''),
-                                   exc.get('message', '')) if exc else None),
+        trace_context=TraceContext(tc.get('trace_parent', ''), tc.get('trace_state', ''),
+                                   dict(tc.get('attributes') or {})),
+        retry_context=RetryContext(rc.get('retry_count', 0), rc.get('max_retry_count', 0),
+                                   RpcException(exc.get('source', ''), exc.get('stack_trace', ''),
+                                                exc.get('message', '')) if exc else None),
         thread_local_storage=logs.thread_local)
 
 
