@@ -21,7 +21,6 @@
 #include "host/triggers/eventgrid_binding.h"
 #include "host/triggers/queue_binding.h"
 #include "host/triggers/table_binding.h"
-#include "host/workers/trace_context.h"
 
 namespace pyfn {
 namespace {
@@ -631,14 +630,7 @@ void Host::HandleFunction(const std::string& path, HttpRequest request,
     BuildRpcHttp(*req, *params, pb.mutable_data()->mutable_http());
     in.input_data.push_back(std::move(pb));
     in.http = &in.input_data[0].data().http();
-    if (!req->trace_parent.empty()) {  // tracing: the server span
-      in.trace_context.set_trace_parent(req->trace_parent);
-      in.trace_context.set_trace_state(req->trace_state);
-    } else {
-      in.trace_context.set_trace_parent(ContinueTraceparent(req->Header("traceparent")));
-      in.trace_context.set_trace_state(req->Header("tracestate"));
-    }
-    (*in.trace_context.mutable_attributes())["OperationName"] = fn->name;
+    HttpTraceContext(*req, fn->name, &in.trace_context);
     invoker_->Invoke(std::move(in), [this, set, fn, respond](InvocationOutcome out) {
       limiter_->Release();
       if (out.status.IsUnavailable()) return respond(EmptyResponse(503));

@@ -1,13 +1,18 @@
 #include "host/telemetry/http_tracing.h"
 
+#include <atomic>
+#include <cstdint>
+
 #include "host/common/strings.h"
 
 namespace pyfn {
 namespace telemetry {
+namespace {
 
-void TraceHttpRequest(Tracer* tracer, HttpRequest* request,
-                      std::function<void(HttpResponse)>* respond) {
-  if (AsciiLower(request->path).rfind("/admin/health/", 0) == 0) return;
+// The server span of `request` (null for the health probes); sets
+// request->trace_parent/trace_state to its context.
+std::shared_ptr<ActiveSpan> StartServerSpan(Tracer* tracer, HttpRequest* request) {
+  if (AsciiLower(request->path).rfind("/admin/health/", 0) == 0) return nullptr;
   SpanContext parent;
   ParseTraceparent(request->Header("traceparent"), request->Header("tracestate"), &parent);
   auto span = tracer->StartSpan(request->method, SpanKind::kServer, parent);
@@ -21,14 +26,99 @@ void TraceHttpRequest(Tracer* tracer, HttpRequest* request,
     std::string ua = request->Header("user-agent");
     if (!ua.empty()) span->SetAttribute("user_agent.original", ua);
   }
-  *respond = [span, respond = std::move(*respond)](HttpResponse r) {
-    span->SetAttribute("http.response.status_code", static_cast<int64_t>(r.status));
-    if (r.status >= 500)
-      span->End(StatusCode::kError, "HTTP " + std::to_string(r.status));
-    else
-      span->End();
+  return span;
+}
+
+void SetBodySizes(ActiveSpan* span, uint64_t request_bytes, uint64_t response_bytes) {
+  span->SetAttribute("http.request.body.size", static_cast<int64_t>(request_bytes));
+  span->SetAttribute("http.response.body.size", static_cast<int64_t>(response_bytes));
+}
+
+// Ends the span of an answer with `status` (ERROR for 5xx).
+void EndServerSpan(ActiveSpan* span, int status) {
+  span->SetAttribute("http.response.status_code", static_cast<int64_t>(status));
+  if (status >= 500)
+    span->End(StatusCode::kError, "HTTP " + std::to_string(status));
+  else
+    span->End();
+}
+
+// An HttpStream that ends the server span when its response ends.
+class TracedStream : public HttpStream, public std::enable_shared_from_this<TracedStream> {
+ public:
+  TracedStream(std::shared_ptr<HttpStream> inner, std::shared_ptr<ActiveSpan> span)
+      : inner_(std::move(inner)), span_(std::move(span)) {}
+  ~TracedStream() override {
+    // Dropped without an end: the inner stream closes the connection.
+    if (!ended_.exchange(true)) span_->End(StatusCode::kError, "the response was not completed");
+  }
+
+  void ReadBody(std::function<void(Status, std::string, bool)> done) override {
+    inner_->ReadBody([self = shared_from_this(), done = std::move(done)](
+                         Status s, std::string data, bool last) {
+      self->read_.fetch_add(data.size());
+      done(std::move(s), std::move(data), last);
+    });
+  }
+  void WriteHead(HttpResponse head, std::function<void(Status)> done) override {
+    status_.store(head.status);
+    inner_->WriteHead(std::move(head), std::move(done));
+  }
+  void WriteBody(std::string data, std::function<void(Status)> done) override {
+    written_.fetch_add(data.size());
+    inner_->WriteBody(std::move(data), std::move(done));
+  }
+  void Finish() override {
+    if (!ended_.exchange(true)) {
+      SetBodySizes(span_.get(), read_.load(), written_.load());
+      EndServerSpan(span_.get(), status_.load());
+    }
+    inner_->Finish();
+  }
+  void Respond(HttpResponse response) override {
+    if (!ended_.exchange(true)) {
+      SetBodySizes(span_.get(), read_.load(), response.body.size());
+      EndServerSpan(span_.get(), response.status);
+    }
+    inner_->Respond(std::move(response));
+  }
+  void Abort() override {
+    if (!ended_.exchange(true)) {
+      SetBodySizes(span_.get(), read_.load(), written_.load());
+      if (int status = status_.load(); status != 0)
+        span_->SetAttribute("http.response.status_code", static_cast<int64_t>(status));
+      span_->End(StatusCode::kError, "the response was cut off");
+    }
+    inner_->Abort();
+  }
+
+ private:
+  const std::shared_ptr<HttpStream> inner_;
+  const std::shared_ptr<ActiveSpan> span_;
+  std::atomic<uint64_t> read_{0};
+  std::atomic<uint64_t> written_{0};
+  std::atomic<int> status_{0};
+  std::atomic<bool> ended_{false};
+};
+
+}  // namespace
+
+void TraceHttpRequest(Tracer* tracer, HttpRequest* request,
+                      std::function<void(HttpResponse)>* respond) {
+  auto span = StartServerSpan(tracer, request);
+  if (!span) return;
+  *respond = [span, request_bytes = request->body.size(),
+              respond = std::move(*respond)](HttpResponse r) {
+    SetBodySizes(span.get(), request_bytes, r.body.size());
+    EndServerSpan(span.get(), r.status);
     respond(std::move(r));
   };
+}
+
+void TraceHttpStream(Tracer* tracer, HttpRequest* head, std::shared_ptr<HttpStream>* stream) {
+  auto span = StartServerSpan(tracer, head);
+  if (!span) return;
+  *stream = std::make_shared<TracedStream>(std::move(*stream), std::move(span));
 }
 
 }  // namespace telemetry
