@@ -87,7 +87,9 @@ void Host::HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {
       pyfn::MutexLock l(streams_->mu);
       streams_->by_invocation[id] = PendingStreams::Entry{*req, stream, decorate};
     }
-    invoker_->Invoke(std::move(in), [this, id, respond](const InvocationOutcome& out) {
+    // The server span (tracing) ends after the invocation too.
+    auto release_span = telemetry::HoldServerSpan(stream);
+    invoker_->Invoke(std::move(in), [this, id, respond, release_span](const InvocationOutcome& out) {
       limiter_->Release();
       bool never_sent = false;
       {
@@ -96,6 +98,7 @@ void Host::HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {
       }
       // Sent to a worker: the forwarded exchange ends the request itself.
       if (never_sent) respond(EmptyResponse(out.status.IsUnavailable() ? 503 : 500));
+      release_span();
     });
   };
   if (!limiter_->Admit(std::move(run))) {

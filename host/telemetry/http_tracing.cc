@@ -2,8 +2,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 
 #include "host/common/strings.h"
+#include "host/common/thread_annotations.h"
 
 namespace pyfn {
 namespace telemetry {
@@ -43,14 +45,16 @@ void EndServerSpan(ActiveSpan* span, int status) {
     span->End();
 }
 
-// An HttpStream that ends the server span when its response ends.
+// An HttpStream that ends the server span when its response ends and every
+// hold (HoldServerSpan) is released.
 class TracedStream : public HttpStream, public std::enable_shared_from_this<TracedStream> {
  public:
   TracedStream(std::shared_ptr<HttpStream> inner, std::shared_ptr<ActiveSpan> span)
       : inner_(std::move(inner)), span_(std::move(span)) {}
   ~TracedStream() override {
     // Dropped without an end: the inner stream closes the connection.
-    if (!ended_.exchange(true)) span_->End(StatusCode::kError, "the response was not completed");
+    pyfn::MutexLock l(mu_);
+    if (!ending_) span_->End(StatusCode::kError, "the response was not completed");
   }
 
   void ReadBody(std::function<void(Status, std::string, bool)> done) override {
@@ -69,36 +73,65 @@ class TracedStream : public HttpStream, public std::enable_shared_from_this<Trac
     inner_->WriteBody(std::move(data), std::move(done));
   }
   void Finish() override {
-    if (!ended_.exchange(true)) {
-      SetBodySizes(span_.get(), read_.load(), written_.load());
-      EndServerSpan(span_.get(), status_.load());
-    }
+    EndOnce({status_.load(), written_.load(), false});
     inner_->Finish();
   }
   void Respond(HttpResponse response) override {
-    if (!ended_.exchange(true)) {
-      SetBodySizes(span_.get(), read_.load(), response.body.size());
-      EndServerSpan(span_.get(), response.status);
-    }
+    EndOnce({response.status, response.body.size(), false});
     inner_->Respond(std::move(response));
   }
   void Abort() override {
-    if (!ended_.exchange(true)) {
-      SetBodySizes(span_.get(), read_.load(), written_.load());
-      if (int status = status_.load(); status != 0)
-        span_->SetAttribute("http.response.status_code", static_cast<int64_t>(status));
-      span_->End(StatusCode::kError, "the response was cut off");
-    }
+    EndOnce({status_.load(), written_.load(), true});
     inner_->Abort();
   }
 
+  void Hold() {
+    pyfn::MutexLock l(mu_);
+    ++holds_;
+  }
+  void Release() {
+    Ending e;
+    {
+      pyfn::MutexLock l(mu_);
+      if (--holds_ > 0 || !ending_) return;
+      e = *ending_;
+    }
+    Record(e);
+  }
+
  private:
+  struct Ending {
+    int status = 0;  // 0: no head was written
+    uint64_t response_bytes = 0;
+    bool cut = false;  // Abort
+  };
+
+  void EndOnce(Ending e) {
+    {
+      pyfn::MutexLock l(mu_);
+      if (ending_) return;
+      ending_ = e;
+      if (holds_ > 0) return;  // Release records it
+    }
+    Record(e);
+  }
+
+  void Record(const Ending& e) {
+    SetBodySizes(span_.get(), read_.load(), e.response_bytes);
+    if (!e.cut) return EndServerSpan(span_.get(), e.status);
+    if (e.status != 0)
+      span_->SetAttribute("http.response.status_code", static_cast<int64_t>(e.status));
+    span_->End(StatusCode::kError, "the response was cut off");
+  }
+
   const std::shared_ptr<HttpStream> inner_;
   const std::shared_ptr<ActiveSpan> span_;
   std::atomic<uint64_t> read_{0};
   std::atomic<uint64_t> written_{0};
   std::atomic<int> status_{0};
-  std::atomic<bool> ended_{false};
+  pyfn::Mutex mu_;
+  int holds_ PYFN_GUARDED_BY(mu_) = 0;
+  std::optional<Ending> ending_ PYFN_GUARDED_BY(mu_);
 };
 
 }  // namespace
@@ -119,6 +152,13 @@ void TraceHttpStream(Tracer* tracer, HttpRequest* head, std::shared_ptr<HttpStre
   auto span = StartServerSpan(tracer, head);
   if (!span) return;
   *stream = std::make_shared<TracedStream>(std::move(*stream), std::move(span));
+}
+
+std::function<void()> HoldServerSpan(const std::shared_ptr<HttpStream>& stream) {
+  auto traced = std::dynamic_pointer_cast<TracedStream>(stream);
+  if (!traced) return [] {};
+  traced->Hold();
+  return [traced] { traced->Release(); };
 }
 
 }  // namespace telemetry

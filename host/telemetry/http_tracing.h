@@ -12,7 +12,10 @@
 // wraps *stream so that the span gets the status of the response head (or of
 // the whole answer), counts the body bytes read and written, and ends when
 // the response does: Finish or Respond as above, Abort (the response was cut
-// after its head) with status ERROR.
+// after its head) with status ERROR. HoldServerSpan keeps that span open
+// until the callable it returns runs as well (the invocation's end), so that
+// it covers the invocation as the buffered answer does; for a stream
+// TraceHttpStream did not wrap, it returns a callable that does nothing.
 #ifndef PYFN_HOST_TELEMETRY_HTTP_TRACING_H_
 #define PYFN_HOST_TELEMETRY_HTTP_TRACING_H_
 
@@ -30,6 +33,8 @@ void TraceHttpRequest(Tracer* tracer, HttpRequest* request,
                       std::function<void(HttpResponse)>* respond);
 
 void TraceHttpStream(Tracer* tracer, HttpRequest* head, std::shared_ptr<HttpStream>* stream);
+
+std::function<void()> HoldServerSpan(const std::shared_ptr<HttpStream>& stream);
 
 }  // namespace telemetry
 }  // namespace pyfn

@@ -206,6 +206,28 @@ TEST(HttpTracingTest, AStreamEndsItsSpanWhenItsResponseEnds) {
   }
 }
 
+TEST(HttpTracingTest, AHeldStreamSpanEndsWhenTheResponseAndTheHoldAreBothOver) {
+  Recorder r;
+  Tracer t(On(), r.sink());
+  EXPECT_NO_THROW(HoldServerSpan(std::make_shared<FakeStream>())());  // not traced
+  for (bool response_first : {true, false}) {
+    HttpRequest head;
+    head.method = "GET";
+    head.SetTarget("/api/s");
+    std::shared_ptr<HttpStream> stream = std::make_shared<FakeStream>();
+    TraceHttpStream(&t, &head, &stream);
+    auto release = HoldServerSpan(stream);
+    size_t before = r.spans.size();
+    if (response_first) stream->Respond(EmptyResponse(404));
+    else release();
+    EXPECT_EQ(r.spans.size(), before);
+    if (response_first) release();
+    else stream->Respond(EmptyResponse(404));
+    ASSERT_EQ(r.spans.size(), before + 1);
+    EXPECT_EQ(Attr(r.spans.back(), "http.response.status_code"), "404");
+  }
+}
+
 TEST(InvocationTracingTest, AttributesKindAndOutcome) {
   Recorder r;
   Tracer t(On(), r.sink());
