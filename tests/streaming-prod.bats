@@ -56,15 +56,15 @@ metric() {
   printf '%s\n' "${v:-0}"
 }
 
-# wait_served [NAME]: /api/pid answers 200 within 20 s (a new worker after a timeout);
-# its body in $HTTP_BODY.
+# wait_served: /api/pid answers 200 within 20 s (a new worker after a timeout); its body in
+# $HTTP_BODY.
 wait_served() {
   local deadline=$((SECONDS + 20))
   while [ "$SECONDS" -lt "$deadline" ]; do
-    http_request -n "${1:-app}" GET /api/pid && [ "$HTTP_STATUS" = 200 ] && return 0
+    http_request GET /api/pid && [ "$HTTP_STATUS" = 200 ] && return 0
     sleep 0.3
   done
-  fail "no answer from /api/pid after a worker restart; $(pyfn_log "${1:-app}" | tail -20)"
+  fail "no answer from /api/pid after a worker restart; $(pyfn_log | tail -20)"
 }
 
 # start_drain NAME GRACE: a host of the app with PYFN_SHUTDOWN_GRACE_PERIOD=GRACE.
