@@ -213,7 +213,8 @@ stream_to() {
 @test "streaming limits: maxConcurrentRequests=1 holds a second stream until the first ended, the third gets 429" {
   # maxOutstandingRequests counts the running requests and the queued ones.
   pyfn_start -n lim -e AzureFunctionsJobHost__extensions__http__maxConcurrentRequests=1 \
-    -e AzureFunctionsJobHost__extensions__http__maxOutstandingRequests=2 "$STREAM_APP"
+    -e AzureFunctionsJobHost__extensions__http__maxOutstandingRequests=2 \
+    -e AzureWebJobsSecretStorageType=memory -e "PYFN_MASTER_KEY=$MASTER" "$STREAM_APP"
   local i pids=()
   for i in 1 2 3; do
     stream_to "$BATS_TEST_TMPDIR/s$i" lim '/api/lines/5?pause=0.3'
