@@ -89,7 +89,8 @@ void Host::HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {
     }
     // The server span (tracing) ends after the invocation too.
     auto release_span = telemetry::HoldServerSpan(stream);
-    invoker_->Invoke(std::move(in), [this, id, respond, release_span](const InvocationOutcome& out) {
+    invoker_->Invoke(std::move(in), [this, id, respond,
+                                     release_span](const InvocationOutcome& out) {
       limiter_->Release();
       bool never_sent = false;
       {
