@@ -39,13 +39,6 @@ require_sink() {
     skip "the container cannot reach the OTLP sink on this machine's loopback"
 }
 
-# span_of SPAN_ID: the span the sink received (waits up to 10 s), in $output.
-span_of() {
-  otlp_wait main 10 1 ".span_id == \"$1\"" >/dev/null ||
-    fail "no span $1; spans: $(otlp_spans main | tail -5); $(pyfn_log | tail -20)"
-  output=$(otlp_spans main ".span_id == \"$1\"" | head -1)
-}
-
 # scrape [NAME]: GET /admin/metrics of instance NAME (default app) into $METRICS.
 scrape() {
   http_request -n "${1:-app}" GET /admin/metrics -H "x-functions-key: $MASTER" >/dev/null
@@ -98,7 +91,7 @@ stream_to() {
   inv=$(http_json .invocation_id)
   [[ "$tp" =~ ^00-([0-9a-f]{32})-([0-9a-f]{16})-01$ ]] || fail "traceparent: $tp"
   trace=${BASH_REMATCH[1]} span=${BASH_REMATCH[2]}
-  span_of "$span"
+  span_of main "$span"
   local s="$output"
   [ "$(jq -r .name <<<"$s")" = trace ]
   [ "$(jq -r .trace_id <<<"$s")" = "$trace" ]
@@ -106,7 +99,7 @@ stream_to() {
   [ "$(jq -r '.attributes["faas.trigger"]' <<<"$s")" = http ]
   [ "$(jq -r '.attributes["faas.invocation_id"]' <<<"$s")" = "$inv" ]
   [ "$(jq -r '.attributes["pyfn.outcome"]' <<<"$s")" = success ]
-  span_of "$(jq -r .parent_span_id <<<"$s")"
+  span_of main "$(jq -r .parent_span_id <<<"$s")"
   local srv="$output"
   [ "$(jq -r .kind <<<"$srv")" = 2 ] || fail "server span: $srv"
   [ "$(jq -r .name <<<"$srv")" = GET ]
@@ -146,20 +139,7 @@ stream_to() {
 
 @test "streaming spans: an incoming traceparent and tracestate continue the caller's trace" {
   require_sink
-  local trace=6bf92f3577b34da6a3ce929d0e0e4736 caller=00f067aa0ba902b7
-  http_request GET /api/trace -H "traceparent: 00-$trace-$caller-01" -H 'tracestate: vendor=v1'
-  assert_http_status 200
-  local tp span
-  tp=$(http_json .traceparent)
-  [[ "$tp" =~ ^00-$trace-([0-9a-f]{16})-01$ ]] || fail "traceparent: $tp"
-  span=${BASH_REMATCH[1]}
-  [ "$span" != "$caller" ]
-  [ "$(http_json .tracestate)" = vendor=v1 ]
-  span_of "$span"
-  span_of "$(jq -r .parent_span_id <<<"$output")"
-  [ "$(jq -r .kind <<<"$output")" = 2 ]
-  [ "$(jq -r .parent_span_id <<<"$output")" = "$caller" ]
-  [ "$(jq -r .trace_id <<<"$output")" = "$trace" ]
+  otlp_assert_continued main 6bf92f3577b34da6a3ce929d0e0e4736 /api/trace
 }
 
 @test "streaming CORS: the host answers the preflight; a streamed response carries Allow-Origin" {
@@ -311,7 +291,7 @@ stream_to() {
     local inv
     inv=$(otlp_spans main "$cond" | tail -1)
     [ "$(jq -r .status <<<"$inv")" = 2 ]
-    span_of "$(jq -r .parent_span_id <<<"$inv")"
+    span_of main "$(jq -r .parent_span_id <<<"$inv")"
     [ "$(jq -r .kind <<<"$output")" = 2 ]
     [ "$(jq -r .status <<<"$output")" = 2 ]
   fi
