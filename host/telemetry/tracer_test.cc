@@ -190,15 +190,16 @@ TEST(HttpTracingTest, AStreamEndsItsSpanWhenItsResponseEnds) {
     EXPECT_TRUE(head.trace_parent.rfind("00-0af7651916cd43dd8448eb211c80319c-", 0) == 0);
     stream->ReadBody([](Status, std::string, bool) {});
     stream->ReadBody([](Status, std::string, bool) {});
-    EXPECT_EQ(r.spans.size(), i);  // open until the response ends
+    EXPECT_EQ(r.spans().size(), i);  // open until the response ends
     cases[i].run(stream.get());
     stream->Finish();  // a second end changes nothing
     EXPECT_EQ(fake->end, cases[i].end);
-    ASSERT_EQ(r.spans.size(), i + 1);
-    const SpanData& d = r.spans[i];
+    auto spans = r.spans();
+    ASSERT_EQ(spans.size(), i + 1);
+    const SpanData& d = spans[i];
     EXPECT_EQ(d.kind, SpanKind::kServer);
     EXPECT_EQ(d.parent_span_id, "b7ad6b7169203331");
-    EXPECT_EQ(head.trace_parent, "00-0af7651916cd43dd8448eb211c80319c-" + d.span_id + "-01");
+    EXPECT_EQ(head.trace_parent, "00-0af7651916cd43dd8448eb211c80319c-" + d.span_id.str() + "-01");
     EXPECT_EQ(Attr(d, "http.response.status_code"), cases[i].status);
     EXPECT_EQ(Attr(d, "http.request.body.size"), "5");
     EXPECT_EQ(Attr(d, "http.response.body.size"), cases[i].response_bytes);
@@ -217,14 +218,15 @@ TEST(HttpTracingTest, AHeldStreamSpanEndsWhenTheResponseAndTheHoldAreBothOver) {
     std::shared_ptr<HttpStream> stream = std::make_shared<FakeStream>();
     TraceHttpStream(&t, &head, &stream);
     auto release = HoldServerSpan(stream);
-    size_t before = r.spans.size();
+    size_t before = r.spans().size();
     if (response_first) stream->Respond(EmptyResponse(404));
     else release();
-    EXPECT_EQ(r.spans.size(), before);
+    EXPECT_EQ(r.spans().size(), before);
     if (response_first) release();
     else stream->Respond(EmptyResponse(404));
-    ASSERT_EQ(r.spans.size(), before + 1);
-    EXPECT_EQ(Attr(r.spans.back(), "http.response.status_code"), "404");
+    auto spans = r.spans();
+    ASSERT_EQ(spans.size(), before + 1);
+    EXPECT_EQ(Attr(spans.back(), "http.response.status_code"), "404");
   }
 }
 
