@@ -17,6 +17,8 @@
 #include "host/host.h"
 #include "host/host_streaming.h"
 #include "host/http/http_proxy.h"
+#include "host/http/rpc_http.h"
+#include "host/telemetry/http_tracing.h"
 #include "host/triggers/eventgrid_trigger.h"
 #include "host/workers/trace_context.h"
 
@@ -41,6 +43,7 @@ bool Host::WantsStream(const HttpRequest& head) {
 }
 
 void Host::HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {
+  if (tracer_) telemetry::TraceHttpStream(tracer_.get(), &head, &stream);
   std::function<void(HttpResponse*)> decorate;
   if (cors_ && cors_->enabled()) {
     HttpRequest origin_only;
@@ -79,15 +82,16 @@ void Host::HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {
     for (const auto& [k, v] : *params) (*http->mutable_params())[k] = v;
     in.input_data.push_back(std::move(pb));
     in.http = &in.input_data[0].data().http();
-    in.trace_context.set_trace_parent(ContinueTraceparent(req->Header("traceparent")));
-    in.trace_context.set_trace_state(req->Header("tracestate"));
-    (*in.trace_context.mutable_attributes())["OperationName"] = fn->name;
+    HttpTraceContext(*req, fn->name, &in.trace_context);
     std::string id = in.invocation_id;
     {
       pyfn::MutexLock l(streams_->mu);
       streams_->by_invocation[id] = PendingStreams::Entry{*req, stream, decorate};
     }
-    invoker_->Invoke(std::move(in), [this, id, respond](const InvocationOutcome& out) {
+    // The server span (tracing) ends after the invocation too.
+    auto release_span = telemetry::HoldServerSpan(stream);
+    invoker_->Invoke(std::move(in), [this, id, respond,
+                                     release_span](const InvocationOutcome& out) {
       limiter_->Release();
       bool never_sent = false;
       {
@@ -96,6 +100,7 @@ void Host::HandleStream(HttpRequest head, std::shared_ptr<HttpStream> stream) {
       }
       // Sent to a worker: the forwarded exchange ends the request itself.
       if (never_sent) respond(EmptyResponse(out.status.IsUnavailable() ? 503 : 500));
+      release_span();
     });
   };
   if (!limiter_->Admit(std::move(run))) {
@@ -129,6 +134,9 @@ void Host::OnHttpInvocationSent(const std::string& invocation_id, const std::str
   p.head = std::move(e.head);
   p.client = std::move(e.stream);
   p.decorate = std::move(e.decorate);
+  // Draining: the worker went away because the host stops, as a cancelled
+  // buffered invocation answers.
+  p.failure_status = [this] { return state_.load() == State::kStopping ? 503 : 500; };
   StartHttpProxy(ioc_, std::move(p));
 }
 

@@ -8,7 +8,6 @@
 
 #include "host/app/load_failures.h"
 #include "host/http/rpc_http.h"
-#include "host/workers/trace_context.h"
 
 namespace pyfn {
 namespace {
@@ -49,14 +48,7 @@ void FunctionRoutes::Handle(HttpRequest request,
     BuildRpcHttp(*req, *params, pb.mutable_data()->mutable_http());
     in.input_data.push_back(std::move(pb));
     in.http = &in.input_data[0].data().http();
-    if (!req->trace_parent.empty()) {  // tracing: the server span
-      in.trace_context.set_trace_parent(req->trace_parent);
-      in.trace_context.set_trace_state(req->trace_state);
-    } else {
-      in.trace_context.set_trace_parent(ContinueTraceparent(req->Header("traceparent")));
-      in.trace_context.set_trace_state(req->Header("tracestate"));
-    }
-    (*in.trace_context.mutable_attributes())["OperationName"] = fn->name;
+    HttpTraceContext(*req, fn->name, &in.trace_context);
     invoker->Invoke(std::move(in), [limiter, set, fn, respond](InvocationOutcome out) {
       limiter->Release();
       if (out.status.IsUnavailable()) return respond(EmptyResponse(503));

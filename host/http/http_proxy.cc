@@ -212,7 +212,7 @@ class HttpProxyCall : public std::enable_shared_from_this<HttpProxyCall> {
 
   void FailBeforeHead(const std::string& why) {
     spdlog::error("Streaming HTTP: invocation {}: {}", r_.invocation_id, why);
-    End(EmptyResponse(500), Status::IOError(why));
+    End(EmptyResponse(r_.failure_status ? r_.failure_status() : 500), Status::IOError(why));
   }
 
   void WorkerBroke(const std::string& why) {

@@ -12,7 +12,8 @@
 // arrives. The upload and the download run at the same time (a function may
 // answer before it read everything). One connection per request, closed at
 // the end. When the worker cannot be reached or closes before its response
-// head, the client gets 500; after it, the client connection is closed.
+// head, the client gets 500 (or `failure_status`); after it, the client
+// connection is closed.
 // `done` is called once when the exchange is over, on an io_context thread.
 #ifndef PYFN_HOST_HTTP_PROXY_H_
 #define PYFN_HOST_HTTP_PROXY_H_
@@ -42,6 +43,9 @@ struct ProxyRequest {
   HttpRequest head;           // method, target, headers (no body)
   std::shared_ptr<HttpStream> client;
   std::function<void(HttpResponse*)> decorate;  // may be empty
+  // The status answered when the worker cannot be reached or closes before
+  // its response head, asked at that moment; empty: 500.
+  std::function<int()> failure_status;
   // The exchange is over: OK when the whole response reached the client.
   std::function<void(Status)> done;
 };

@@ -51,7 +51,8 @@ using tcp = net::ip::tcp;
 
 class ProxyingHandler : public HttpHandler {
  public:
-  ProxyingHandler(net::io_context& ioc, std::string uri) : ioc_(ioc), uri_(std::move(uri)) {}
+  ProxyingHandler(net::io_context& ioc, std::string uri, std::function<int()> failure_status = {})
+      : ioc_(ioc), uri_(std::move(uri)), failure_status_(std::move(failure_status)) {}
   void Handle(HttpRequest, std::function<void(HttpResponse)> respond) override {
     respond(EmptyResponse(418));  // not streamed
   }
@@ -63,12 +64,14 @@ class ProxyingHandler : public HttpHandler {
     p.head = std::move(head);
     p.client = std::move(stream);
     p.decorate = [](HttpResponse* r) { r->headers.emplace_back("X-Decorated", "1"); };
+    p.failure_status = failure_status_;
     StartHttpProxy(ioc_, std::move(p));
   }
 
  private:
   net::io_context& ioc_;
   std::string uri_;
+  std::function<int()> failure_status_;
 };
 
 TEST(HttpProxy, ForwardsTheRequestAndRelaysAChunkedResponse) {
@@ -135,7 +138,8 @@ TEST(HttpProxy, ForwardsTheRequestAndRelaysAChunkedResponse) {
   io.join();
 }
 
-TEST(HttpProxy, AnUnreachableWorkerIs500) {
+// The response a client gets when nothing listens at the worker's HttpUri.
+http::response<http::string_body> AnswerFromDeadWorker(std::function<int()> failure_status) {
   int dead_port;
   {
     net::io_context tmp;
@@ -143,11 +147,12 @@ TEST(HttpProxy, AnUnreachableWorkerIs500) {
     dead_port = a.local_endpoint().port();
   }  // closed: nothing listens there now
   net::io_context ioc;
-  ProxyingHandler handler(ioc, "http://127.0.0.1:" + std::to_string(dead_port) + "/");
+  ProxyingHandler handler(ioc, "http://127.0.0.1:" + std::to_string(dead_port) + "/",
+                          std::move(failure_status));
   HttpServerOptions o;
   o.port = 0;
   HttpServer server(ioc, &handler, o);
-  ASSERT_TRUE(server.Listen().ok());
+  EXPECT_TRUE(server.Listen().ok());
   auto guard = net::make_work_guard(ioc);
   std::thread io([&] { ioc.run(); });
   tcp::socket c(ioc);
@@ -158,14 +163,30 @@ TEST(HttpProxy, AnUnreachableWorkerIs500) {
   beast::flat_buffer b;
   http::response<http::string_body> res;
   http::read(c, b, res);
-  EXPECT_EQ(res.result_int(), 500u);
-  EXPECT_EQ(res["X-Decorated"], "1");
   beast::error_code ec;
   c.close(ec);
   server.StopAccepting();
   guard.reset();
   ioc.stop();
   io.join();
+  return res;
+}
+
+TEST(HttpProxy, AnUnreachableWorkerIs500) {
+  auto res = AnswerFromDeadWorker({});
+  EXPECT_EQ(res.result_int(), 500u);
+  EXPECT_EQ(res["X-Decorated"], "1");
+}
+
+TEST(HttpProxy, AnUnreachableWorkerGetsTheFailureStatusAskedAtThatMoment) {
+  int asked = 0;
+  auto res = AnswerFromDeadWorker([&] {
+    ++asked;
+    return 503;
+  });
+  EXPECT_EQ(res.result_int(), 503u);
+  EXPECT_EQ(res["X-Decorated"], "1");
+  EXPECT_EQ(asked, 1);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "host/common/strings.h"
 #include "host/common/text_encoding.h"
 #include "host/http/route.h"
+#include "host/workers/trace_context.h"
 
 namespace pyfn {
 namespace {
@@ -53,6 +54,18 @@ bool IsSet(const M& m) {
 }
 
 }  // namespace
+
+void HttpTraceContext(const HttpRequest& req, const std::string& function,
+                      rpc::RpcTraceContext* out) {
+  if (!req.trace_parent.empty()) {
+    out->set_trace_parent(req.trace_parent);
+    out->set_trace_state(req.trace_state);
+  } else {
+    out->set_trace_parent(ContinueTraceparent(req.Header("traceparent")));
+    out->set_trace_state(req.Header("tracestate"));
+  }
+  (*out->mutable_attributes())["OperationName"] = function;
+}
 
 void BuildRpcHttp(const HttpRequest& req, const std::map<std::string, std::string>& params,
                   rpc::RpcHttp* out) {

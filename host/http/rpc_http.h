@@ -22,6 +22,14 @@ namespace rpc = ::AzureFunctionsRpcMessages;
 void BuildRpcHttp(const HttpRequest& req, const std::map<std::string, std::string>& params,
                   rpc::RpcHttp* out);
 
+// The trace context an HTTP invocation passes on (InvocationRequest's
+// RpcTraceContext, the invocation span's parent): the server span's
+// (req.trace_parent, set by http_tracing.h) when tracing, else the request's
+// own traceparent/tracestate when valid (a new traceparent otherwise); the
+// attribute OperationName is the function's name.
+void HttpTraceContext(const HttpRequest& req, const std::string& function,
+                      rpc::RpcTraceContext* out);
+
 // One Set-Cookie header value, as ASP.NET renders it:
 // "name=value; expires=...; max-age=...; domain=...; path=...; secure; samesite=lax; httponly".
 std::string FormatSetCookie(const rpc::RpcHttpCookie& c);

@@ -129,6 +129,107 @@ TEST(HttpTracingTest, AnInvalidTraceparentStartsANewTraceAndProbesAreNotTraced) 
   EXPECT_EQ(r.spans().size(), 1u);
 }
 
+// An HttpStream that answers at once: a two-piece body, every write OK.
+class FakeStream : public HttpStream {
+ public:
+  void ReadBody(std::function<void(Status, std::string, bool)> done) override {
+    ++reads;
+    done(Status::OK(), reads == 1 ? "abc" : "de", reads == 2);
+  }
+  void WriteHead(HttpResponse head, std::function<void(Status)> done) override {
+    status = head.status;
+    done(Status::OK());
+  }
+  void WriteBody(std::string, std::function<void(Status)> done) override { done(Status::OK()); }
+  // Like the server's streams, only the first end counts.
+  void Finish() override { End("finish"); }
+  void Respond(HttpResponse r) override { End("respond " + std::to_string(r.status)); }
+  void Abort() override { End("abort"); }
+  void End(std::string how) {
+    if (end.empty()) end = std::move(how);
+  }
+  int reads = 0;
+  int status = 0;
+  std::string end;
+};
+
+TEST(HttpTracingTest, AStreamEndsItsSpanWhenItsResponseEnds) {
+  Recorder r;
+  Tracer t(On(), r.sink());
+  struct Case {
+    std::function<void(HttpStream*)> run;
+    std::string end, status, response_bytes;
+    StatusCode code;
+  };
+  std::vector<Case> cases = {
+      {[](HttpStream* s) {
+         s->WriteHead(EmptyResponse(200), [](Status) {});
+         s->WriteBody("0123456789", [](Status) {});
+         s->WriteBody("ab", [](Status) {});
+         s->Finish();
+       },
+       "finish", "200", "12", StatusCode::kUnset},
+      {[](HttpStream* s) { s->Respond(EmptyResponse(503)); }, "respond 503", "503", "0",
+       StatusCode::kError},
+      {[](HttpStream* s) {
+         s->WriteHead(EmptyResponse(200), [](Status) {});
+         s->WriteBody("xyz", [](Status) {});
+         s->Abort();
+       },
+       "abort", "200", "3", StatusCode::kError},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    HttpRequest head;
+    head.method = "POST";
+    head.SetTarget("/api/s");
+    head.headers = {{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}};
+    auto fake = std::make_shared<FakeStream>();
+    std::shared_ptr<HttpStream> stream = fake;
+    TraceHttpStream(&t, &head, &stream);
+    ASSERT_NE(stream, fake);
+    EXPECT_TRUE(head.trace_parent.rfind("00-0af7651916cd43dd8448eb211c80319c-", 0) == 0);
+    stream->ReadBody([](Status, std::string, bool) {});
+    stream->ReadBody([](Status, std::string, bool) {});
+    EXPECT_EQ(r.spans().size(), i);  // open until the response ends
+    cases[i].run(stream.get());
+    stream->Finish();  // a second end changes nothing
+    EXPECT_EQ(fake->end, cases[i].end);
+    auto spans = r.spans();
+    ASSERT_EQ(spans.size(), i + 1);
+    const SpanData& d = spans[i];
+    EXPECT_EQ(d.kind, SpanKind::kServer);
+    EXPECT_EQ(d.parent_span_id, "b7ad6b7169203331");
+    EXPECT_EQ(head.trace_parent, "00-0af7651916cd43dd8448eb211c80319c-" + d.span_id.str() + "-01");
+    EXPECT_EQ(Attr(d, "http.response.status_code"), cases[i].status);
+    EXPECT_EQ(Attr(d, "http.request.body.size"), "5");
+    EXPECT_EQ(Attr(d, "http.response.body.size"), cases[i].response_bytes);
+    EXPECT_EQ(d.status, cases[i].code);
+  }
+}
+
+TEST(HttpTracingTest, AHeldStreamSpanEndsWhenTheResponseAndTheHoldAreBothOver) {
+  Recorder r;
+  Tracer t(On(), r.sink());
+  EXPECT_NO_THROW(HoldServerSpan(std::make_shared<FakeStream>())());  // not traced
+  for (bool response_first : {true, false}) {
+    HttpRequest head;
+    head.method = "GET";
+    head.SetTarget("/api/s");
+    std::shared_ptr<HttpStream> stream = std::make_shared<FakeStream>();
+    TraceHttpStream(&t, &head, &stream);
+    auto release = HoldServerSpan(stream);
+    size_t before = r.spans().size();
+    if (response_first) stream->Respond(EmptyResponse(404));
+    else release();
+    EXPECT_EQ(r.spans().size(), before);
+    if (response_first) release();
+    else stream->Respond(EmptyResponse(404));
+    auto spans = r.spans();
+    ASSERT_EQ(spans.size(), before + 1);
+    EXPECT_EQ(Attr(spans.back(), "http.response.status_code"), "404");
+  }
+}
+
 TEST(InvocationTracingTest, AttributesKindAndOutcome) {
   Recorder r;
   Tracer t(On(), r.sink());

@@ -17,6 +17,14 @@
 #                             wait until a data point matching JQ arrived (status 1 after
 #                             SECS seconds); prints the last one
 #   otlp_closed_port          print a local port nothing listens on
+#   span_of NAME SPAN_ID      the span SPAN_ID the sink NAME received (waits up to 10 s) in
+#                             $output; fails the test with the last spans and log lines if none
+#   otlp_assert_continued NAME TRACE_ID PATH
+#                             GET PATH of the app, a function answering its context's {"traceparent",
+#                             "tracestate"} as JSON, with a caller's traceparent and
+#                             tracestate: the worker got the caller's trace and tracestate,
+#                             and sink NAME received the invocation span under a SERVER span
+#                             whose parent is the caller's span
 
 otlp_start() {
   local name="$1" d
@@ -73,3 +81,25 @@ otlp_wait() {
 }
 
 otlp_closed_port() { pyfn_free_port; }
+
+span_of() {
+  otlp_wait "$1" 10 1 ".span_id == \"$2\"" >/dev/null ||
+    fail "no span $2 in sink $1; spans: $(otlp_spans "$1" | tail -5); $(pyfn_log | tail -20)"
+  output=$(otlp_spans "$1" ".span_id == \"$2\"" | head -1)
+}
+
+otlp_assert_continued() {
+  local sink="$1" trace="$2" caller=00f067aa0ba902b7 tp span
+  http_request GET "$3" -H "traceparent: 00-$trace-$caller-01" -H 'tracestate: vendor=v1'
+  assert_http_status 200
+  tp=$(http_json .traceparent)
+  [[ "$tp" =~ ^00-$trace-([0-9a-f]{16})-01$ ]] || fail "traceparent: $tp"
+  span=${BASH_REMATCH[1]}
+  [ "$span" != "$caller" ]
+  [ "$(http_json .tracestate)" = vendor=v1 ]
+  span_of "$sink" "$span"
+  span_of "$sink" "$(jq -r .parent_span_id <<<"$output")"
+  [ "$(jq -r .kind <<<"$output")" = 2 ]
+  [ "$(jq -r .parent_span_id <<<"$output")" = "$caller" ]
+  [ "$(jq -r .trace_id <<<"$output")" = "$trace" ]
+}
