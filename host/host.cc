@@ -462,7 +462,7 @@ HostStatus Host::CurrentStatus() const {
       st.state = HostStatus::State::kInitializing;
       if (pool_ && pool_->spawn_failing()) {
         st.state = HostStatus::State::kError;
-        st.errors.push_back("The language worker cannot be started (see the host log)");
+        st.errors.emplace_back("The language worker cannot be started (see the host log)");
       }
       break;
     case State::kRunning: st.state = HostStatus::State::kRunning; break;
