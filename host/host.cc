@@ -506,12 +506,9 @@ void Host::Handle(HttpRequest request, std::function<void(HttpResponse)> respond
     // the CORS headers for the request's Origin.
     HttpResponse pre;
     if (cors_->HandlePreflight(request, &pre)) return respond(std::move(pre));
-    HttpRequest origin_only;
-    std::string origin = request.Header("origin");
-    if (!origin.empty()) origin_only.headers.emplace_back("origin", origin);
-    respond = [cors = cors_.get(), origin_only = std::move(origin_only),
+    respond = [decorate = cors_->DecoratorFor(request),
                respond = std::move(respond)](HttpResponse r) {
-      cors->Decorate(origin_only, &r);
+      decorate(&r);
       respond(std::move(r));
     };
   }

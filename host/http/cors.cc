@@ -76,6 +76,16 @@ bool CorsPolicy::HandlePreflight(const HttpRequest& req, HttpResponse* out) cons
 }
 
 void CorsPolicy::Decorate(const HttpRequest& req, HttpResponse* resp) const {
+  DecorateForOrigin(req.Header("origin"), resp);
+}
+
+std::function<void(HttpResponse*)> CorsPolicy::DecoratorFor(const HttpRequest& req) const {
+  return [this, origin = req.Header("origin")](HttpResponse* resp) {
+    DecorateForOrigin(origin, resp);
+  };
+}
+
+void CorsPolicy::DecorateForOrigin(const std::string& origin, HttpResponse* resp) const {
   if (!enabled()) return;
   bool vary = false;
   for (auto& h : resp->headers)
@@ -85,7 +95,6 @@ void CorsPolicy::Decorate(const HttpRequest& req, HttpResponse* resp) const {
       if (v != "*" && v.find("origin") == std::string::npos) h.second += ", Origin";
     }
   if (!vary) resp->headers.emplace_back("Vary", "Origin");
-  std::string origin = req.Header("origin");
   if (!OriginAllowed(origin) || HasHeader(*resp, "access-control-allow-origin")) return;
   resp->headers.emplace_back("Access-Control-Allow-Origin", AllowOriginValue(origin));
   if (credentials_) resp->headers.emplace_back("Access-Control-Allow-Credentials", "true");

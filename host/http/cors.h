@@ -15,6 +15,7 @@
 #ifndef PYFN_HOST_CORS_H_
 #define PYFN_HOST_CORS_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,13 @@ class CorsPolicy {
   // Adds the CORS headers for `req` to `resp` (unless the function set
   // Access-Control-Allow-Origin itself).
   void Decorate(const HttpRequest& req, HttpResponse* resp) const;
+  // Decorate for `req`'s Origin, for answers given after `req` is gone (it
+  // keeps only the origin; this policy must outlive it).
+  std::function<void(HttpResponse*)> DecoratorFor(const HttpRequest& req) const;
 
  private:
   std::string AllowOriginValue(const std::string& origin) const;
+  void DecorateForOrigin(const std::string& origin, HttpResponse* resp) const;
 
   std::vector<std::string> origins_;  // lower-cased, no trailing '/'
   bool any_ = false;

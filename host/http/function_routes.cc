@@ -16,57 +16,90 @@ constexpr const char* kHttpReason = "This function was programmatically called v
 
 }  // namespace
 
-void FunctionRoutes::Handle(HttpRequest request,
-                            const std::function<void(HttpResponse)>& respond) const {
-  auto set = parts_.registry->Get();
+bool FunctionRoutes::Check(const HttpRequest& request, Target* target,
+                           HttpResponse* refusal) const {
+  target->set = parts_.registry->Get();
   RouteTable::MatchResult match;
-  if (!set->routes.Match(request.method, request.path, &match))
-    return respond(request.path == "/" && parts_.home_page ? parts_.home_page()
-                                                           : EmptyResponse(404));
-  const FunctionSpec* fn = set->Find(match.entry->target);
-  if (fn == nullptr || fn->disabled) return respond(EmptyResponse(404));
-  if (!parts_.auth->Authorize(*fn, request, request.query_params))
-    return respond(EmptyResponse(401));
+  if (!target->set->routes.Match(request.method, request.path, &match)) {
+    *refusal = request.path == "/" && parts_.home_page ? parts_.home_page() : EmptyResponse(404);
+    return false;
+  }
+  const FunctionSpec* fn = target->set->Find(match.entry->target);
+  if (fn == nullptr || fn->disabled) {
+    *refusal = EmptyResponse(404);
+    return false;
+  }
+  if (!parts_.auth->Authorize(*fn, request, request.query_params)) {
+    *refusal = EmptyResponse(401);
+    return false;
+  }
   if (!fn->load_status.ok()) {
     LogLoadFailure(fn->name, fn->load_status.message(),
                    " (request to " + request.path + " answered 500)");
-    return respond(EmptyResponse(500));
+    *refusal = EmptyResponse(500);
+    return false;
   }
+  target->fn = fn;
+  target->params = std::move(match.params);
+  return true;
+}
+
+void FunctionRoutes::Admit(std::function<void()> run,
+                           const std::function<void(HttpResponse)>& respond) const {
+  if (parts_.limiter->Admit(std::move(run))) return;
+  HttpResponse r = EmptyResponse(429);
+  r.headers.emplace_back("Retry-After", "1");
+  respond(std::move(r));
+}
+
+InvocationInput FunctionRoutes::HttpInvocation(const Target& target, const HttpRequest& request,
+                                               bool with_request) {
+  const FunctionSpec& fn = *target.fn;
+  const BindingSpec* trigger = fn.trigger();
+  InvocationInput in;
+  in.function_name = fn.name;
+  in.reason = kHttpReason;
+  rpc::ParameterBinding pb;
+  pb.set_name(trigger ? trigger->name : "req");
+  auto* http = pb.mutable_data()->mutable_http();
+  if (with_request) {
+    BuildRpcHttp(request, target.params, http);
+  } else {
+    for (const auto& [k, v] : target.params) (*http->mutable_params())[k] = v;
+  }
+  in.input_data.push_back(std::move(pb));
+  in.http = &in.input_data[0].data().http();
+  HttpTraceContext(request, fn.name, &in.trace_context);
+  return in;
+}
+
+void FunctionRoutes::Handle(HttpRequest request,
+                            const std::function<void(HttpResponse)>& respond) const {
+  auto target = std::make_shared<Target>();
+  HttpResponse refusal;
+  if (!Check(request, target.get(), &refusal)) return respond(std::move(refusal));
   // The invocation runs now or once maxConcurrentRequests allows; the request
   // is shared because the limiter may hold the closure for a while.
   auto req = std::make_shared<HttpRequest>(std::move(request));
-  auto params = std::make_shared<std::map<std::string, std::string>>(std::move(match.params));
   Invoker* invoker = parts_.invoker;
   RequestLimiter* limiter = parts_.limiter;
-  auto run = [invoker, limiter, set, fn, req, params, respond]() {
-    const BindingSpec* trigger = fn->trigger();
-    InvocationInput in;
-    in.function_name = fn->name;
-    in.reason = kHttpReason;
-    rpc::ParameterBinding pb;
-    pb.set_name(trigger ? trigger->name : "req");
-    BuildRpcHttp(*req, *params, pb.mutable_data()->mutable_http());
-    in.input_data.push_back(std::move(pb));
-    in.http = &in.input_data[0].data().http();
-    HttpTraceContext(*req, fn->name, &in.trace_context);
-    invoker->Invoke(std::move(in), [limiter, set, fn, respond](InvocationOutcome out) {
+  auto run = [invoker, limiter, target, req, respond]() {
+    invoker->Invoke(HttpInvocation(*target, *req, true),
+                    [limiter, target, respond](InvocationOutcome out) {
       limiter->Release();
       if (out.status.IsUnavailable()) return respond(EmptyResponse(503));
       if (!out.succeeded()) return respond(EmptyResponse(500));
+      const FunctionSpec& fn = *target->fn;
       HttpResponse r;
-      Status s = HttpResponseFromInvocation(*fn, out.response, &r);
+      Status s = HttpResponseFromInvocation(fn, out.response, &r);
       if (!s.ok()) {
-        spdlog::error("Functions.{} (Id={}): {}", fn->name, out.invocation_id, s.message());
+        spdlog::error("Functions.{} (Id={}): {}", fn.name, out.invocation_id, s.message());
         return respond(EmptyResponse(500));
       }
       respond(std::move(r));
     });
   };
-  if (!limiter->Admit(std::move(run))) {
-    HttpResponse r = EmptyResponse(429);
-    r.headers.emplace_back("Retry-After", "1");
-    respond(std::move(r));
-  }
+  Admit(std::move(run), respond);
 }
 
 }  // namespace pyfn

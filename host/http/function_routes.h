@@ -11,11 +11,16 @@
 //   answer     the worker's http output (HttpResponseFromInvocation); 503
 //              when no worker was ready, 500 when the invocation failed
 // CORS, tracing, admin and webhook paths come before this (Host::Handle).
+// The streamed path (host_streaming.cc) takes the same steps through Check,
+// HttpInvocation and Admit, and forwards the request instead of the RpcHttp.
 // Thread safe: called from every HTTP thread.
 #ifndef PYFN_HOST_HTTP_FUNCTION_ROUTES_H_
 #define PYFN_HOST_HTTP_FUNCTION_ROUTES_H_
 
 #include <functional>
+#include <map>
+#include <memory>
+#include <string>
 
 #include "host/app/function_registry.h"
 #include "host/http/http_message.h"
@@ -39,6 +44,24 @@ class FunctionRoutes {
 
   // `respond` is called once, possibly on another thread after Handle returned.
   void Handle(HttpRequest request, const std::function<void(HttpResponse)>& respond) const;
+
+  // The function a request reaches, once it passed the checks.
+  struct Target {
+    std::shared_ptr<const FunctionSet> set;  // keeps `fn` alive
+    const FunctionSpec* fn = nullptr;
+    std::map<std::string, std::string> params;  // the route's parameters
+  };
+  // route, disabled, authLevel, failed (above): true with `target` filled, else
+  // false with `refusal` the answer to give (404 or the home page, 401, 500).
+  bool Check(const HttpRequest& request, Target* target, HttpResponse* refusal) const;
+  // limits (above): runs `run` now or once the limiter admits it, which then
+  // expects one RequestLimiter::Release; else answers 429 through `respond`.
+  void Admit(std::function<void()> run, const std::function<void(HttpResponse)>& respond) const;
+  // The InvocationInput of an HTTP request to `target`: the trigger's RpcHttp
+  // (the whole request with `with_request`, else only the route parameters, as
+  // for a forwarded request) and the trace context.
+  static InvocationInput HttpInvocation(const Target& target, const HttpRequest& request,
+                                        bool with_request);
 
  private:
   const Parts parts_;
