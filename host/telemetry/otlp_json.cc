@@ -226,17 +226,33 @@ void AppendHistogramPoints(std::string* out, const MetricFamily& f, uint64_t sta
   out->push_back(']');
 }
 
+// The envelope both requests share, up to the list of their items:
+// {"resource<Kind>":[{"resource":{"attributes":[...]},"scope<Kind>":[{"scope":
+// {"name":"pyfn-host","version":...},"<items>":[   (CloseEnvelope ends it).
+void OpenEnvelope(std::string* out, std::string_view kind, std::string_view items,
+                  const Attributes& resource, const std::string& scope_version) {
+  Lit(out, "{\"resource");
+  out->append(kind);
+  Lit(out, "\":[{\"resource\":{\"attributes\":");
+  AppendAttributes(out, resource);
+  Lit(out, "},\"scope");
+  out->append(kind);
+  Lit(out, "\":[{\"scope\":{\"name\":\"pyfn-host\",\"version\":");
+  AppendString(out, scope_version);
+  Lit(out, "},\"");
+  out->append(items);
+  Lit(out, "\":[");
+}
+
+void CloseEnvelope(std::string* out) { Lit(out, "]}]}]}"); }
+
 }  // namespace
 
 std::string EncodeTraceRequest(const Attributes& resource, const std::string& scope_version,
                                const std::vector<SpanData>& spans) {
   std::string out;
   out.reserve(512 + spans.size() * 1024);  // a span of the host's is 500-900 bytes
-  Lit(&out, "{\"resourceSpans\":[{\"resource\":{\"attributes\":");
-  AppendAttributes(&out, resource);
-  Lit(&out, "},\"scopeSpans\":[{\"scope\":{\"name\":\"pyfn-host\",\"version\":");
-  AppendString(&out, scope_version);
-  Lit(&out, "},\"spans\":[");
+  OpenEnvelope(&out, "Spans", "spans", resource, scope_version);
   bool first = true;
   for (const SpanData& s : spans) {
     if (!first) out.push_back(',');
@@ -275,7 +291,7 @@ std::string EncodeTraceRequest(const Attributes& resource, const std::string& sc
     }
     Lit(&out, "}}");
   }
-  Lit(&out, "]}]}]}");
+  CloseEnvelope(&out);
   return out;
 }
 
@@ -285,11 +301,7 @@ std::string EncodeMetricsRequest(const Attributes& resource, const std::string& 
   constexpr int kCumulative = 2;  // AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
   std::string out;
   out.reserve(4096);
-  Lit(&out, "{\"resourceMetrics\":[{\"resource\":{\"attributes\":");
-  AppendAttributes(&out, resource);
-  Lit(&out, "},\"scopeMetrics\":[{\"scope\":{\"name\":\"pyfn-host\",\"version\":");
-  AppendString(&out, scope_version);
-  Lit(&out, "},\"metrics\":[");
+  OpenEnvelope(&out, "Metrics", "metrics", resource, scope_version);
   bool first = true;
   for (const MetricFamily& f : families) {
     if (f.points.empty()) continue;
@@ -323,7 +335,7 @@ std::string EncodeMetricsRequest(const Attributes& resource, const std::string& 
         break;
     }
   }
-  Lit(&out, "]}]}]}");
+  CloseEnvelope(&out);
   return out;
 }
 
