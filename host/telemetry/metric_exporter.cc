@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "host/storage/beast_transport.h"
+#include "host/telemetry/otlp_http.h"
 #include "host/telemetry/otlp_json.h"
 
 namespace pyfn {
@@ -23,11 +23,8 @@ MetricExporter::MetricExporter(const TelemetrySettings& settings, const std::str
       start_unix_nano_(NowUnixNano()),
       transport_(transport) {
   if (transport_ == nullptr) {
-    storage::TransportOptions o;
-    o.request_timeout = std::min(settings_.metrics.timeout, settings_.metrics.export_timeout);
-    o.connect_timeout = std::min(o.request_timeout, o.connect_timeout);
-    o.max_idle_connections = 1;
-    own_transport_ = std::make_unique<storage::BeastTransport>(o);
+    own_transport_ = NewOtlpTransport(
+        std::min(settings_.metrics.timeout, settings_.metrics.export_timeout), 1);
     transport_ = own_transport_.get();
   }
 }
@@ -52,26 +49,15 @@ void MetricExporter::Run() {
 }
 
 void MetricExporter::ExportOnce() {
-  storage::HttpRequest req;
-  req.method = "POST";
-  req.url = settings_.metrics.url;
-  req.headers = settings_.metrics.headers;
-  req.SetHeader("Content-Type", "application/json");
-  req.body = EncodeMetricsRequest(settings_.resource, version_, collect_(), start_unix_nano_,
-                                  NowUnixNano());
-  storage::HttpResponse resp;
-  storage::Status s = transport_->Send(req, &resp);
   std::string error;
-  if (!s.ok()) {
-    error = s.message();
-  } else if (resp.status < 200 || resp.status > 299) {
-    error = "the collector answered " + std::to_string(resp.status);
-    if (!resp.body.empty()) error += ": " + resp.body.substr(0, 200);
-  }
+  bool ok = PostOtlpJson(transport_, settings_.metrics.url, settings_.metrics.headers,
+                         EncodeMetricsRequest(settings_.resource, version_, collect_(),
+                                              start_unix_nano_, NowUnixNano()),
+                         &error);
   pyfn::MutexLock l(mu_);
-  if (error.empty()) {
+  if (ok) {
     ++counters_.exports;
-    if (failing_) spdlog::info("OpenTelemetry: exporting metrics to {} works again", req.url);
+    if (failing_) spdlog::info("OpenTelemetry: exporting metrics to {} works again", settings_.metrics.url);
     failing_ = false;
     return;
   }
@@ -81,7 +67,7 @@ void MetricExporter::ExportOnce() {
     last_failure_log_ = now;
     spdlog::warn("OpenTelemetry: cannot export metrics to {}: {} "
                  "(pyfn_otel_metric_exports_total{{result=\"failure\"}})",
-                 req.url, error);
+                 settings_.metrics.url, error);
   }
   failing_ = true;
 }

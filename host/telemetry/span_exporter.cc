@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "host/storage/beast_transport.h"
+#include "host/telemetry/otlp_http.h"
 #include "host/telemetry/otlp_json.h"
 
 namespace pyfn {
@@ -23,11 +23,7 @@ SpanExporter::SpanExporter(const TelemetrySettings& settings, const std::string&
                            storage::HttpTransport* transport)
     : settings_(settings), version_(version), transport_(transport) {
   if (transport_ == nullptr) {
-    storage::TransportOptions o;
-    o.request_timeout = RequestTimeout(settings_);
-    o.connect_timeout = std::min(o.request_timeout, o.connect_timeout);
-    o.max_idle_connections = 2;
-    own_transport_ = std::make_unique<storage::BeastTransport>(o);
+    own_transport_ = NewOtlpTransport(RequestTimeout(settings_), 2);
     transport_ = own_transport_.get();
   }
   thread_ = std::thread([this] { Run(); });
@@ -111,24 +107,8 @@ void SpanExporter::Run() {
 }
 
 bool SpanExporter::Export(const std::vector<SpanData>& batch, std::string* error) {
-  storage::HttpRequest req;
-  req.method = "POST";
-  req.url = settings_.traces_url;
-  req.headers = settings_.headers;
-  req.SetHeader("Content-Type", "application/json");
-  req.body = EncodeTraceRequest(settings_.resource, version_, batch);
-  storage::HttpResponse resp;
-  storage::Status s = transport_->Send(req, &resp);
-  if (!s.ok()) {
-    *error = s.message();
-    return false;
-  }
-  if (resp.status < 200 || resp.status > 299) {
-    *error = "the collector answered " + std::to_string(resp.status);
-    if (!resp.body.empty()) *error += ": " + resp.body.substr(0, 200);
-    return false;
-  }
-  return true;
+  return PostOtlpJson(transport_, settings_.traces_url, settings_.headers,
+                      EncodeTraceRequest(settings_.resource, version_, batch), error);
 }
 
 void SpanExporter::Shutdown(std::chrono::milliseconds grace) {

@@ -1,0 +1,31 @@
+// The OTLP/HTTP side both exporters share (span_exporter.h, metric_exporter.h):
+// their own connection to the collector, and one POST of a JSON request.
+#ifndef PYFN_HOST_TELEMETRY_OTLP_HTTP_H_
+#define PYFN_HOST_TELEMETRY_OTLP_HTTP_H_
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "host/storage/http.h"
+
+namespace pyfn {
+namespace telemetry {
+
+// A transport for one exporter: each request (connect included) bounded by
+// `timeout`, at most `idle_connections` kept open between exports.
+std::unique_ptr<storage::HttpTransport> NewOtlpTransport(std::chrono::milliseconds timeout,
+                                                         size_t idle_connections);
+
+// POSTs `body` (OTLP JSON) to `url` with the configured `headers`. True when
+// the collector accepted it (2xx); else false with `error` saying why (the
+// transport's error, or the status and the start of the collector's answer).
+bool PostOtlpJson(storage::HttpTransport* transport, const std::string& url,
+                  const storage::HttpHeaders& headers,
+                  std::string body, std::string* error);
+
+}  // namespace telemetry
+}  // namespace pyfn
+
+#endif  // PYFN_HOST_TELEMETRY_OTLP_HTTP_H_
