@@ -86,31 +86,8 @@ stream_to() {
   require_sink
   http_request GET /api/trace -H 'User-Agent: otel-stream'
   assert_http_status 200
-  local tp inv trace span
-  tp=$(http_json .traceparent)
-  inv=$(http_json .invocation_id)
-  [[ "$tp" =~ ^00-([0-9a-f]{32})-([0-9a-f]{16})-01$ ]] || fail "traceparent: $tp"
-  trace=${BASH_REMATCH[1]} span=${BASH_REMATCH[2]}
-  span_of main "$span"
-  local s="$output"
-  [ "$(jq -r .name <<<"$s")" = trace ]
-  [ "$(jq -r .trace_id <<<"$s")" = "$trace" ]
-  [ "$(jq -r .kind <<<"$s")" = 1 ]
-  [ "$(jq -r '.attributes["faas.trigger"]' <<<"$s")" = http ]
-  [ "$(jq -r '.attributes["faas.invocation_id"]' <<<"$s")" = "$inv" ]
-  [ "$(jq -r '.attributes["pyfn.outcome"]' <<<"$s")" = success ]
-  span_of main "$(jq -r .parent_span_id <<<"$s")"
-  local srv="$output"
-  [ "$(jq -r .kind <<<"$srv")" = 2 ] || fail "server span: $srv"
-  [ "$(jq -r .name <<<"$srv")" = GET ]
-  [ "$(jq -r .trace_id <<<"$srv")" = "$trace" ]
-  [ "$(jq -r .parent_span_id <<<"$srv")" = "" ]
-  [ "$(jq -r '.attributes["http.response.status_code"]' <<<"$srv")" = 200 ]
-  [ "$(jq -r '.attributes["url.path"]' <<<"$srv")" = /api/trace ]
-  [ "$(jq -r '.attributes["user_agent.original"]' <<<"$srv")" = otel-stream ]
-  [ "$(jq -r '.attributes["http.response.body.size"]' <<<"$srv")" = "$(wc -c <"$HTTP_BODY_FILE")" ]
-  [ "$(jq -r .start <<<"$srv")" -le "$(jq -r .start <<<"$s")" ]
-  [ "$(jq -r .end <<<"$srv")" -ge "$(jq -r .end <<<"$s")" ]
+  otlp_assert_http_trace main trace /api/trace otel-stream
+  [ "$(jq -r '.attributes["http.response.body.size"]' <<<"$SERVER_SPAN")" = "$(wc -c <"$HTTP_BODY_FILE")" ]
 }
 
 @test "streaming spans: a chunked response's server span ends with it and counts its bytes both ways" {

@@ -25,6 +25,12 @@
 #                             tracestate: the worker got the caller's trace and tracestate,
 #                             and sink NAME received the invocation span under a SERVER span
 #                             whose parent is the caller's span
+#   otlp_assert_http_trace NAME FUNCTION PATH USER_AGENT
+#                             after an http_request (PATH, User-Agent USER_AGENT) to a function
+#                             answering its context's {"traceparent", "invocation_id"}: sink NAME
+#                             received FUNCTION's successful invocation span (INVOCATION_SPAN)
+#                             as the child of a root SERVER span (SERVER_SPAN) of the same trace,
+#                             with status 200, the path and user agent, covering the invocation
 
 otlp_start() {
   local name="$1" d
@@ -102,4 +108,36 @@ otlp_assert_continued() {
   [ "$(jq -r .kind <<<"$output")" = 2 ]
   [ "$(jq -r .parent_span_id <<<"$output")" = "$caller" ]
   [ "$(jq -r .trace_id <<<"$output")" = "$trace" ]
+}
+
+otlp_assert_http_trace() {
+  local sink="$1" function="$2" path="$3" agent="$4" tp inv trace s srv
+  tp=$(http_json .traceparent)
+  inv=$(http_json .invocation_id)
+  [[ "$tp" =~ ^00-([0-9a-f]{32})-([0-9a-f]{16})-01$ ]] || fail "traceparent: $tp"
+  trace=${BASH_REMATCH[1]}
+  span_of "$sink" "${BASH_REMATCH[2]}"
+  s="$output"
+  [ "$(jq -r .name <<<"$s")" = "$function" ]
+  [ "$(jq -r .trace_id <<<"$s")" = "$trace" ]
+  [ "$(jq -r .kind <<<"$s")" = 1 ]
+  [ "$(jq -r '.attributes["faas.trigger"]' <<<"$s")" = http ]
+  [ "$(jq -r '.attributes["faas.name"]' <<<"$s")" = "$function" ]
+  [ "$(jq -r '.attributes["faas.invocation_id"]' <<<"$s")" = "$inv" ]
+  [ "$(jq -r '.attributes["pyfn.outcome"]' <<<"$s")" = success ]
+  [ "$(jq -r .status <<<"$s")" = 1 ]
+  span_of "$sink" "$(jq -r .parent_span_id <<<"$s")"
+  srv="$output"
+  [ "$(jq -r .kind <<<"$srv")" = 2 ] || fail "server span: $srv"
+  [ "$(jq -r .name <<<"$srv")" = GET ]
+  [ "$(jq -r .trace_id <<<"$srv")" = "$trace" ]
+  [ "$(jq -r .parent_span_id <<<"$srv")" = "" ]
+  [ "$(jq -r '.attributes["http.response.status_code"]' <<<"$srv")" = 200 ]
+  [ "$(jq -r '.attributes["url.path"]' <<<"$srv")" = "$path" ]
+  [ "$(jq -r '.attributes["user_agent.original"]' <<<"$srv")" = "$agent" ]
+  # The server span covers the invocation.
+  [ "$(jq -r .start <<<"$srv")" -le "$(jq -r .start <<<"$s")" ]
+  [ "$(jq -r .end <<<"$srv")" -ge "$(jq -r .end <<<"$s")" ]
+  # shellcheck disable=SC2034  # read by the calling test
+  INVOCATION_SPAN="$s" SERVER_SPAN="$srv"
 }
