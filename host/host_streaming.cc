@@ -27,7 +27,7 @@ bool Host::WantsStream(const HttpRequest& head) {
   if (index_mode_ || !pool_ || !pool_->proxies_http() || state_.load() == State::kStopping)
     return false;
   std::string lpath = AsciiLower(head.path);
-  if (lpath.rfind("/admin", 0) == 0 || IsEventGridWebhookPath(lpath)) return false;
+  if (IsAdminPath(lpath) || IsEventGridWebhookPath(lpath)) return false;
   if (cors_ && cors_->enabled()) {
     HttpResponse ignored;
     if (cors_->HandlePreflight(head, &ignored)) return false;
