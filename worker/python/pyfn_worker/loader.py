@@ -22,7 +22,6 @@ function folder (`from ..shared import x`), each logged once as deprecated.
 import importlib
 import importlib.machinery
 import importlib.util
-import inspect
 import json
 import logging
 import os
@@ -32,6 +31,8 @@ import traceback
 import types
 import typing
 from typing import Any, Dict, List, Optional
+
+from azure.functions import _signature
 
 from . import bindings
 
@@ -369,8 +370,8 @@ class FunctionInfo:
         self.script_file = script_file
         self.func = func
         self.bindings = bindings_
-        self.is_async = inspect.iscoroutinefunction(func) or \
-            inspect.iscoroutinefunction(getattr(func, '__call__', None))
+        self.is_async = _signature.is_coroutine_function(func) or \
+            _signature.is_coroutine_function(getattr(func, '__call__', None))
         self.return_binding = bindings_.get('$return')
         self.input_params: Dict[str, Binding] = {}
         self.output_params: Dict[str, Binding] = {}
@@ -381,7 +382,7 @@ class FunctionInfo:
 
     def _check_signature(self) -> None:
         try:
-            sig = inspect.signature(self.func)
+            sig_params, sig_return = _signature.parameters(self.func)
         except (TypeError, ValueError) as e:
             raise LoadError(f'cannot inspect the signature of {self.name}: {e}')
         try:
@@ -389,14 +390,14 @@ class FunctionInfo:
         except Exception:
             hints = {}
         params = {}
-        for pname, p in sig.parameters.items():
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+        for pname, variadic, annotation in sig_params:
+            if variadic:
                 continue
-            ann = hints.get(pname, p.annotation)
-            params[pname] = None if ann is inspect.Parameter.empty else ann
+            ann = hints.get(pname, annotation)
+            params[pname] = None if ann is _signature.EMPTY else ann
         self.param_types = params
-        ret = hints.get('return', sig.return_annotation)
-        self.return_type = None if ret is inspect.Signature.empty else ret
+        ret = hints.get('return', sig_return)
+        self.return_type = None if ret is _signature.EMPTY else ret
 
         declared = {n for n in self.bindings if n != '$return'}
         if 'context' in params and 'context' not in declared:

@@ -12,7 +12,6 @@ asyncio is imported by the ASGI methods that use it, not here: a worker whose
 app has no async function then never loads it.
 """
 import atexit
-import inspect
 import json
 import logging
 import threading
@@ -36,6 +35,7 @@ from .table import TableInput, TableOutput
 from .timer import TimerTrigger
 from .utils import StringifyEnumJsonEncoder, parse_iterable_param_to_enums, \
     parse_singular_param_to_enum
+from .. import _signature
 from .._http_wsgi import WsgiMiddleware
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -789,8 +789,8 @@ def get_function_parameter_errors(function: Function) -> Optional[str]:
     ``cannot load the <name> function: <this message>``.)  ``context`` may
     be taken without a binding; ``$return`` is not a parameter."""
     try:
-        params = list(inspect.signature(
-            function.get_user_function()).parameters)
+        params = [name for name, _, _ in
+                  _signature.parameters(function.get_user_function())[0]]
     except (TypeError, ValueError):
         return None
     bound = [b.name for b in function.get_bindings() if b.name != '$return']

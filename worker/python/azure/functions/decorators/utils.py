@@ -1,13 +1,14 @@
 """Helpers shared by the decorator model: enums that print their name,
 snake_case -> camelCase conversion, string -> enum parsing and the metaclass
 that records which constructor arguments a binding was given."""
-import inspect
 import json
 import re
 from abc import ABCMeta
 from enum import Enum
 from typing import Any, Callable, Iterable, List, Optional, Type, TypeVar, \
     Union
+
+from .. import _signature
 
 T = TypeVar("T", bound=Enum)
 
@@ -111,7 +112,7 @@ class BuildDictMeta(type):
     @staticmethod
     def _recording_init(init: Callable[..., Any]) -> Callable[..., Any]:
         try:
-            own_params = list(inspect.signature(init).parameters)
+            own_params = [name for name, _, _ in _signature.parameters(init)[0]]
         except (TypeError, ValueError):  # pragma: no cover
             own_params = []
         own_params = [p for p in own_params if p not in ('args', 'kwargs')]
