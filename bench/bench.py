@@ -47,7 +47,7 @@ GOALS = {
     # sync 20 ms sleep, 64 conns: rps >= 0.9 * threads / 0.020 s;
     # async 20 ms sleep, 256 conns: rps >= 0.9 * min(256 / 0.020 s, host ceiling)
     "ratio_sleep_to_bound": 0.9,
-    "cold_start_ms": 100,
+    "cold_start_ms": 80,
     "idle_rss_mb": 40,
     "image_mb": 150,
     # hello with OpenTelemetry tracing on (every request sampled, exported to a local
