@@ -12,7 +12,7 @@ PORT       ?= 7071
 CELL       ?= python311-bookworm
 
 .PHONY: deps build run test test-unit test-python test-native test-images test-image \
-        images image images-arm64 image-arm64 test-image-arm64 sbom-validate \
+        images image images-arm64 image-arm64 test-image-arm64 sbom-validate release \
         verify-reproducible test-scale test-k8s lint bench soak fuzz asan clean
 
 deps: ## install every Debian package (and npm tool) the build, tests and benchmarks need
@@ -76,8 +76,14 @@ test-scale: ## replicas of the slim CELL image behind HAProxy go 1 -> 3 -> 1 und
 test-k8s: ## pyfn-k8s manifests of tests/apps/scale (+ Azurite, KEDA scale from zero) on the current kubeconfig's cluster; skipped without one
 	./scripts/test-k8s.sh
 
-bench: build ## throughput, latency, cold start, memory, image sizes -> out/bench/results.json
-	/usr/bin/python3 bench/bench.py $(BENCH_ARGS)
+release: ## the build the images ship (Release, gRPC static in pyfn-host, no tests) into $(OUT)/release
+	cmake -S . -B $(OUT)/release/build -DCMAKE_BUILD_TYPE=Release -DPYFN_BUILD_TESTS=OFF \
+	  -DPYFN_HOST_STATIC_GRPC=ON >/dev/null
+	cmake --build $(OUT)/release/build -j $(JOBS)
+	cmake --install $(OUT)/release/build --prefix $(abspath $(OUT))/release >/dev/null
+
+bench: build release ## throughput, latency, cold start, memory of the release build; callgrind breakdown of `make build`'s -> out/bench/results.json
+	/usr/bin/python3 bench/bench.py --prefix $(OUT)/release $(BENCH_ARGS)
 
 soak: build ## 10 minutes of load on the host: RSS over time and errors, then 30 s of load beside bad bytes -> out/soak/ (SOAK_SECONDS)
 	./scripts/soak.sh

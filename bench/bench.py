@@ -7,10 +7,14 @@ measured in the same run, because the machines are shared and noisy.
 
 Usage: bench/bench.py [--quick]
                       [--only coldstart,throughput,concurrency,breakdown,tracing,streaming,images]
-                      [--python-dir DIR]
---only picks sections (nothing here builds; out/bin must exist). --python-dir runs the
-worker's Python side from DIR (PYFN_PYTHON_DIR, e.g. worker/python) instead of
-out/lib/pyfn/python; the import floor is then measured from DIR too.
+                      [--python-dir DIR] [--prefix DIR]
+--only picks sections (nothing here builds; the binaries must exist). --prefix measures the
+pyfn-host, pyfn-worker and Python side installed under DIR (default out, what `make build`
+installs; `make bench` passes out/release, the configuration the images ship: Release,
+gRPC linked statically into pyfn-host, see `make release`). The breakdown section
+(bench/profile.sh, callgrind) always counts out/bin: it needs the symbols of `make build`.
+--python-dir runs the worker's Python side from DIR (PYFN_PYTHON_DIR, e.g. worker/python)
+instead of the prefix's lib/pyfn/python; the import floor is then measured from DIR too.
 """
 import argparse
 import datetime
@@ -437,9 +441,14 @@ def main():
                     default="coldstart,throughput,concurrency,breakdown,tracing,streaming,images")
     ap.add_argument("--python-dir", help="the worker's Python side from this directory "
                     "(PYFN_PYTHON_DIR), e.g. worker/python")
+    ap.add_argument("--prefix", help="measure the binaries installed under this directory "
+                    "(default out; `make bench` passes out/release)")
     args = ap.parse_args()
+    global HOST, PYDIR
+    if args.prefix:
+        HOST = os.path.join(os.path.abspath(args.prefix), "bin", "pyfn-host")
+        PYDIR = os.path.join(os.path.abspath(args.prefix), "lib", "pyfn", "python")
     if args.python_dir:
-        global PYDIR
         PYDIR = os.path.abspath(args.python_dir)
         os.environ["PYFN_PYTHON_DIR"] = PYDIR
     only = set(args.only.split(","))
@@ -447,9 +456,10 @@ def main():
     runs = 3 if args.quick else 10
 
     if not os.access(HOST, os.X_OK):
-        sys.exit("bench: %s missing; run `make build` first" % HOST)
+        sys.exit("bench: %s missing; run `make build` (or `make release`) first" % HOST)
     os.makedirs(os.path.join(OUT, "bench"), exist_ok=True)
     results = {
+        "host": HOST,
         "python_dir": PYDIR,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
