@@ -73,17 +73,17 @@ run_profiled() {  # run_profiled SIDE
   wait_ok "http://127.0.0.1:$port$URLPATH"
   # Dump the start-up (exec to the first 200, valgrind's own start excluded) as
   # "<out>.1"; a dump also zeroes the counters, so only the N requests follow.
-  callgrind_control -d >/dev/null 2>&1 || true
+  callgrind_control -d "$pid" >/dev/null 2>&1 || true
   local start=0
   for _ in $(seq 1 100); do
     [ -s "$out.1" ] && break
     sleep 0.1
   done
   [ -s "$out.1" ] && start=$(awk '/^(summary|totals):/ {print $2; exit}' "$out.1")
-  callgrind_control -z >/dev/null 2>&1 || true
+  callgrind_control -z "$pid" >/dev/null 2>&1 || true
   drive "http://127.0.0.1:$port"
   # Dump now (file "<out>.<n>"): holds exactly the N requests.
-  callgrind_control -d >/dev/null 2>&1
+  callgrind_control -d "$pid" >/dev/null 2>&1
   local f=""
   for _ in $(seq 1 100); do
     if [ "$start" != 0 ]; then f="$out.2"; [ -s "$f" ] && break; f=""

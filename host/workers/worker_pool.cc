@@ -14,110 +14,175 @@
 #include "host/workers/trace_context.h"
 #include "proto/stream_codec.h"
 
+// The generated raw callback method of EventStream; gRPC 1.30's plugin (no
+// version_info.h yet) still called it Experimental....
+#if __has_include(<grpcpp/version_info.h>)
+#define PYFN_RAW_CALLBACK_EVENT_STREAM WithRawCallbackMethod_EventStream
+#else
+#define PYFN_RAW_CALLBACK_EVENT_STREAM ExperimentalWithRawCallbackMethod_EventStream
+#endif
+
 namespace pyfn {
 
-// One worker's stream: Send() queues, a writer thread writes (gRPC allows one
-// Write concurrent with one Read). Cancel() ends the stream from any thread
-// while the handler is alive; Finish() is called by the handler before it
-// returns and joins the writer.
-class StreamChannel {
+// One worker's stream, driven by gRPC's callback API: no thread of its own.
+// Send() starts the write on the caller's thread when none is in flight and
+// queues the message otherwise; OnWriteDone starts the next one. Reads run
+// one at a time on gRPC's callback threads: each message is handed to the
+// pool (OnMessage) before the next read starts. gRPC owns the reactor until
+// OnDone; the pool's shared_ptr may outlive that (Send and Cancel are no-ops
+// then).
+class StreamChannel final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  // Writes typed messages, reads raw bytes (parsed by stream_codec.h).
-  using Stream = grpc::ServerReaderWriter<rpc::StreamingMessage, grpc::ByteBuffer>;
+  StreamChannel(WorkerPool* pool, grpc::CallbackServerContext* ctx) : pool_(pool), ctx_(ctx) {}
 
-  StreamChannel(grpc::ServerContext* ctx, Stream* stream) : ctx_(ctx), stream_(stream) {
-    writer_ = std::thread([this] { WriterLoop(); });
+  // Makes gRPC's reference and starts reading; `self` is this channel.
+  void Start(std::shared_ptr<StreamChannel> self) {
+    {
+      pyfn::MutexLock l(mu_);
+      self_ = std::move(self);
+    }
+    StartRead(&in_);
   }
-  ~StreamChannel() { Finish(); }
 
-  void Send(rpc::StreamingMessage msg) {
+  void Send(const rpc::StreamingMessage& msg) {
     pyfn::MutexLock l(mu_);
     if (closed_) return;
-    queue_.push_back(std::move(msg));
-    cv_.notify_one();
+    if (writing_) {
+      queue_.push_back(msg);
+      return;
+    }
+    WriteLocked(msg);
+  }
+  void Send(rpc::StreamingMessage&& msg) {
+    pyfn::MutexLock l(mu_);
+    if (closed_) return;
+    if (writing_) {
+      queue_.push_back(std::move(msg));
+      return;
+    }
+    WriteLocked(msg);
   }
 
   void Cancel() {
     pyfn::MutexLock l(mu_);
-    if (!closed_) ctx_->TryCancel();
+    if (!done_) ctx_->TryCancel();
   }
 
-  void Finish() {
+ private:
+  void WriteLocked(const rpc::StreamingMessage& msg) PYFN_REQUIRES(mu_) {
+    // One ByteSizeLong (gRPC's serializer computes it twice), written into
+    // one slice.
+    size_t size = msg.ByteSizeLong();
+    grpc::Slice slice(size);
+    msg.SerializeWithCachedSizesToArray(const_cast<uint8_t*>(slice.begin()));
+    grpc::ByteBuffer bytes(&slice, 1);
+    out_.Swap(&bytes);
+    writing_ = true;
+    // The completion (OnWriteDone) comes on a gRPC thread, never inline.
+    StartWrite(&out_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    pyfn::MutexLock l(mu_);
+    writing_ = false;
+    if (!ok) {
+      // The stream is broken; the read side sees it too and reports the close.
+      closed_ = true;
+      queue_.clear();
+      return;
+    }
+    if (closed_ || queue_.empty()) return;
+    rpc::StreamingMessage next = std::move(queue_.front());
+    queue_.pop_front();
+    WriteLocked(next);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      if (attached_) pool_->OnStreamClosed(worker_id_, this);
+      Close(grpc::Status::OK);
+      return;
+    }
+    if (!attached_) {
+      if (!ReadStreamingMessage(in_, &msg_, &bad_) || !msg_.has_start_stream()) {
+        Close(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "expected StartStream first"));
+        return;
+      }
+      worker_id_ = msg_.start_stream().worker_id();
+      std::shared_ptr<StreamChannel> self;
+      {
+        pyfn::MutexLock l(mu_);
+        self = self_;
+      }
+      if (!pool_->Attach(worker_id_, std::move(self))) {
+        spdlog::warn("Rejected a gRPC stream from unknown or unexpected worker '{}'", worker_id_);
+        Close(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "unknown worker id"));
+        return;
+      }
+      attached_ = true;
+    } else if (ReadStreamingMessage(in_, &msg_, &bad_)) {
+      pool_->OnMessage(worker_id_, msg_);
+    } else {
+      pool_->OnUnreadableMessage(worker_id_, bad_);
+    }
+    StartRead(&in_);
+  }
+
+  // Ends the stream (once: only the read side calls it, after its last read).
+  void Close(grpc::Status status) {
     {
       pyfn::MutexLock l(mu_);
       closed_ = true;
       queue_.clear();
-      cv_.notify_all();
     }
-    if (writer_.joinable() && writer_.get_id() != std::this_thread::get_id()) writer_.join();
+    Finish(std::move(status));
   }
 
- private:
-  void WriterLoop() {
-    while (true) {
-      rpc::StreamingMessage msg;
-      {
-        pyfn::MutexLock l(mu_);
-        cv_.wait(l, [&]() PYFN_REQUIRES(mu_) { return closed_ || !queue_.empty(); });
-        if (closed_) return;
-        msg = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      if (!stream_->Write(msg)) {
-        // The stream is broken; the reader sees it too and reports the close.
-        pyfn::MutexLock l(mu_);
-        queue_.clear();
-      }
+  void OnDone() override {
+    std::shared_ptr<StreamChannel> last;
+    {
+      pyfn::MutexLock l(mu_);
+      done_ = true;
+      closed_ = true;
+      queue_.clear();
+      last = std::move(self_);
     }
+    // `last` may be the final reference: nothing touches *this after it.
   }
 
-  grpc::ServerContext* const ctx_;
-  Stream* const stream_;
+  WorkerPool* const pool_;
+  grpc::CallbackServerContext* const ctx_;
+  // The read side's own (one read at a time).
+  grpc::ByteBuffer in_;
+  rpc::StreamingMessage msg_;
+  UnreadableMessage bad_;
+  std::string worker_id_;
+  bool attached_ = false;
+
   pyfn::Mutex mu_;
-  pyfn::CondVar cv_;
+  std::shared_ptr<StreamChannel> self_ PYFN_GUARDED_BY(mu_);  // gRPC's reference, until OnDone
+  grpc::ByteBuffer out_ PYFN_GUARDED_BY(mu_);                 // the write in flight
   std::deque<rpc::StreamingMessage> queue_ PYFN_GUARDED_BY(mu_);
+  bool writing_ PYFN_GUARDED_BY(mu_) = false;
   bool closed_ PYFN_GUARDED_BY(mu_) = false;
-  std::thread writer_;
+  bool done_ PYFN_GUARDED_BY(mu_) = false;
 };
 
-// FunctionRpc's one method, registered by hand instead of through the
-// generated service so that incoming messages arrive as raw bytes: a worker
-// message that does not parse is then one dropped message (or one failed
-// invocation), not the end of the worker's stream.
-class WorkerPool::Service final : public grpc::Service {
+// FunctionRpc's one method with raw bytes both ways: a worker message that
+// does not parse is then one dropped message (or one failed invocation), not
+// the end of the worker's stream (stream_codec.h); writes are serialized by
+// StreamChannel.
+class WorkerPool::Service final
+    : public rpc::FunctionRpc::PYFN_RAW_CALLBACK_EVENT_STREAM<rpc::FunctionRpc::Service> {
  public:
-  explicit Service(WorkerPool* pool) : pool_(pool) {
-    AddMethod(new grpc::internal::RpcServiceMethod(
-        kEventStreamMethod, grpc::internal::RpcMethod::BIDI_STREAMING,
-        new grpc::internal::BidiStreamingHandler<Service, grpc::ByteBuffer, rpc::StreamingMessage>(
-            [](Service* service, grpc::ServerContext* ctx, StreamChannel::Stream* stream) {
-              return service->EventStream(ctx, stream);
-            },
-            this)));
-  }
+  explicit Service(WorkerPool* pool) : pool_(pool) {}
 
-  grpc::Status EventStream(grpc::ServerContext* ctx, StreamChannel::Stream* stream) {
-    grpc::ByteBuffer raw;
-    rpc::StreamingMessage first;
-    UnreadableMessage bad;
-    if (!stream->Read(&raw)) return grpc::Status(grpc::StatusCode::CANCELLED, "no message");
-    if (!ReadStreamingMessage(raw, &first, &bad) || !first.has_start_stream())
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "expected StartStream first");
-    std::string wid = first.start_stream().worker_id();
-    auto ch = std::make_shared<StreamChannel>(ctx, stream);
-    if (!pool_->Attach(wid, ch)) {
-      ch->Finish();
-      spdlog::warn("Rejected a gRPC stream from unknown or unexpected worker '{}'", wid);
-      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "unknown worker id");
-    }
-    rpc::StreamingMessage msg;
-    while (stream->Read(&raw)) {
-      if (ReadStreamingMessage(raw, &msg, &bad)) pool_->OnMessage(wid, msg);
-      else pool_->OnUnreadableMessage(wid, bad);
-    }
-    pool_->OnStreamClosed(wid, ch);
-    ch->Finish();
-    return grpc::Status::OK;
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* EventStream(
+      grpc::CallbackServerContext* ctx) override {
+    auto ch = std::make_shared<StreamChannel>(pool_, ctx);
+    StreamChannel* reactor = ch.get();
+    reactor->Start(std::move(ch));
+    return reactor;
   }
 
  private:
@@ -209,6 +274,10 @@ Status WorkerPool::Start() {
   builder.RegisterService(service_.get());
   builder.SetMaxReceiveMessageSize(INT_MAX);
   builder.SetMaxSendMessageSize(INT_MAX);
+  // No BDP probing: on loopback it only adds a PING (and its ack) to every
+  // message, a write and a read each way per invocation; HTTP/2's flow
+  // control still sends WINDOW_UPDATEs as the window is used.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   server_ = builder.BuildAndStart();
   if (!server_ || grpc_port_ == 0)
     return Status::IOError("cannot start the gRPC server for the workers on 127.0.0.1");
@@ -670,13 +739,12 @@ void WorkerPool::KillWorker(Worker* w, const std::string& reason, Deferred* late
   cv_.notify_all();
 }
 
-void WorkerPool::OnStreamClosed(const std::string& worker_id,
-                                const std::shared_ptr<StreamChannel>& ch) {
+void WorkerPool::OnStreamClosed(const std::string& worker_id, const StreamChannel* ch) {
   Deferred later;
   {
     pyfn::MutexLock l(mu_);
     Worker* w = FindWorker(worker_id);
-    if (w != nullptr && w->channel == ch) KillWorker(w, "closed its gRPC stream", &later);
+    if (w != nullptr && w->channel.get() == ch) KillWorker(w, "closed its gRPC stream", &later);
   }
   for (auto& f : later) f();
 }

@@ -3,10 +3,11 @@
 // invocations to ready workers and restarts workers that die.
 //
 // Threads:
-//  - gRPC's synchronous server runs one EventStream handler per worker; it
-//    reads that worker's messages in a loop (WorkerPool::OnMessage).
-//  - each stream has a writer thread fed by a queue (StreamChannel), so
-//    Send() never blocks the caller on the network.
+//  - gRPC's callback server drives one EventStream per worker (StreamChannel,
+//    no thread of its own): its reads run one at a time on gRPC's callback
+//    threads (WorkerPool::OnMessage); Send() starts a write on the caller's
+//    thread, or queues it behind the one in flight, and never waits for the
+//    network.
 //  - one supervisor thread (after ninja's SubprocessSet::DoWork) reaps
 //    children, enforces deadlines (handshake steps, functionTimeout, the wait
 //    for a ready worker) and restarts dead workers with backoff.
@@ -127,6 +128,7 @@ class WorkerPool : public WorkerDispatcher {
  private:
   class Service;
   friend class Service;
+  friend class StreamChannel;
   friend class WorkerPoolTestPeer;  // fuzz/worker_stream_fuzzer.cc
   using Clock = std::chrono::steady_clock;
   using Deferred = std::vector<std::function<void()>>;
@@ -165,14 +167,14 @@ class WorkerPool : public WorkerDispatcher {
     Clock::time_point deadline;
   };
 
-  // Called by the gRPC handler threads.
+  // Called by the streams' read side (gRPC's callback threads).
   bool Attach(const std::string& worker_id, std::shared_ptr<StreamChannel> channel);
   // May move parts out of `msg` (an InvocationResponse goes to its caller).
   void OnMessage(const std::string& worker_id, rpc::StreamingMessage& msg);
   // A message from the worker that did not parse: fails the invocation or
   // function load it names, else is logged and dropped; the stream goes on.
   void OnUnreadableMessage(const std::string& worker_id, const UnreadableMessage& bad);
-  void OnStreamClosed(const std::string& worker_id, const std::shared_ptr<StreamChannel>& ch);
+  void OnStreamClosed(const std::string& worker_id, const StreamChannel* ch);
 
   // The lock is held for all of these.
   Worker* FindWorker(const std::string& id) PYFN_REQUIRES(mu_);
