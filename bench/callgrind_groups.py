@@ -28,16 +28,20 @@ GROUPS = {
         ("  routing", r"^pyfn::RouteTable::Match\("),
         ("  RpcHttp conversion (request)", r"^pyfn::BuildRpcHttp\("),
         ("  invoker + worker pool dispatch", r"^pyfn::FunctionInvoker::Invoke\("),
-        ("gRPC writer thread (serialize + Write)", r"^pyfn::StreamChannel::WriterLoop\(\)$"),
-        ("  protobuf serialize", r"^grpc::Status grpc::GenericSerialize<"),
-        ("gRPC reader thread: Read (pluck, transport)",
-         r"^pyfn::WorkerPool::Service::EventStream\("),
+        ("  gRPC write (serialize, start the write; on the io thread)",
+         r"^pyfn::StreamChannel::WriteLocked\("),
+        ("    protobuf serialize",
+         r"^(AzureFunctionsRpcMessages::StreamingMessage::ByteSizeLong\(\) const|"
+         r"google::protobuf::MessageLite::SerializeWithCachedSizesToArray\(unsigned char\*\) const)$"),
+        ("gRPC callback threads: transport (completion queue: reads, write completions)",
+         r"^grpc_completion_queue_next$"),
+        ("gRPC callback threads: read done (parse, response handling, next read)",
+         r"^pyfn::StreamChannel::OnReadDone\(bool\)$"),
         ("  protobuf parse", r"^pyfn::ReadStreamingMessage\(grpc::ByteBuffer"),
-        ("gRPC reader thread: response handling (match, callback, post to io)",
-         r"^pyfn::WorkerPool::OnMessage\("),
+        ("  response handling (match, callback, post to io)", r"^pyfn::WorkerPool::OnMessage\("),
         ("  response conversion", r"^pyfn::HttpResponseFromInvocation\("),
-        ("gRPC pollers (sync server transport reads)",
-         r"^grpc::Server::SyncRequestThreadManager::PollForWork\("),
+        ("gRPC executor thread (transport work gRPC hands off)",
+         r"^grpc_core::Executor::ThreadMain\("),
         ("malloc + free (all threads)", r"^(malloc|free)$"),
         ("logging (spdlog)", r"^spdlog::logger::log_"),
     ],
@@ -52,15 +56,13 @@ GROUPS = {
 
 
 # Rows that add up every matching function instead of taking the largest.
-SUMMED = {"malloc + free (all threads)"}
+SUMMED = {"malloc + free (all threads)", "    protobuf serialize"}
 
 # Rows whose value is their own inclusive cost minus those of other rows.
 MINUS = {
     "io threads: HTTP read/parse, timers (Beast/Asio; excl. handler and write)": [
         "io threads: HTTP response write (head + body, send)",
         "io threads: handler (routing, auth, RpcHttp, invoke, queue to writer)"],
-    "gRPC reader thread: Read (pluck, transport)": [
-        "gRPC reader thread: response handling (match, callback, post to io)"],
 }
 
 

@@ -9,9 +9,11 @@
 # Runs pyfn-host under callgrind once and pyfn-worker under callgrind once (through
 # Azure's languageWorkers__python__defaultExecutablePath override), each serving the
 # bench app, and prints instructions per request grouped by component:
-#   host:   per thread (io threads: HTTP read/parse, handler, response write; gRPC writer,
-#           reader and pollers), then routing, RpcHttp, invoker, protobuf, malloc, logging;
-#           read from the callgrind file itself (one inclusive cost per function)
+#   host:   per thread (io threads: HTTP read/parse, handler, response write, and the
+#           gRPC write the handler starts; gRPC's callback threads: transport reads and
+#           the read reactions; gRPC's executor), then routing, RpcHttp, invoker,
+#           protobuf, malloc, logging; read from the callgrind file itself (one
+#           inclusive cost per function)
 #   worker: gRPC, protobuf, proto<->dict, CPython (decode, call, encode and the dispatcher)
 # Where the worker's share went last time (hello, Python 3.11, per invocation): ~144k in all;
 # CPython ~90k (dispatcher, HttpRequest, the call, the answer dict, the reader -> invoker
@@ -20,6 +22,19 @@
 # loop ~1.3k, a SimpleQueue round trip between two threads ~4.5k, `import logging` ~50M of
 # the worker's ~180M start (bare `python3 -c pass` ~32M), asyncio's own cost for a
 # cross-thread start of a task awaiting asyncio.sleep ~190k (the async row's ~300k).
+# Where the host's share went last time (hello, bookworm's gRPC 1.51, per request): ~114k
+# in all (~118k with the synchronous gRPC server and its writer thread); io threads ~67k
+# (HTTP read/parse, timers and the posted response ~26k; handler ~37k: routing 2k,
+# BuildRpcHttp 4k, invoker + dispatch ~12k, the gRPC write ~11k of which serialize 5k;
+# response write 3k); gRPC's callback threads ~36k (completion queue: transport reads
+# ~17k; read reactions ~18k: parse 3k, response handling and the post to the io thread
+# ~11k, the next StartRead ~5k); gRPC's executor ~8k; malloc/free ~18k across all.
+# Floors measured alone with callgrind (a bidi echo on gRPC 1.51, raw bytes, the
+# InvocationRequest's ~260 bytes, one client sending one message at a time, no BDP
+# probe; server-side instructions, fitted over 400 and 2000 round trips): the callback
+# API ~34k per round trip (one read + one write, nothing else), the synchronous API
+# with one handler thread ~51k. gRPC alone is thus ~30% of the host's request; a
+# ~80k host would need its own part (HTTP, routing, invoker, conversions) at ~45k.
 # Each side also reports its start-up: instructions from exec to the first 200 (for the
 # worker: gRPC connect, CPython init, imports, the handshake, indexing and loading the app).
 # Output: a JSON object on the last line (bench/bench.py stores it in results.json).
