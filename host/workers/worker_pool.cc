@@ -593,6 +593,12 @@ WorkerPool::Worker* WorkerPool::PickWorker() {
 void WorkerPool::SendInvocation(Worker* w, const std::string& function_name,
                                 rpc::InvocationRequest req,
                                 std::function<void(Status, rpc::InvocationResponse)> done) {
+  Send(w, RecordInvocation(w, function_name, std::move(req), std::move(done)));
+}
+
+rpc::StreamingMessage WorkerPool::RecordInvocation(
+    Worker* w, const std::string& function_name, rpc::InvocationRequest req,
+    std::function<void(Status, rpc::InvocationResponse)> done) {
   Pending p;
   p.slot = w->slot;
   p.worker_id = w->id;
@@ -614,7 +620,7 @@ void WorkerPool::SendInvocation(Worker* w, const std::string& function_name,
   rpc::StreamingMessage m;
   m.set_request_id(id);
   *m.mutable_invocation_request() = std::move(req);
-  Send(w, std::move(m));
+  return m;
 }
 
 void WorkerPool::DrainWaiting() {
@@ -629,19 +635,31 @@ void WorkerPool::DrainWaiting() {
 
 void WorkerPool::Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request,
                           std::function<void(Status, rpc::InvocationResponse)> done) {
+  std::shared_ptr<StreamChannel> channel;
+  rpc::StreamingMessage m;
+  bool stopping;
   {
     pyfn::MutexLock l(mu_);
-    if (!stopping_) {
-      if (Worker* w = PickWorker()) {
-        SendInvocation(w, fn.name, std::move(request), std::move(done));
+    stopping = stopping_;
+    if (!stopping) {
+      Worker* w = PickWorker();
+      if (w == nullptr) {
+        waiting_.push_back(Waiting{fn.name, std::move(request), std::move(done),
+                                   Clock::now() + options_.worker_wait});
         return;
       }
-      waiting_.push_back(
-          Waiting{fn.name, std::move(request), std::move(done), Clock::now() + options_.worker_wait});
-      return;
+      m = RecordInvocation(w, fn.name, std::move(request), std::move(done));
+      channel = w->channel;
     }
   }
-  done(Status::Unavailable("the host is stopping"), rpc::InvocationResponse());
+  if (stopping) {
+    done(Status::Unavailable("the host is stopping"), rpc::InvocationResponse());
+    return;
+  }
+  // The write starts here, outside the pool's lock: the stream orders it
+  // behind any in flight, and a worker killed meanwhile has already failed
+  // this invocation.
+  if (channel) channel->Send(std::move(m));
 }
 
 void WorkerPool::OnInvocationResponse(Worker* w, rpc::InvocationResponse* r, Deferred* later) {

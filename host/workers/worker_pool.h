@@ -197,6 +197,12 @@ class WorkerPool : public WorkerDispatcher {
       PYFN_REQUIRES(mu_);
   void OnRpcLog(Worker* w, const rpc::RpcLog& log) PYFN_REQUIRES(mu_);
   Worker* PickWorker() PYFN_REQUIRES(mu_);
+  // Records the invocation as pending on `w` and returns the message that
+  // sends it.
+  rpc::StreamingMessage RecordInvocation(Worker* w, const std::string& function_name,
+                                         rpc::InvocationRequest req,
+                                         std::function<void(Status, rpc::InvocationResponse)> done)
+      PYFN_REQUIRES(mu_);
   void SendInvocation(Worker* w, const std::string& function_name, rpc::InvocationRequest req,
                       std::function<void(Status, rpc::InvocationResponse)> done) PYFN_REQUIRES(mu_);
   void DrainWaiting() PYFN_REQUIRES(mu_);
