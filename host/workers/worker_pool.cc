@@ -637,11 +637,12 @@ void WorkerPool::Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request
                           std::function<void(Status, rpc::InvocationResponse)> done) {
   std::shared_ptr<StreamChannel> channel;
   rpc::StreamingMessage m;
-  bool stopping;
+  std::function<void(Status, rpc::InvocationResponse)> refused;  // the host is stopping
   {
     pyfn::MutexLock l(mu_);
-    stopping = stopping_;
-    if (!stopping) {
+    if (stopping_) {
+      refused = std::move(done);
+    } else {
       Worker* w = PickWorker();
       if (w == nullptr) {
         waiting_.push_back(Waiting{fn.name, std::move(request), std::move(done),
@@ -652,8 +653,8 @@ void WorkerPool::Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request
       channel = w->channel;
     }
   }
-  if (stopping) {
-    done(Status::Unavailable("the host is stopping"), rpc::InvocationResponse());
+  if (refused) {
+    refused(Status::Unavailable("the host is stopping"), rpc::InvocationResponse());
     return;
   }
   // The write starts here, outside the pool's lock: the stream orders it
