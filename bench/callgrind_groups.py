@@ -43,6 +43,16 @@ GROUPS = {
         ("gRPC executor thread (transport work gRPC hands off)",
          r"^grpc_core::Executor::ThreadMain\("),
         ("malloc + free (all threads)", r"^(malloc|free)$"),
+        # Tracing (TRACING=1 bench/profile.sh); rows left out when tracing is off.
+        ("tracing: server span start (io thread)", r"^pyfn::telemetry::TraceHttpRequest\("),
+        ("tracing: server span end (io thread)",
+         r"^pyfn::telemetry::TraceHttpRequest\(.*\)::\{lambda\(pyfn::HttpResponse\)#1\}::operator\(\)"),
+        ("tracing: invocation span start", r"^pyfn::telemetry::StartInvocationSpan\("),
+        ("tracing: invocation span end", r"^pyfn::telemetry::EndInvocationSpan\("),
+        ("tracing: hand-off to the exporter", r"^pyfn::telemetry::SpanExporter::Add\("),
+        ("tracing: exporter thread (encode + POST)", r"^pyfn::telemetry::SpanExporter::Run\(\)$"),
+        ("  OTLP encode", r"^pyfn::telemetry::EncodeTraceRequest\("),
+        ("  OTLP POST", r"^pyfn::telemetry::PostOtlp"),
         ("logging (spdlog)", r"^spdlog::logger::log_"),
     ],
     "worker": [
@@ -124,6 +134,9 @@ def main():
         costs = [cost for cost, fn in rows if rx.search(fn)]
         best = (sum(costs) if name in SUMMED else max(costs, default=0))
         out[name] = round(best / max(requests, 1))
+    for name in [k for k in out if k.startswith("tracing: ")]:
+        if out[name] == 0:
+            del out[name]
     for name, others in MINUS.items():
         if name in out:
             out[name] -= sum(out.get(o, 0) for o in others)

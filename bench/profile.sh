@@ -5,6 +5,13 @@
 #   bench/profile.sh [REQUESTS]    default 400 sequential GET /api/hello
 #   SIDES=worker bench/profile.sh   only one side (default "host worker"); the worker uses
 #                                   PYFN_PYTHON_DIR from the environment like the host passes it
+#   TRACING=1 bench/profile.sh      the host with OpenTelemetry tracing on (sampler always_on,
+#                                   OTLP/HTTP to tests/helpers/otlp-sink.py --discard). The
+#                                   batch is 2*REQUESTS spans and the schedule delay longer
+#                                   than the run; the queue is topped up to one full batch
+#                                   before counting starts, so the counted part holds the
+#                                   REQUESTS requests' spans and exactly one export of them
+#                                   (encoding and POST included), whatever the timing.
 #
 # Runs pyfn-host under callgrind once and pyfn-worker under callgrind once (through
 # Azure's languageWorkers__python__defaultExecutablePath override), each serving the
@@ -62,6 +69,28 @@ drive() {  # drive BASE: N sequential requests on one keep-alive connection
   curl -s "${urls[@]}" >/dev/null
 }
 
+# With TRACING: the sink's count of POSTs received.
+exports() { local n=0; [ -s "$work/sink/received" ] && read -r n _ <"$work/sink/received"; echo "$n"; }
+wait_exports() {  # wait_exports N: until the sink has N POSTs (up to 60 s)
+  for _ in $(seq 1 600); do [ "$(exports)" -ge "$1" ] && return 0; sleep 0.1; done
+  echo "profile: the sink got $(exports) export(s), not $1" >&2; return 1
+}
+spans_queued() {
+  curl -s "http://127.0.0.1:$PYFN_METRICS_PORT/metrics" | awk '$1 == "pyfn_otel_spans_queued" {print $2}'
+}
+# empty_span_queue BASE: requests (2 spans each; one to a missing function makes 1) until
+# the queue reaches one batch and is exported, so counting starts with it empty.
+empty_span_queue() {
+  local q; q=$(spans_queued)
+  if [ $(((SPAN_BATCH - q) % 2)) = 1 ]; then curl -s -o /dev/null "$1/api/pyfn-profile-none"; q=$((q + 1)); fi
+  local urls=()
+  for _ in $(seq 1 $(((SPAN_BATCH - q) / 2))); do urls+=("$1$URLPATH"); done
+  [ ${#urls[@]} = 0 ] || curl -s "${urls[@]}" >/dev/null
+  wait_exports 1
+  q=$(spans_queued)
+  [ "$q" = 0 ] || { echo "profile: $q span(s) still queued before counting" >&2; return 1; }
+}
+
 # summarize OUTFILE SIDE: instructions per request by component, from inclusive costs.
 summarize() {
   if [ "$2" = host ]; then
@@ -95,8 +124,10 @@ run_profiled() {  # run_profiled SIDE
     sleep 0.1
   done
   [ -s "$out.1" ] && start=$(awk '/^(summary|totals):/ {print $2; exit}' "$out.1")
+  [ -n "${TRACING:-}" ] && [ "$side" = host ] && empty_span_queue "http://127.0.0.1:$port"
   callgrind_control -z "$pid" >/dev/null 2>&1 || true
   drive "http://127.0.0.1:$port"
+  [ -n "${TRACING:-}" ] && [ "$side" = host ] && wait_exports 2
   # Dump now (file "<out>.<n>"): holds exactly the N requests.
   callgrind_control -d "$pid" >/dev/null 2>&1
   local f=""
@@ -116,6 +147,20 @@ d = json.load(sys.stdin)
 d["start to first 200 (instructions, not per request)"] = int(sys.argv[1] or 0)
 print(json.dumps(d))' "${start:-0}"
 }
+
+if [ -n "${TRACING:-}" ]; then
+  mkdir -p "$work/sink"
+  /usr/bin/python3 tests/helpers/otlp-sink.py "$work/sink" --discard >/dev/null 2>&1 &
+  sink_pid=$!
+  trap 'kill "$sink_pid" 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+  for _ in $(seq 1 100); do [ -s "$work/sink/port" ] && break; sleep 0.05; done
+  export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$(cat "$work/sink/port")"
+  export OTEL_TRACES_SAMPLER=always_on OTEL_SERVICE_NAME=pyfn-profile
+  export OTEL_METRICS_EXPORTER=none PYFN_METRICS_PORT; PYFN_METRICS_PORT=$(free_port)
+  SPAN_BATCH=$((2 * N))
+  export OTEL_BSP_MAX_EXPORT_BATCH_SIZE=$SPAN_BATCH OTEL_BSP_MAX_QUEUE_SIZE=$((4 * N + 64))
+  export OTEL_BSP_SCHEDULE_DELAY=3600000
+fi
 
 SIDES=${SIDES:-host worker}
 out="{\"requests\": $N"

@@ -14,7 +14,10 @@ namespace {
 // The server span of `request` (null for the health probes); sets
 // request->trace_parent/trace_state to its context.
 std::shared_ptr<ActiveSpan> StartServerSpan(Tracer* tracer, HttpRequest* request) {
-  if (AsciiLower(request->path).rfind("/admin/health/", 0) == 0) return nullptr;
+  constexpr std::string_view kHealth = "/admin/health/";
+  if (request->path.size() >= kHealth.size() &&
+      AsciiEqualsLower(std::string_view(request->path).substr(0, kHealth.size()), kHealth))
+    return nullptr;
   SpanContext parent;
   ParseTraceparent(request->Header("traceparent"), request->Header("tracestate"), &parent);
   auto span = tracer->StartSpan(request->method, SpanKind::kServer, parent);

@@ -1,5 +1,6 @@
 #include "host/telemetry/otlp_json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -15,9 +16,56 @@ namespace {
 // The JSON text is written directly (no document tree): the exporter encodes
 // every span the host records, so this runs a few thousand times a second.
 
+// The request being written: a std::string grown ahead (doubling) and written
+// through a cursor, so that each piece costs one bounds check and a copy (a
+// std::string append is an out-of-line call per piece).
+class Buf {
+ public:
+  explicit Buf(size_t reserve) { Reset(reserve, 0); }
+  void append(const char* data, size_t n) {
+    if (n > static_cast<size_t>(end_ - p_)) Grow(n);
+    std::memcpy(p_, data, n);
+    p_ += n;
+  }
+  void append(std::string_view v) { append(v.data(), v.size()); }
+  void push_back(char c) {
+    if (p_ == end_) Grow(1);
+    *p_++ = c;
+  }
+  Buf& operator+=(std::string_view v) {
+    append(v);
+    return *this;
+  }
+  // Room for n bytes at the cursor; Advance(to) after writing them.
+  char* Room(size_t n) {
+    if (n > static_cast<size_t>(end_ - p_)) Grow(n);
+    return p_;
+  }
+  void Advance(char* to) { p_ = to; }
+  std::string Take() {
+    s_.resize(static_cast<size_t>(p_ - s_.data()));
+    return std::move(s_);
+  }
+
+ private:
+  void Reset(size_t size, size_t used) {
+    s_.resize(size);
+    p_ = s_.data() + used;
+    end_ = s_.data() + s_.size();
+  }
+  void Grow(size_t n) {
+    const size_t used = static_cast<size_t>(p_ - s_.data());
+    Reset(std::max(2 * s_.size(), used + n), used);
+  }
+
+  std::string s_;
+  char* p_ = nullptr;
+  char* end_ = nullptr;
+};
+
 // Appends a string literal (its length known: no strlen).
 template <size_t N>
-void Lit(std::string* out, const char (&text)[N]) {
+void Lit(Buf* out, const char (&text)[N]) {
   out->append(text, N - 1);
 }
 
@@ -50,7 +98,7 @@ bool IsAscii(std::string_view s) {
 
 // Appends `s` as a JSON string: at once when it is plain; else runs that need
 // no escape are copied at once, and bytes that are not UTF-8 replaced.
-void AppendString(std::string* out, std::string_view s) {
+void AppendString(Buf* out, std::string_view s) {
   if (IsPlain(s)) {
     out->push_back('"');
     out->append(s.data(), s.size());
@@ -88,32 +136,30 @@ void AppendString(std::string* out, std::string_view s) {
 
 // A double as the protobuf JSON mapping writes it: the shortest text that
 // reads back the same, or "NaN", "Infinity", "-Infinity" (strings).
-void AppendDouble(std::string* out, double d) {
+void AppendDouble(Buf* out, double d) {
   if (!std::isfinite(d)) {
     *out += std::isnan(d) ? "\"NaN\"" : d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
     return;
   }
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, d);
-  out->append(buf, r.ptr);
+  char* p = out->Room(32);
+  out->Advance(std::to_chars(p, p + 32, d).ptr);
 }
 
 template <typename T>
-void AppendNumber(std::string* out, T v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out->append(buf, r.ptr);
+void AppendNumber(Buf* out, T v) {
+  char* p = out->Room(24);
+  out->Advance(std::to_chars(p, p + 24, v).ptr);
 }
 
 // A 64-bit integer field (fixed64, sfixed64, int64): a JSON string.
 template <typename T>
-void AppendInt64(std::string* out, T v) {
+void AppendInt64(Buf* out, T v) {
   out->push_back('"');
   AppendNumber(out, v);
   out->push_back('"');
 }
 
-void AppendValue(std::string* out, const AttributeValue& v) {
+void AppendValue(Buf* out, const AttributeValue& v) {
   if (const auto* s = std::get_if<std::string>(&v)) {
     Lit(out, "{\"stringValue\":");
     AppendString(out, *s);
@@ -130,17 +176,17 @@ void AppendValue(std::string* out, const AttributeValue& v) {
 }
 
 // A resource attribute's key (any text).
-void AppendKey(std::string* out, const std::string& key) { AppendString(out, key); }
+void AppendKey(Buf* out, const std::string& key) { AppendString(out, key); }
 // A span attribute's key: a semantic-convention name, written as it is
 // (SpanAttributes).
-void AppendKey(std::string* out, std::string_view key) {
+void AppendKey(Buf* out, std::string_view key) {
   out->push_back('"');
   out->append(key.data(), key.size());
   out->push_back('"');
 }
 
 // A metric label's value: always a string.
-void AppendValue(std::string* out, const std::string& v) {
+void AppendValue(Buf* out, const std::string& v) {
   Lit(out, "{\"stringValue\":");
   AppendString(out, v);
   out->push_back('}');
@@ -148,7 +194,7 @@ void AppendValue(std::string* out, const std::string& v) {
 
 // Resource and span attributes, metric labels.
 template <typename Attrs>
-void AppendAttributes(std::string* out, const Attrs& attrs) {
+void AppendAttributes(Buf* out, const Attrs& attrs) {
   out->push_back('[');
   bool first = true;
   for (const auto& kv : attrs) {
@@ -164,7 +210,7 @@ void AppendAttributes(std::string* out, const Attrs& attrs) {
 }
 
 // A NumberDataPoint or HistogramDataPoint's attributes and times.
-void AppendPointHead(std::string* out, const MetricPoint& p, uint64_t start, uint64_t now) {
+void AppendPointHead(Buf* out, const MetricPoint& p, uint64_t start, uint64_t now) {
   out->push_back('{');
   if (!p.labels.empty()) {
     Lit(out, "\"attributes\":");
@@ -180,7 +226,7 @@ void AppendPointHead(std::string* out, const MetricPoint& p, uint64_t start, uin
   AppendInt64(out, now);
 }
 
-void AppendNumberPoints(std::string* out, const MetricFamily& f, uint64_t start, uint64_t now) {
+void AppendNumberPoints(Buf* out, const MetricFamily& f, uint64_t start, uint64_t now) {
   Lit(out, "\"dataPoints\":[");
   bool first = true;
   for (const MetricPoint& p : f.points) {
@@ -199,7 +245,7 @@ void AppendNumberPoints(std::string* out, const MetricFamily& f, uint64_t start,
   out->push_back(']');
 }
 
-void AppendHistogramPoints(std::string* out, const MetricFamily& f, uint64_t start,
+void AppendHistogramPoints(Buf* out, const MetricFamily& f, uint64_t start,
                            uint64_t now) {
   Lit(out, "\"dataPoints\":[");
   bool first = true;
@@ -229,7 +275,7 @@ void AppendHistogramPoints(std::string* out, const MetricFamily& f, uint64_t sta
 // The envelope both requests share, up to the list of their items:
 // {"resource<Kind>":[{"resource":{"attributes":[...]},"scope<Kind>":[{"scope":
 // {"name":"pyfn-host","version":...},"<items>":[   (CloseEnvelope ends it).
-void OpenEnvelope(std::string* out, std::string_view kind, std::string_view items,
+void OpenEnvelope(Buf* out, std::string_view kind, std::string_view items,
                   const Attributes& resource, const std::string& scope_version) {
   Lit(out, "{\"resource");
   out->append(kind);
@@ -244,14 +290,13 @@ void OpenEnvelope(std::string* out, std::string_view kind, std::string_view item
   Lit(out, "\":[");
 }
 
-void CloseEnvelope(std::string* out) { Lit(out, "]}]}]}"); }
+void CloseEnvelope(Buf* out) { Lit(out, "]}]}]}"); }
 
 }  // namespace
 
 std::string EncodeTraceRequest(const Attributes& resource, const std::string& scope_version,
                                const std::vector<SpanData>& spans) {
-  std::string out;
-  out.reserve(512 + spans.size() * 1024);  // a span of the host's is 500-900 bytes
+  Buf out(512 + spans.size() * 1024);  // a span of the host's is 500-900 bytes
   OpenEnvelope(&out, "Spans", "spans", resource, scope_version);
   bool first = true;
   for (const SpanData& s : spans) {
@@ -292,15 +337,14 @@ std::string EncodeTraceRequest(const Attributes& resource, const std::string& sc
     Lit(&out, "}}");
   }
   CloseEnvelope(&out);
-  return out;
+  return out.Take();
 }
 
 std::string EncodeMetricsRequest(const Attributes& resource, const std::string& scope_version,
                                  const std::vector<MetricFamily>& families,
                                  uint64_t start_unix_nano, uint64_t now_unix_nano) {
   constexpr int kCumulative = 2;  // AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
-  std::string out;
-  out.reserve(4096);
+  Buf out(4096);
   OpenEnvelope(&out, "Metrics", "metrics", resource, scope_version);
   bool first = true;
   for (const MetricFamily& f : families) {
@@ -320,8 +364,9 @@ std::string EncodeMetricsRequest(const Attributes& resource, const std::string& 
       case MetricFamily::Type::kCounter:
         Lit(&out, ",\"sum\":{");
         AppendNumberPoints(&out, f, start_unix_nano, now_unix_nano);
-        out += ",\"aggregationTemporality\":" + std::to_string(kCumulative) +
-               ",\"isMonotonic\":true}}";
+        Lit(&out, ",\"aggregationTemporality\":");
+        AppendNumber(&out, kCumulative);
+        Lit(&out, ",\"isMonotonic\":true}}");
         break;
       case MetricFamily::Type::kGauge:
         Lit(&out, ",\"gauge\":{");
@@ -331,12 +376,14 @@ std::string EncodeMetricsRequest(const Attributes& resource, const std::string& 
       case MetricFamily::Type::kHistogram:
         Lit(&out, ",\"histogram\":{");
         AppendHistogramPoints(&out, f, start_unix_nano, now_unix_nano);
-        out += ",\"aggregationTemporality\":" + std::to_string(kCumulative) + "}}";
+        Lit(&out, ",\"aggregationTemporality\":");
+        AppendNumber(&out, kCumulative);
+        Lit(&out, "}}");
         break;
     }
   }
   CloseEnvelope(&out);
-  return out;
+  return out.Take();
 }
 
 }  // namespace telemetry

@@ -31,7 +31,7 @@ SpanExporter::SpanExporter(const TelemetrySettings& settings, const std::string&
 
 SpanExporter::~SpanExporter() { Shutdown(std::chrono::milliseconds(0)); }
 
-void SpanExporter::Add(SpanData span) {
+void SpanExporter::Add(SpanData&& span) {
   pyfn::MutexLock l(mu_);
   if (stopping_ || queue_.size() >= settings_.batch.max_queue_size) {
     ++counters_.dropped_queue_full;

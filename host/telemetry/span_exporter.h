@@ -41,7 +41,7 @@ class SpanExporter {
   ~SpanExporter();
 
   // Queues one span, or drops it when the queue holds max_queue_size spans.
-  void Add(SpanData span);
+  void Add(SpanData&& span);
   // Exports what is queued, then stops the thread; waits at most `grace` for
   // it (the thread is then detached from the work: what is left is dropped).
   void Shutdown(std::chrono::milliseconds grace);

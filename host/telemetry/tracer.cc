@@ -57,7 +57,7 @@ std::shared_ptr<ActiveSpan> Tracer::StartSpan(std::string name, SpanKind kind,
   return std::make_shared<ActiveSpan>(ActiveSpan::Token{}, this, std::move(data), std::move(ctx));
 }
 
-void Tracer::Finished(SpanData data) {
+void Tracer::Finished(SpanData&& data) {
   if (exporter_) exporter_->Add(std::move(data));
   else if (sink_) sink_(std::move(data));
 }

@@ -75,7 +75,7 @@ class Tracer {
 
  private:
   friend class ActiveSpan;
-  void Finished(SpanData data);
+  void Finished(SpanData&& data);
 
   const TelemetrySettings settings_;
   std::unique_ptr<SpanExporter> exporter_;

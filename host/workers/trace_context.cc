@@ -47,6 +47,10 @@ void FillRandomHex(char* out, size_t n) {
     }
   } table;
   auto& rng = Rng();
+  for (; n >= 16; n -= 16) {
+    uint64_t bits = rng();
+    for (int i = 0; i < 8; ++i, bits >>= 8, out += 2) std::memcpy(out, table.pairs[bits & 0xff], 2);
+  }
   while (n > 0) {
     uint64_t bits = rng();
     for (int i = 0; i < 8 && n > 0; ++i, bits >>= 8) {
