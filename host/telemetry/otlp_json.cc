@@ -292,11 +292,33 @@ void OpenEnvelope(Buf* out, std::string_view kind, std::string_view items,
 
 void CloseEnvelope(Buf* out) { Lit(out, "]}]}]}"); }
 
+// At least the bytes an attribute's value takes (more when a string needs
+// escapes: the buffer grows then).
+size_t ValueBound(const AttributeValue& v) {
+  if (const auto* str = std::get_if<std::string>(&v)) return str->size();
+  return 32;
+}
+
+// What the request's text takes, for the usual span (plain strings): one
+// buffer of this size is filled without growing or leaving much unused (the
+// unused part is still zeroed).
+size_t TraceRequestBound(const Attributes& resource, const std::string& scope_version,
+                         const std::vector<SpanData>& spans) {
+  constexpr size_t kEnvelope = 160, kAttribute = 40, kSpan = 320;
+  size_t n = kEnvelope + scope_version.size();
+  for (const auto& kv : resource) n += kAttribute + kv.first.size() + ValueBound(kv.second);
+  for (const SpanData& s : spans) {
+    n += kSpan + s.name.size() + s.trace_state.size() + s.status_message.size();
+    for (const auto& kv : s.attributes) n += kAttribute + kv.first.size() + ValueBound(kv.second);
+  }
+  return n;
+}
+
 }  // namespace
 
 std::string EncodeTraceRequest(const Attributes& resource, const std::string& scope_version,
                                const std::vector<SpanData>& spans) {
-  Buf out(512 + spans.size() * 1024);  // a span of the host's is 500-900 bytes
+  Buf out(TraceRequestBound(resource, scope_version, spans));
   OpenEnvelope(&out, "Spans", "spans", resource, scope_version);
   bool first = true;
   for (const SpanData& s : spans) {
@@ -327,6 +349,10 @@ std::string EncodeTraceRequest(const Attributes& resource, const std::string& sc
     if (!s.attributes.empty()) {
       Lit(&out, ",\"attributes\":");
       AppendAttributes(&out, s.attributes);
+    }
+    if (s.attributes.dropped() != 0) {
+      Lit(&out, ",\"droppedAttributesCount\":");
+      AppendNumber(&out, s.attributes.dropped());
     }
     Lit(&out, ",\"status\":{\"code\":");
     AppendNumber(&out, static_cast<int>(s.status));

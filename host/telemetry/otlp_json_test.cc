@@ -68,6 +68,21 @@ TEST(OtlpJsonTest, EscapesStringsAndReplacesBytesThatAreNotUtf8) {
   EXPECT_EQ(span["traceState"], "a=1,b=2");
   EXPECT_EQ(span["attributes"][0]["value"]["doubleValue"], "NaN");
   EXPECT_EQ(span["attributes"][1]["value"]["doubleValue"], 1e300);
+  EXPECT_FALSE(span.contains("droppedAttributesCount"));
+}
+
+TEST(OtlpJsonTest, CountsAttributesThatDidNotFit) {
+  SpanData s;
+  s.name = "n";
+  s.trace_id = "0af7651916cd43dd8448eb211c80319c";
+  s.span_id = "b7ad6b7169203331";
+  static const char* const kKeys[] = {"a", "b", "c", "d", "e", "f", "g",
+                                      "h", "i", "j", "k", "l", "m", "n"};
+  for (const char* key : kKeys) s.attributes.Set(key, int64_t{1});
+  auto j = nlohmann::json::parse(EncodeTraceRequest({}, "1", {s}));
+  const auto& span = j["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+  EXPECT_EQ(span["attributes"].size(), SpanAttributes::kCapacity);
+  EXPECT_EQ(span["droppedAttributesCount"], sizeof kKeys / sizeof kKeys[0] - SpanAttributes::kCapacity);
 }
 
 TEST(OtlpJsonTest, EveryByteThatNeedsEscapingIsFoundWhereverItIs) {

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <new>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -84,10 +86,91 @@ enum class StatusCode { kUnset = 0, kOk = 1, kError = 2 };
 
 using AttributeValue = std::variant<std::string, int64_t, bool, double>;
 using Attributes = std::vector<std::pair<std::string, AttributeValue>>;
-// A span's attributes: their keys are the semantic conventions' names, string
-// literals (static storage), so recording one copies no key; they are ASCII
-// without '"', '\\' or control characters (the encoder writes them as they are).
-using SpanAttributes = std::vector<std::pair<std::string_view, AttributeValue>>;
+// A span's attributes, in place: recording a span allocates no array for them.
+// Their keys are the semantic conventions' names, string literals (static
+// storage), so recording one copies no key; they are ASCII without '"', '\\'
+// or control characters (the encoders write them as they are). Up to
+// kCapacity attributes (the host's spans carry at most 9); more are dropped
+// and counted, as the SDK's attribute count limit does (OTLP's
+// droppedAttributesCount).
+class SpanAttributes {
+ public:
+  using value_type = std::pair<std::string_view, AttributeValue>;
+  static constexpr size_t kCapacity = 12;
+
+  SpanAttributes() = default;
+  SpanAttributes(std::initializer_list<value_type> items) {
+    for (const value_type& kv : items) Set(kv.first, kv.second);
+  }
+  SpanAttributes(const SpanAttributes& o) { CopyFrom(o); }
+  SpanAttributes(SpanAttributes&& o) noexcept { MoveFrom(&o); }
+  SpanAttributes& operator=(const SpanAttributes& o) {
+    if (this != &o) {
+      clear();
+      CopyFrom(o);
+    }
+    return *this;
+  }
+  SpanAttributes& operator=(SpanAttributes&& o) noexcept {
+    if (this != &o) {
+      clear();
+      MoveFrom(&o);
+    }
+    return *this;
+  }
+  ~SpanAttributes() { clear(); }
+
+  // Sets `key` to `value`: replaces the value of a key already set, else adds
+  // it (or, when full, counts it dropped).
+  void Set(std::string_view key, AttributeValue value) {
+    for (value_type& kv : *this)
+      if (kv.first == key) {
+        kv.second = std::move(value);
+        return;
+      }
+    if (size_ == kCapacity) {
+      ++dropped_;
+      return;
+    }
+    Append(key, std::move(value));
+  }
+
+  const value_type* begin() const { return items(); }
+  const value_type* end() const { return items() + size_; }
+  value_type* begin() { return items(); }
+  value_type* end() { return items() + size_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  uint32_t dropped() const { return dropped_; }
+  void clear() {
+    for (value_type& kv : *this) kv.~value_type();
+    size_ = 0;
+    dropped_ = 0;
+  }
+
+ private:
+  void Append(std::string_view key, AttributeValue&& value) {
+    new (&items()[size_]) value_type(key, std::move(value));
+    ++size_;
+  }
+  void CopyFrom(const SpanAttributes& o) {
+    for (const value_type& kv : o) Append(kv.first, AttributeValue(kv.second));
+    dropped_ = o.dropped_;
+  }
+  void MoveFrom(SpanAttributes* o) {
+    for (value_type& kv : *o) Append(kv.first, std::move(kv.second));
+    dropped_ = o->dropped_;
+    o->clear();
+  }
+  value_type* items() { return std::launder(reinterpret_cast<value_type*>(storage_)); }
+  const value_type* items() const {
+    return std::launder(reinterpret_cast<const value_type*>(storage_));
+  }
+
+  alignas(value_type) unsigned char storage_[kCapacity * sizeof(value_type)];
+  uint8_t size_ = 0;
+  uint32_t dropped_ = 0;
+};
 
 struct SpanData {
   std::string name;

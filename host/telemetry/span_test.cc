@@ -18,6 +18,24 @@ TEST(SpanContextTest, ParsesAValidTraceparent) {
   EXPECT_EQ(c.Traceparent(), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
 }
 
+TEST(SpanAttributesTest, ReplacesAKeySetAgainAndCountsWhatDoesNotFit) {
+  SpanAttributes a;
+  a.Set("k", std::string("one"));
+  a.Set("k", int64_t{2});
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(std::get<int64_t>(a.begin()->second), 2);
+  static const char* const kKeys[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "l", "m"};
+  for (const char* key : kKeys) a.Set(key, std::string(40, 'x'));  // long: on the heap
+  EXPECT_EQ(a.size(), SpanAttributes::kCapacity);
+  EXPECT_EQ(a.dropped(), 1u);
+  SpanAttributes moved = std::move(a);
+  SpanAttributes copy = moved;
+  EXPECT_EQ(copy.size(), SpanAttributes::kCapacity);
+  EXPECT_EQ(copy.dropped(), 1u);
+  EXPECT_EQ(std::get<std::string>((copy.end() - 1)->second), std::string(40, 'x'));
+  EXPECT_TRUE(a.empty());
+}
+
 TEST(SpanContextTest, ReadsTheSampledBitOnly) {
   SpanContext c;
   ASSERT_TRUE(ParseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", "", &c));

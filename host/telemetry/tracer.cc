@@ -12,13 +12,7 @@ SpanContext& ThreadContext() {
 }  // namespace
 
 void ActiveSpan::SetAttribute(std::string_view key, AttributeValue value) {
-  if (!recording()) return;
-  for (auto& kv : data_.attributes)
-    if (kv.first == key) {
-      kv.second = std::move(value);
-      return;
-    }
-  data_.attributes.emplace_back(key, std::move(value));
+  if (recording()) data_.attributes.Set(key, std::move(value));
 }
 
 void ActiveSpan::End(StatusCode status, std::string message) {
@@ -51,7 +45,6 @@ std::shared_ptr<ActiveSpan> Tracer::StartSpan(std::string name, SpanKind kind,
     if (parent.valid()) data.parent_span_id = parent.span_id;
     data.trace_state = ctx.trace_state;
     data.start_unix_nano = NowUnixNano();
-    data.attributes.reserve(8);  // what the host's spans carry, without regrowth
   }
   // One allocation for the span and its control block.
   return std::make_shared<ActiveSpan>(ActiveSpan::Token{}, this, std::move(data), std::move(ctx));

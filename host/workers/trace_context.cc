@@ -15,15 +15,28 @@ std::mt19937_64& Rng() {
   return rng;
 }
 
+// Bit 0: a lower-case hex digit; bit 1: one other than '0'.
+struct HexClass {
+  unsigned char of[256] = {};
+  constexpr HexClass() {
+    of[static_cast<unsigned char>('0')] = 1;
+    for (char c = '1'; c <= '9'; ++c) of[static_cast<unsigned char>(c)] = 3;
+    for (char c = 'a'; c <= 'f'; ++c) of[static_cast<unsigned char>(c)] = 3;
+  }
+};
+constexpr HexClass kHexClass;
+
+// s[from, from+n) is lower-case hex; *all_zero when every digit is '0'.
 bool IsLowerHex(const std::string& s, size_t from, size_t n, bool* all_zero) {
   if (from + n > s.size()) return false;
-  *all_zero = true;
+  unsigned any = 0, all = 3;
   for (size_t i = from; i < from + n; ++i) {
-    char c = s[i];
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    if (c != '0') *all_zero = false;
+    const unsigned c = kHexClass.of[static_cast<unsigned char>(s[i])];
+    any |= c;
+    all &= c;
   }
-  return true;
+  *all_zero = (any & 2) == 0;
+  return (all & 1) != 0;
 }
 
 bool AllZero(const char* p, size_t n) {
