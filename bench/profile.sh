@@ -8,8 +8,8 @@
 #   TRACING=1 bench/profile.sh      the host with OpenTelemetry tracing on (sampler always_on,
 #                                   OTLP/HTTP to tests/helpers/otlp-sink.py --discard). The
 #                                   batch is 2*REQUESTS spans and the schedule delay longer
-#                                   than the run; the queue is topped up to one full batch
-#                                   before counting starts, so the counted part holds the
+#                                   than the run; two full batches are exported before
+#                                   counting starts (the steady state), so the counted part holds the
 #                                   REQUESTS requests' spans and exactly one export of them
 #                                   (encoding and POST included), whatever the timing.
 #
@@ -79,16 +79,20 @@ spans_queued() {
   curl -s "http://127.0.0.1:$PYFN_METRICS_PORT/metrics" | awk '$1 == "pyfn_otel_spans_queued" {print $2}'
 }
 # empty_span_queue BASE: requests (2 spans each; one to a missing function makes 1) until
-# the queue reaches one batch and is exported, so counting starts with it empty.
+# the queue has been exported twice (the exporter's queue and batch have both grown: the
+# steady state) and is empty, so counting starts with it empty.
 empty_span_queue() {
+  fill_span_batch "$1"; wait_exports 1
+  fill_span_batch "$1"; wait_exports 2
+  local q; q=$(spans_queued)
+  [ "$q" = 0 ] || { echo "profile: $q span(s) still queued before counting" >&2; return 1; }
+}
+fill_span_batch() {
   local q; q=$(spans_queued)
   if [ $(((SPAN_BATCH - q) % 2)) = 1 ]; then curl -s -o /dev/null "$1/api/pyfn-profile-none"; q=$((q + 1)); fi
   local urls=()
   for _ in $(seq 1 $(((SPAN_BATCH - q) / 2))); do urls+=("$1$URLPATH"); done
   [ ${#urls[@]} = 0 ] || curl -s "${urls[@]}" >/dev/null
-  wait_exports 1
-  q=$(spans_queued)
-  [ "$q" = 0 ] || { echo "profile: $q span(s) still queued before counting" >&2; return 1; }
 }
 
 # summarize OUTFILE SIDE: instructions per request by component, from inclusive costs.
@@ -127,7 +131,7 @@ run_profiled() {  # run_profiled SIDE
   [ -n "${TRACING:-}" ] && [ "$side" = host ] && empty_span_queue "http://127.0.0.1:$port"
   callgrind_control -z "$pid" >/dev/null 2>&1 || true
   drive "http://127.0.0.1:$port"
-  [ -n "${TRACING:-}" ] && [ "$side" = host ] && wait_exports 2
+  [ -n "${TRACING:-}" ] && [ "$side" = host ] && wait_exports 3
   # Dump now (file "<out>.<n>"): holds exactly the N requests.
   callgrind_control -d "$pid" >/dev/null 2>&1
   local f=""
