@@ -50,10 +50,10 @@ void MetricExporter::Run() {
 
 void MetricExporter::ExportOnce() {
   std::string error;
-  bool ok = PostOtlpJson(transport_, settings_.metrics.url, settings_.metrics.headers,
-                         EncodeMetricsRequest(settings_.resource, version_, collect_(),
-                                              start_unix_nano_, NowUnixNano()),
-                         &error);
+  bool ok = PostOtlp(transport_, settings_.metrics.url, settings_.metrics.headers, kOtlpJson,
+                     EncodeMetricsRequest(settings_.resource, version_, collect_(),
+                                          start_unix_nano_, NowUnixNano()),
+                     &error);
   pyfn::MutexLock l(mu_);
   if (ok) {
     ++counters_.exports;

@@ -16,14 +16,14 @@ std::unique_ptr<storage::HttpTransport> NewOtlpTransport(std::chrono::millisecon
   return std::make_unique<storage::BeastTransport>(o);
 }
 
-bool PostOtlpJson(storage::HttpTransport* transport, const std::string& url,
-                  const storage::HttpHeaders& headers,
-                  std::string body, std::string* error) {
+bool PostOtlp(storage::HttpTransport* transport, const std::string& url,
+              const storage::HttpHeaders& headers, const char* content_type, std::string body,
+              std::string* error) {
   storage::HttpRequest req;
   req.method = "POST";
   req.url = url;
   req.headers = headers;
-  req.SetHeader("Content-Type", "application/json");
+  req.SetHeader("Content-Type", content_type);
   req.body = std::move(body);
   storage::HttpResponse resp;
   storage::Status s = transport->Send(req, &resp);

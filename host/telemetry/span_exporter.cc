@@ -6,6 +6,7 @@
 
 #include "host/telemetry/otlp_http.h"
 #include "host/telemetry/otlp_json.h"
+#include "host/telemetry/otlp_proto.h"
 
 namespace pyfn {
 namespace telemetry {
@@ -107,8 +108,11 @@ void SpanExporter::Run() {
 }
 
 bool SpanExporter::Export(const std::vector<SpanData>& batch, std::string* error) {
-  return PostOtlpJson(transport_, settings_.traces_url, settings_.headers,
-                      EncodeTraceRequest(settings_.resource, version_, batch), error);
+  if (settings_.traces_protocol == OtlpProtocol::kHttpProtobuf)
+    return PostOtlp(transport_, settings_.traces_url, settings_.headers, kOtlpProtobuf,
+                    EncodeTraceRequestProto(settings_.resource, version_, batch), error);
+  return PostOtlp(transport_, settings_.traces_url, settings_.headers, kOtlpJson,
+                  EncodeTraceRequest(settings_.resource, version_, batch), error);
 }
 
 void SpanExporter::Shutdown(std::chrono::milliseconds grace) {

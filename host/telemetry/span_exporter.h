@@ -3,7 +3,8 @@
 // Add() puts a finished span in a bounded queue and returns at once: it never
 // waits for the network. A background thread takes up to
 // max_export_batch_size spans when that many are queued or schedule_delay has
-// passed, and POSTs them (otlp_json.h) to the traces URL. Spans are dropped,
+// passed, and POSTs them (otlp_json.h, or otlp_proto.h for http/protobuf) to
+// the traces URL. Spans are dropped,
 // and counted, when the queue is full (the collector is slow, hangs or is
 // gone) and when an export fails (no answer within the timeout, or a non-2xx
 // answer); failed batches are not retried. Drops are logged at most once a

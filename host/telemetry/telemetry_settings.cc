@@ -59,9 +59,11 @@ void Warn(std::vector<std::string>* warnings, std::string w) {
 
 // Whether `signal` ("traces", "metrics") is exported, and why (or why not)
 // in *why. `exporter_setting` is OTEL_TRACES_EXPORTER or OTEL_METRICS_EXPORTER.
+// *protocol: its OTEL_EXPORTER_OTLP_(<SIGNAL>_)PROTOCOL, when the signal's
+// exporter can send protobuf (null: JSON only).
 bool SignalEnabled(const Env& env, bool otel_mode, const std::string& signal,
                    const std::string& exporter_setting, std::string* why,
-                   std::vector<std::string>* warnings) {
+                   std::vector<std::string>* warnings, OtlpProtocol* protocol_out = nullptr) {
   std::string exporter = AsciiLower(Trim(Get(env, exporter_setting)));
   if (exporter == "none") {
     *why = exporter_setting + "=none";
@@ -85,10 +87,17 @@ bool SignalEnabled(const Env& env, bool otel_mode, const std::string& signal,
     protocol_setting = "OTEL_EXPORTER_OTLP_PROTOCOL";
     protocol = Trim(Get(env, protocol_setting));
   }
-  if (!protocol.empty() && protocol != "http/json")
+  if (protocol == "http/protobuf" && protocol_out != nullptr) {
+    *protocol_out = OtlpProtocol::kHttpProtobuf;
+  } else if (protocol == "http/protobuf") {
+    Warn(warnings, protocol_setting + "='http/protobuf': pyfn-host sends " + signal +
+                       " as http/json (OTLP/HTTP with the JSON encoding, which OTLP collectors "
+                       "accept on the same port)");
+  } else if (!protocol.empty() && protocol != "http/json") {
     Warn(warnings, protocol_setting + "='" + protocol +
                        "' is not supported by pyfn-host; it sends http/json (OTLP/HTTP with "
                        "the JSON encoding, which OTLP collectors accept on the same port)");
+  }
   return true;
 }
 
@@ -185,8 +194,8 @@ TelemetrySettings ReadTelemetrySettings(const Env& env, const nlohmann::json& ho
     s.why = s.metrics.why = "OTEL_SDK_DISABLED=true";
     return s;
   }
-  s.traces_enabled =
-      SignalEnabled(env, otel_mode, "traces", "OTEL_TRACES_EXPORTER", &s.why, &s.warnings);
+  s.traces_enabled = SignalEnabled(env, otel_mode, "traces", "OTEL_TRACES_EXPORTER", &s.why,
+                                   &s.warnings, &s.traces_protocol);
   s.metrics.enabled = SignalEnabled(env, otel_mode, "metrics", "OTEL_METRICS_EXPORTER",
                                     &s.metrics.why, &s.warnings);
   if (!s.traces_enabled && !s.metrics.enabled) return s;

@@ -44,6 +44,9 @@ struct MetricsExportSettings {
   std::chrono::milliseconds export_timeout{30000};  // OTEL_METRIC_EXPORT_TIMEOUT
 };
 
+// OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL: the encoding of OTLP/HTTP bodies.
+enum class OtlpProtocol { kHttpJson, kHttpProtobuf };
+
 struct TelemetrySettings {
   bool traces_enabled = false;
   std::string why;  // why tracing is on or off, for the start-up line
@@ -52,6 +55,8 @@ struct TelemetrySettings {
   std::string traces_url;
   std::vector<std::pair<std::string, std::string>> headers;  // OTEL_EXPORTER_OTLP_(TRACES_)HEADERS
   std::chrono::milliseconds timeout{10000};  // OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT, per request
+  // OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL: http/json (default) or http/protobuf.
+  OtlpProtocol traces_protocol = OtlpProtocol::kHttpJson;
 
   Attributes resource;  // service.name first, then OTEL_RESOURCE_ATTRIBUTES and pyfn's own
   Sampler sampler;

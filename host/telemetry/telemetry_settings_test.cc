@@ -106,6 +106,27 @@ TEST(TelemetrySettingsTest, BatchSettingsAndBadValuesWarn) {
   EXPECT_NE(all.find("above OTEL_BSP_MAX_QUEUE_SIZE"), std::string::npos) << all;
 }
 
+TEST(TelemetrySettingsTest, SpansGoAsProtobufWhenAskedMetricsStayJson) {
+  TelemetrySettings s = Read({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:1"}});
+  EXPECT_EQ(s.traces_protocol, OtlpProtocol::kHttpJson);
+  EXPECT_TRUE(s.warnings.empty());
+  s = Read({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:1"},
+            {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"}});
+  EXPECT_EQ(s.traces_protocol, OtlpProtocol::kHttpProtobuf);
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_NE(s.warnings[0].find("sends metrics as http/json"), std::string::npos) << s.warnings[0];
+  s = Read({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:1"},
+            {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"},
+            {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/json"},
+            {"OTEL_METRICS_EXPORTER", "none"}});
+  EXPECT_EQ(s.traces_protocol, OtlpProtocol::kHttpJson) << "the signal's own setting wins";
+  EXPECT_TRUE(s.warnings.empty());
+  s = Read({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://a:1/v1/traces"},
+            {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf"}});
+  EXPECT_EQ(s.traces_protocol, OtlpProtocol::kHttpProtobuf);
+  EXPECT_TRUE(s.warnings.empty());
+}
+
 TEST(TelemetrySettingsTest, MetricsFollowTheSameRulesWithTheirOwnSettings) {
   TelemetrySettings s = Read({});
   EXPECT_FALSE(s.metrics.enabled);
