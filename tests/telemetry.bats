@@ -218,6 +218,24 @@ metric() {
   [ "$(jq -r .export <<<"$output")" = 1 ]
 }
 
+@test "OpenTelemetry: with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf the same spans go as protobuf" {
+  local sink
+  sink=$(otlp_start proto)
+  pyfn_start -n proto -e "OTEL_EXPORTER_OTLP_ENDPOINT=$sink" -e OTEL_BSP_SCHEDULE_DELAY=100 \
+    -e OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf -e OTEL_METRICS_EXPORTER=none \
+    -e OTEL_SERVICE_NAME=pyfn-proto-test -e AzureWebJobsSecretStorageType=memory \
+    -e "PYFN_MASTER_KEY=$MASTER" telemetry
+  http_request -n proto GET '/api/hello?x=1' -H 'User-Agent: otel-proto'
+  assert_http_status 200
+  otlp_assert_http_trace proto hello /api/hello otel-proto
+  [ "$(jq -r .encoding <<<"$INVOCATION_SPAN")" = protobuf ]
+  [ "$(jq -r .service <<<"$INVOCATION_SPAN")" = pyfn-proto-test ]
+  [ "$(jq -r '.attributes["url.query"]' <<<"$SERVER_SPAN")" = x=1 ]
+  otlp_assert_continued proto 6bf92f3577b34da6a3ce929d0e0e4736 "$(pyfn_url proto)/api/hello"
+  [ ! -s "$BATS_FILE_TMPDIR/otlp-proto/errors.log" ]
+  pyfn_stop proto
+}
+
 @test "OpenTelemetry: a collector whose port is closed changes no response; the drop counter rises" {
   local port
   port=$(otlp_closed_port)

@@ -12,7 +12,12 @@ flattened for jq:
     {"service", "resource" {key: value}, "scope", "trace_id", "span_id",
      "parent_span_id" ("" for a root), "name", "kind" (number), "start", "end"
      (nanoseconds, numbers), "status" (code number), "status_message",
-     "attributes" {key: value}}
+     "attributes" {key: value}, "dropped_attributes" (number),
+     "encoding" ("json" or "protobuf")}
+
+A POST /v1/traces with Content-Type application/x-protobuf (OTLP/HTTP's
+protobuf encoding) is decoded from the wire format (stdlib only) and recorded
+the same way; it is answered 200 with an empty protobuf body.
 
 POST /v1/metrics (ExportMetricsServiceRequest) is decoded likewise: every data
 point becomes one object appended to DIR/metrics.jsonl:
@@ -41,6 +46,7 @@ bench/bench.py. Runs until killed (tests/helpers/otlp.bash).
 import http.server
 import json
 import os
+import struct
 import sys
 import threading
 import time
@@ -68,7 +74,7 @@ def attributes(items):
     return {a['key']: value(a.get('value')) for a in items or []}
 
 
-def flatten(body):
+def flatten(body, encoding='json'):
     spans = []
     for rs in body.get('resourceSpans', []):
         resource = attributes(rs.get('resource', {}).get('attributes'))
@@ -90,8 +96,103 @@ def flatten(body):
                     'status': status.get('code', 0),
                     'status_message': status.get('message', ''),
                     'attributes': attributes(s.get('attributes')),
+                    'dropped_attributes': s.get('droppedAttributesCount', 0),
+                    'encoding': encoding,
                 })
     return spans
+
+
+# OTLP/HTTP protobuf (Content-Type application/x-protobuf) is read into the
+# shape of its JSON mapping, then flattened like JSON. Each message: field
+# number -> (JSON name, type, repeated); types are another message's name,
+# "string", "id" (bytes as hex, OTLP/JSON's ids), "enum"/"uint32" (varint),
+# "int64" and "fixed64" (strings, as the JSON mapping writes them), "bool",
+# "double".
+PROTO = {
+    'ExportTraceServiceRequest': {1: ('resourceSpans', 'ResourceSpans', True)},
+    'ResourceSpans': {1: ('resource', 'Resource', False), 2: ('scopeSpans', 'ScopeSpans', True),
+                      3: ('schemaUrl', 'string', False)},
+    'Resource': {1: ('attributes', 'KeyValue', True), 2: ('droppedAttributesCount', 'uint32', False)},
+    'ScopeSpans': {1: ('scope', 'InstrumentationScope', False), 2: ('spans', 'Span', True),
+                   3: ('schemaUrl', 'string', False)},
+    'InstrumentationScope': {1: ('name', 'string', False), 2: ('version', 'string', False),
+                             3: ('attributes', 'KeyValue', True),
+                             4: ('droppedAttributesCount', 'uint32', False)},
+    'Span': {1: ('traceId', 'id', False), 2: ('spanId', 'id', False),
+             3: ('traceState', 'string', False), 4: ('parentSpanId', 'id', False),
+             5: ('name', 'string', False), 6: ('kind', 'enum', False),
+             7: ('startTimeUnixNano', 'fixed64', False), 8: ('endTimeUnixNano', 'fixed64', False),
+             9: ('attributes', 'KeyValue', True), 10: ('droppedAttributesCount', 'uint32', False),
+             15: ('status', 'Status', False), 16: ('flags', 'fixed32', False)},
+    'Status': {2: ('message', 'string', False), 3: ('code', 'enum', False)},
+    'KeyValue': {1: ('key', 'string', False), 2: ('value', 'AnyValue', False)},
+    'AnyValue': {1: ('stringValue', 'string', False), 2: ('boolValue', 'bool', False),
+                 3: ('intValue', 'int64', False), 4: ('doubleValue', 'double', False),
+                 5: ('arrayValue', 'ArrayValue', False), 6: ('kvlistValue', 'KeyValueList', False),
+                 7: ('bytesValue', 'id', False)},
+    'ArrayValue': {1: ('values', 'AnyValue', True)},
+    'KeyValueList': {1: ('values', 'KeyValue', True)},
+}
+
+
+def varint(data, i):
+    shift = result = 0
+    while True:
+        if i >= len(data) or shift > 63:
+            raise ValueError('truncated or overlong varint')
+        b = data[i]
+        i += 1
+        result |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return result, i
+
+
+def decode_proto(data, message):
+    """`data` (the wire format of `message`) as its OTLP/JSON shape."""
+    fields, out, i = PROTO[message], {}, 0
+    while i < len(data):
+        key, i = varint(data, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            raw, i = varint(data, i)
+        elif wire == 1:
+            raw, i = data[i:i + 8], i + 8
+        elif wire == 5:
+            raw, i = data[i:i + 4], i + 4
+        elif wire == 2:
+            n, i = varint(data, i)
+            raw, i = data[i:i + n], i + n
+        else:
+            raise ValueError(f'{message} field {number}: wire type {wire}')
+        if i > len(data):
+            raise ValueError(f'{message} field {number}: truncated')
+        if number not in fields:
+            continue  # unknown fields are skipped, as protobuf does
+        name, kind, repeated = fields[number]
+        if kind in PROTO:
+            value = decode_proto(raw, kind)
+        elif kind == 'string':
+            value = raw.decode('utf-8')  # a protobuf string must be UTF-8
+        elif kind == 'id':
+            value = raw.hex()
+        elif kind in ('enum', 'uint32'):
+            value = raw
+        elif kind == 'bool':
+            value = bool(raw)
+        elif kind == 'int64':
+            value = str(raw - (1 << 64) if raw >= 1 << 63 else raw)
+        elif kind == 'fixed64':
+            value = str(int.from_bytes(raw, 'little'))
+        elif kind == 'fixed32':
+            value = int.from_bytes(raw, 'little')
+        else:  # double
+            value = struct.unpack('<d', raw)[0]
+        if repeated:
+            out.setdefault(name, []).append(value)
+        else:
+            out[name] = value
+    return out
 
 
 def int64(v, what):
@@ -169,12 +270,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         ctype = (self.headers.get('Content-Type') or '').split(';')[0].strip()
         try:
-            if self.path not in ('/v1/traces', '/v1/metrics') or ctype != 'application/json':
+            protobuf = self.path == '/v1/traces' and ctype == 'application/x-protobuf'
+            if self.path not in ('/v1/traces', '/v1/metrics') or \
+                    (ctype != 'application/json' and not protobuf):
                 raise ValueError(f'{self.path} with Content-Type {ctype!r}')
             with LOCK:
                 self.server.metric_exports += self.path == '/v1/metrics'
                 export = self.server.metric_exports
-            if self.path == '/v1/traces':
+            if protobuf:
+                records, file = flatten(decode_proto(raw, 'ExportTraceServiceRequest'),
+                                        'protobuf'), 'spans.jsonl'
+            elif self.path == '/v1/traces':
                 records, file = flatten(json.loads(raw)), 'spans.jsonl'
             else:
                 records, file = flatten_metrics(json.loads(raw), export), 'metrics.jsonl'
@@ -186,6 +292,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with LOCK, open(os.path.join(self.server.dir, file), 'a') as f:
             for r in records:
                 f.write(json.dumps(r) + '\n')
+        if protobuf:  # an empty ExportTraceServiceResponse
+            self.send_response(200)
+            self.send_header('Content-Type', 'application/x-protobuf')
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+            return
         self.answer(200, {'partialSuccess': {}})
 
     def do_GET(self):
