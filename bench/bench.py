@@ -255,10 +255,31 @@ def bench_tracing(seconds, rounds=3, conns=32):
                 "p50_ms_off": lat["off"], "p50_ms_on": lat["on"],
                 "median_rps_off": off, "median_rps_on": on,
                 "overhead": 1 - on / off if off else None,
-                "last_run_spans_exported": exported, "last_run_spans_dropped": dropped}
+                "last_run_spans_exported": exported, "last_run_spans_dropped": dropped,
+                "host_instructions_per_request": tracing_instructions()}
     finally:
         os.killpg(sink.pid, signal.SIGTERM)
         sink.wait()
+
+
+def tracing_instructions(requests=400):
+    """The host's instructions per hello request (callgrind, bench/profile.sh) with tracing
+    off, on with OTLP/JSON and on with OTLP/protobuf: repeatable where rps is not."""
+    profile = os.path.join(ROOT, "bench", "profile.sh")
+    out = {}
+    for mode, env in (("off", {}), ("json", {"TRACING": "1"}),
+                      ("protobuf", {"TRACING": "1",
+                                    "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"})):
+        try:
+            r = subprocess.run([profile, str(requests)], capture_output=True, text=True,
+                               check=True, env=dict(os.environ, SIDES="host", **env))
+            host = json.loads(r.stdout.strip().splitlines()[-1])["host"]
+            out[mode] = host["total (all threads)"]
+        except Exception as e:  # valgrind missing or the profile failed: say so, go on
+            return {"error": str(e)}
+    for mode in ("json", "protobuf"):
+        out["overhead_" + mode] = out[mode] / out["off"] - 1
+    return out
 
 
 def cpu_ms(pid):
@@ -585,6 +606,14 @@ def report(r):
                100 * GOALS["tracing_overhead"]))
         print("  last run: %s spans exported, %s dropped" %
               (fmt(t["last_run_spans_exported"], "%.0f"), fmt(t["last_run_spans_dropped"], "%.0f")))
+        ins = t.get("host_instructions_per_request") or {}
+        if "error" in ins:
+            print("  host instructions per request (callgrind): %s" % ins["error"])
+        elif ins:
+            print("  host instructions per request (callgrind): off %d, on %d with OTLP/JSON "
+                  "(+%.1f %%), %d with OTLP/protobuf (+%.1f %%)" %
+                  (ins["off"], ins["json"], 100 * ins["overhead_json"], ins["protobuf"],
+                   100 * ins["overhead_protobuf"]))
     b = r.get("breakdown")
     if b:
         ipr = b["instructions_per_request"]

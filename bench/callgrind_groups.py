@@ -51,7 +51,7 @@ GROUPS = {
         ("tracing: invocation span end", r"^pyfn::telemetry::EndInvocationSpan\("),
         ("tracing: hand-off to the exporter", r"^pyfn::telemetry::SpanExporter::Add\("),
         ("tracing: exporter thread (encode + POST)", r"^pyfn::telemetry::SpanExporter::Run\(\)$"),
-        ("  OTLP encode", r"^pyfn::telemetry::EncodeTraceRequest\("),
+        ("  OTLP encode", r"^pyfn::telemetry::EncodeTraceRequest(Proto)?\("),
         ("  OTLP POST", r"^pyfn::telemetry::PostOtlp"),
         ("logging (spdlog)", r"^spdlog::logger::log_"),
     ],

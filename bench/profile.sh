@@ -121,7 +121,7 @@ run_profiled() {  # run_profiled SIDE
   wait_ok "http://127.0.0.1:$port$URLPATH"
   # Dump the start-up (exec to the first 200, valgrind's own start excluded) as
   # "<out>.1"; a dump also zeroes the counters, so only the N requests follow.
-  callgrind_control -d "$pid" >/dev/null 2>&1 || true
+  timeout 120 callgrind_control -d "$pid" >/dev/null 2>&1 || true  # the dump is written even if this hangs
   local start=0
   for _ in $(seq 1 100); do
     [ -s "$out.1" ] && break

@@ -12,7 +12,8 @@ namespace telemetry {
 namespace {
 
 // Each message's size is computed before it is written (a length-delimited
-// field's length comes first): SpanSize, then WriteSpan, one pass each.
+// field's length comes first): SpanSize, then WriteSpan, one pass each over a
+// batch.
 
 // Field numbers (opentelemetry/proto: collector/trace/v1, trace/v1,
 // common/v1, resource/v1).
@@ -42,7 +43,11 @@ size_t VarintSize(uint64_t v) {
   return n;
 }
 
-void Varint(Buf* out, uint64_t v) {
+inline void Varint(Buf* out, uint64_t v) {
+  if (v < 0x80) {  // most are: tags, short lengths, enums
+    out->push_back(static_cast<char>(v));
+    return;
+  }
   char* p = out->Room(10);
   while (v >= 0x80) {
     *p++ = static_cast<char>(v | 0x80);
@@ -72,37 +77,59 @@ void Fixed64(Buf* out, uint32_t field, uint64_t v) {
 
 bool IsAscii(std::string_view s) {
   constexpr uint64_t kHighs = 0x8080808080808080ULL;
-  uint64_t any = 0;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t x;
-    std::memcpy(&x, s.data() + i, 8);
-    any |= x;
+  const char* p = s.data();
+  const size_t n = s.size();
+  if (n >= 8) {  // words, the last one overlapping
+    uint64_t any = 0, x;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&x, p + i, 8);
+      any |= x;
+    }
+    std::memcpy(&x, p + n - 8, 8);
+    return ((any | x) & kHighs) == 0;
   }
-  unsigned char tail = 0;
-  for (; i < s.size(); ++i) tail |= static_cast<unsigned char>(s[i]);
-  return ((any & kHighs) | (tail & 0x80)) == 0;
+  unsigned any = 0;
+  for (size_t i = 0; i < n; ++i) any |= static_cast<unsigned char>(p[i]);
+  return any < 0x80;
 }
 
-// `s` as a protobuf string takes it: UTF-8 as it is, else with the bytes that
-// are not replaced (*fixed holds the text then).
-std::string_view Utf8(std::string_view s, std::string* fixed) {
-  if (IsAscii(s) || IsValidUtf8(s)) return s;
-  *fixed = ToValidUtf8(s);
-  return *fixed;
+// The strings of a request are checked for UTF-8 once, while sizing: a span
+// whose strings are all ASCII (the usual case) is written without looking at
+// them again (its Strings is `trusted`).
+class Strings {
+ public:
+  explicit Strings(bool trusted) : trusted_(trusted) {}
+  // What `s` takes as a protobuf string: itself when it is UTF-8, else a copy
+  // with the bytes that are not replaced (valid until the next call).
+  std::string_view Utf8(std::string_view s) {
+    if (trusted_ || IsAscii(s)) return s;
+    all_ascii_ = false;
+    if (IsValidUtf8(s)) return s;
+    fixed_ = ToValidUtf8(s);
+    return fixed_;
+  }
+  bool all_ascii() const { return all_ascii_; }
+
+ private:
+  const bool trusted_;
+  bool all_ascii_ = true;
+  std::string fixed_;
+};
+
+size_t StringField(Strings* strings, std::string_view s) {
+  return LenField(strings->Utf8(s).size());
 }
 
-size_t StringField(std::string_view s) {
-  std::string fixed;
-  return LenField(Utf8(s, &fixed).size());
-}
-
-void WriteString(Buf* out, uint32_t field, std::string_view s) {
-  std::string fixed;
-  const std::string_view v = Utf8(s, &fixed);
+void WriteString(Buf* out, Strings* strings, uint32_t field, std::string_view s) {
+  const std::string_view v = strings->Utf8(s);
   LenHead(out, field, v.size());
   out->append(v);
 }
+
+// A span attribute's key is a literal in ASCII (SpanAttributes); a resource
+// attribute's any text.
+std::string_view Key(Strings*, std::string_view key) { return key; }
+std::string_view Key(Strings* strings, const std::string& key) { return strings->Utf8(key); }
 
 // Hex digits (lower or upper case) as the bytes they spell; an id of the
 // wrong length is written as it comes (the collector rejects it either way).
@@ -126,16 +153,16 @@ void WriteId(Buf* out, uint32_t field, std::string_view hex, size_t bytes) {
 size_t IdField(std::string_view hex) { return LenField(hex.size() / 2); }
 
 // AnyValue.
-size_t ValueSize(const AttributeValue& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) return StringField(*s);
+size_t ValueSize(Strings* strings, const AttributeValue& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return StringField(strings, *s);
   if (const auto* i = std::get_if<int64_t>(&v)) return 1 + VarintSize(static_cast<uint64_t>(*i));
   if (std::holds_alternative<bool>(v)) return 2;
   return 9;  // double
 }
 
-void WriteValue(Buf* out, const AttributeValue& v) {
+void WriteValue(Buf* out, Strings* strings, const AttributeValue& v) {
   if (const auto* s = std::get_if<std::string>(&v)) {
-    WriteString(out, kAnyString, *s);
+    WriteString(out, strings, kAnyString, *s);
   } else if (const auto* i = std::get_if<int64_t>(&v)) {
     Tag(out, kAnyInt, kVarint);
     Varint(out, static_cast<uint64_t>(*i));
@@ -151,62 +178,65 @@ void WriteValue(Buf* out, const AttributeValue& v) {
 }
 
 // KeyValue, without its own tag and length.
-template <typename Key>
-size_t KeyValueSize(const Key& key, const AttributeValue& v) {
-  return StringField(key) + LenField(ValueSize(v));
+template <typename K>
+size_t KeyValueSize(Strings* strings, const K& key, const AttributeValue& v) {
+  return LenField(Key(strings, key).size()) + LenField(ValueSize(strings, v));
 }
 
 template <typename Attrs>
-size_t AttributesSize(const Attrs& attrs) {
+size_t AttributesSize(Strings* strings, const Attrs& attrs) {
   size_t n = 0;
-  for (const auto& kv : attrs) n += LenField(KeyValueSize(kv.first, kv.second));
+  for (const auto& kv : attrs) n += LenField(KeyValueSize(strings, kv.first, kv.second));
   return n;
 }
 
 template <typename Attrs>
-void WriteAttributes(Buf* out, uint32_t field, const Attrs& attrs) {
+void WriteAttributes(Buf* out, Strings* strings, uint32_t field, const Attrs& attrs) {
   for (const auto& kv : attrs) {
-    LenHead(out, field, KeyValueSize(kv.first, kv.second));
-    WriteString(out, kKeyValueKey, kv.first);
-    LenHead(out, kKeyValueValue, ValueSize(kv.second));
-    WriteValue(out, kv.second);
+    const std::string_view key = Key(strings, kv.first);
+    const size_t value_size = ValueSize(strings, kv.second);
+    LenHead(out, field, LenField(key.size()) + LenField(value_size));
+    LenHead(out, kKeyValueKey, key.size());
+    out->append(key);
+    LenHead(out, kKeyValueValue, value_size);
+    WriteValue(out, strings, kv.second);
   }
 }
 
-size_t StatusSize(const SpanData& s) {
+size_t StatusSize(Strings* strings, const SpanData& s) {
   size_t n = 0;
-  if (!s.status_message.empty()) n += StringField(s.status_message);
+  if (!s.status_message.empty()) n += StringField(strings, s.status_message);
   if (s.status != StatusCode::kUnset) n += 1 + VarintSize(static_cast<uint64_t>(s.status));
   return n;
 }
 
-size_t SpanSize(const SpanData& s) {
-  size_t n = IdField(s.trace_id) + IdField(s.span_id) + StringField(s.name) +
+size_t SpanSize(Strings* strings, const SpanData& s) {
+  size_t n = IdField(s.trace_id) + IdField(s.span_id) + StringField(strings, s.name) +
              1 + VarintSize(static_cast<uint64_t>(s.kind)) + 2 * 9 /* times */ +
-             AttributesSize(s.attributes) + LenField(StatusSize(s));
-  if (!s.trace_state.empty()) n += StringField(s.trace_state);
+             AttributesSize(strings, s.attributes) + LenField(StatusSize(strings, s));
+  if (!s.trace_state.empty()) n += StringField(strings, s.trace_state);
   if (!s.parent_span_id.empty()) n += IdField(s.parent_span_id);
   if (s.attributes.dropped() != 0) n += 1 + VarintSize(s.attributes.dropped());
   return n;
 }
 
-void WriteSpan(Buf* out, const SpanData& s) {
+void WriteSpan(Buf* out, Strings* strings, const SpanData& s) {
   WriteId(out, kSpanTraceId, s.trace_id, kTraceIdBytes);
   WriteId(out, kSpanSpanId, s.span_id, kSpanIdBytes);
-  if (!s.trace_state.empty()) WriteString(out, kSpanTraceState, s.trace_state);
+  if (!s.trace_state.empty()) WriteString(out, strings, kSpanTraceState, s.trace_state);
   if (!s.parent_span_id.empty()) WriteId(out, kSpanParentSpanId, s.parent_span_id, kSpanIdBytes);
-  WriteString(out, kSpanName, s.name);
+  WriteString(out, strings, kSpanName, s.name);
   Tag(out, kSpanKind, kVarint);
   Varint(out, static_cast<uint64_t>(s.kind));
   Fixed64(out, kSpanStart, s.start_unix_nano);
   Fixed64(out, kSpanEnd, s.end_unix_nano);
-  WriteAttributes(out, kSpanAttributes, s.attributes);
+  WriteAttributes(out, strings, kSpanAttributes, s.attributes);
   if (s.attributes.dropped() != 0) {
     Tag(out, kSpanDroppedAttributes, kVarint);
     Varint(out, s.attributes.dropped());
   }
-  LenHead(out, kSpanStatus, StatusSize(s));
-  if (!s.status_message.empty()) WriteString(out, kStatusMessage, s.status_message);
+  LenHead(out, kSpanStatus, StatusSize(strings, s));
+  if (!s.status_message.empty()) WriteString(out, strings, kStatusMessage, s.status_message);
   if (s.status != StatusCode::kUnset) {
     Tag(out, kStatusCode, kVarint);
     Varint(out, static_cast<uint64_t>(s.status));
@@ -218,29 +248,38 @@ void WriteSpan(Buf* out, const SpanData& s) {
 std::string EncodeTraceRequestProto(const Attributes& resource, const std::string& scope_version,
                                     const std::vector<SpanData>& spans) {
   constexpr std::string_view kScopeNameText = "pyfn-host";
-  std::vector<size_t> span_sizes;
-  span_sizes.reserve(spans.size());
+  struct Sized {
+    size_t size;
+    bool ascii;
+  };
+  std::vector<Sized> sized;
+  sized.reserve(spans.size());
   size_t spans_size = 0;
   for (const SpanData& s : spans) {
-    span_sizes.push_back(SpanSize(s));
-    spans_size += LenField(span_sizes.back());
+    Strings strings(false);
+    const size_t n = SpanSize(&strings, s);
+    sized.push_back({n, strings.all_ascii()});
+    spans_size += LenField(n);
   }
-  const size_t resource_size = AttributesSize(resource);
-  const size_t scope_size = StringField(kScopeNameText) + StringField(scope_version);
+  Strings checked(false);
+  const size_t resource_size = AttributesSize(&checked, resource);
+  const size_t scope_size =
+      StringField(&checked, kScopeNameText) + StringField(&checked, scope_version);
   const size_t scope_spans_size = LenField(scope_size) + spans_size;
   const size_t resource_spans_size = LenField(resource_size) + LenField(scope_spans_size);
 
-  Buf out(LenField(resource_spans_size));
+  Buf out(LenField(resource_spans_size) + 16);  // Varint asks for room for 10 bytes
   LenHead(&out, kRequestResourceSpans, resource_spans_size);
   LenHead(&out, kResourceSpansResource, resource_size);
-  WriteAttributes(&out, kResourceAttributes, resource);
+  WriteAttributes(&out, &checked, kResourceAttributes, resource);
   LenHead(&out, kResourceSpansScopeSpans, scope_spans_size);
   LenHead(&out, kScopeSpansScope, scope_size);
-  WriteString(&out, kScopeName, kScopeNameText);
-  WriteString(&out, kScopeVersion, scope_version);
+  WriteString(&out, &checked, kScopeName, kScopeNameText);
+  WriteString(&out, &checked, kScopeVersion, scope_version);
   for (size_t i = 0; i < spans.size(); ++i) {
-    LenHead(&out, kScopeSpansSpans, span_sizes[i]);
-    WriteSpan(&out, spans[i]);
+    LenHead(&out, kScopeSpansSpans, sized[i].size);
+    Strings strings(sized[i].ascii);
+    WriteSpan(&out, &strings, spans[i]);
   }
   return out.Take();
 }
