@@ -162,7 +162,8 @@ if [ -n "${TRACING:-}" ]; then
   sink_pid=$!
   trap 'kill "$sink_pid" 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
   for _ in $(seq 1 100); do [ -s "$work/sink/port" ] && break; sleep 0.05; done
-  export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$(cat "$work/sink/port")"
+  OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$(cat "$work/sink/port")"
+  export OTEL_EXPORTER_OTLP_ENDPOINT
   export OTEL_TRACES_SAMPLER=always_on OTEL_SERVICE_NAME=pyfn-profile
   export OTEL_METRICS_EXPORTER=none PYFN_METRICS_PORT; PYFN_METRICS_PORT=$(free_port)
   SPAN_BATCH=$((2 * N))
