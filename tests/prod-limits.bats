@@ -29,6 +29,19 @@ teardown_file() {
   assert_http_status 413
 }
 
+@test "a client that sends its whole oversized body before reading still gets the 413" {
+  # 32 MiB against a 1 MiB limit, written in full before a byte is read: the
+  # host drains what follows its answer instead of resetting the connection.
+  run prod_raw -t 20 < <(printf 'POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 33554432\r\n\r\n'
+    head -c 33554432 /dev/zero)
+  assert_line --regexp '^HTTP/1.1 413'
+  assert_line CLOSED
+  run prod_raw -t 20 < <(printf 'POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2000000\r\n'
+    head -c 33554432 /dev/zero; printf '\r\n0\r\n\r\n')
+  assert_line --regexp '^HTTP/1.1 413'
+  assert_line CLOSED
+}
+
 @test "a header block over PYFN_MAX_REQUEST_HEADERS_SIZE gets 431" {
   http_request GET /api/anon -H "X-Big: $(head -c 9000 /dev/zero | tr '\0' a)"
   assert_http_status 431

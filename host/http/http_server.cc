@@ -36,11 +36,17 @@ using Timer = net::basic_waitable_timer<std::chrono::steady_clock,
                                         net::wait_traits<std::chrono::steady_clock>, Strand>;
 
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
-// After an error answer: how long and how much of what the client still sends
-// is read and dropped before closing, so the client sees the answer instead
-// of a reset.
-constexpr auto kLingerTimeout = std::chrono::seconds(2);
-constexpr size_t kLingerBytes = 1024 * 1024;
+// After an error answer sent before the request body was read (413, 408, a
+// stream ended early): what the client still sends is read and dropped until
+// it stops, for at most kLingerTimeout and kLingerBytes, and only then is the
+// socket closed. Closing with unread bytes makes the kernel send a reset,
+// which discards the answer on the client's side: a client that writes its
+// whole body before reading (curl with a file, most libraries) would see
+// "connection reset" instead of the 413. The bounds keep a client that never
+// stops from holding the connection: 5 s is Kestrel's drain time, and 64 MiB
+// is far above what arrives in that time from a client that reads answers.
+constexpr auto kLingerTimeout = std::chrono::seconds(5);
+constexpr size_t kLingerBytes = 64 * 1024 * 1024;
 
 // What makes a request unusable for the protocol's string fields: "" when the
 // target and every header value are UTF-8, else a sentence naming the part.
@@ -266,9 +272,9 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     stream_.socket().close(ec);
   }
 
-  // Half-close, then read and drop what the client still sends (for a
-  // moment, up to kLingerBytes) so closing does not reset the connection
-  // before the client read the error answer.
+  // Half-close, then read and drop what the client still sends (within
+  // kLingerTimeout and kLingerBytes) so closing does not reset the
+  // connection before the client read the error answer.
   void LingerClose() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -282,7 +288,7 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
       return Close();
     stream_.expires_at(linger_deadline_);
     buffer_.consume(buffer_.size());
-    stream_.async_read_some(buffer_.prepare(16384),
+    stream_.async_read_some(buffer_.prepare(65536),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               if (ec) return self->Close();
                               self->lingered_ += n;
