@@ -123,9 +123,14 @@ run_profiled() {  # run_profiled SIDE
   fi
   local pid=$!
   wait_ok "http://127.0.0.1:$port$URLPATH"
+  # The process under callgrind: the host itself, or the worker it started
+  # (found by its output file; other callgrind runs on the machine are left alone).
+  local vgpid=$pid
+  [ "$side" = host ] || vgpid=$(pgrep -f -- "--callgrind-out-file=$out " | head -1)
+  [ -n "$vgpid" ] || { echo "profile: no callgrind process for $side" >&2; return 1; }
   # Dump the start-up (exec to the first 200, valgrind's own start excluded) as
   # "<out>.1"; a dump also zeroes the counters, so only the N requests follow.
-  timeout 120 callgrind_control -d "$pid" >/dev/null 2>&1 || true  # the dump is written even if this hangs
+  timeout 120 callgrind_control -d "$vgpid" >/dev/null 2>&1 || true  # the dump is written even if this hangs
   local start=0
   for _ in $(seq 1 100); do
     [ -s "$out.1" ] && break
@@ -133,11 +138,11 @@ run_profiled() {  # run_profiled SIDE
   done
   [ -s "$out.1" ] && start=$(awk '/^(summary|totals):/ {print $2; exit}' "$out.1")
   [ -n "${TRACING:-}" ] && [ "$side" = host ] && empty_span_queue "http://127.0.0.1:$port"
-  callgrind_control -z "$pid" >/dev/null 2>&1 || true
+  callgrind_control -z "$vgpid" >/dev/null 2>&1 || true
   drive "http://127.0.0.1:$port"
   [ -n "${TRACING:-}" ] && [ "$side" = host ] && wait_exports 3
   # Dump now (file "<out>.<n>"): holds exactly the N requests.
-  callgrind_control -d "$pid" >/dev/null 2>&1
+  callgrind_control -d "$vgpid" >/dev/null 2>&1
   local f=""
   for _ in $(seq 1 100); do
     if [ "$start" != 0 ]; then f="$out.2"; [ -s "$f" ] && break; f=""

@@ -25,7 +25,7 @@ import queue
 import sys
 import threading
 import traceback
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
 
 from azure.functions._context import (InvocationContext, RetryContext, RpcException,
                                       TraceContext)
@@ -207,7 +207,8 @@ class Dispatcher:
         self._pool = None
         self.terminating = False
         self._stopped = None
-        self._tasks = set()
+        # Tasks on the loop (async invocations, streaming init) by token.
+        self._tasks: Dict[int, Any] = {}
         # Sync invocations in flight on the invoker threads (fast path).
         self._running = set()
         self._tokens = itertools.count()
@@ -250,7 +251,11 @@ class Dispatcher:
     def handle(self, kind: str, request_id: str, payload: dict) -> None:
         """Handles one message; sync invocations continue on the pool, async
         ones as tasks on the loop."""
-        if kind == 'invocation_request' and self.try_fast(request_id, payload):
+        if kind == 'invocation_request':
+            if not self.try_fast(request_id, payload):
+                token = next(self._tokens)
+                self._tasks[token] = self.loop_().create_task(
+                    self._on_invocation_request(request_id, payload, token))
             return
         method = getattr(self, f'_on_{kind}', None)
         if method is None:
@@ -258,11 +263,10 @@ class Dispatcher:
             return
         try:
             result = method(request_id, payload)
-            if result is not None:  # a coroutine: _on_invocation_request
-                import asyncio
-                task = asyncio.ensure_future(result)
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+            if result is not None:  # a coroutine
+                token = next(self._tokens)
+                task = self._tasks[token] = self.loop_().create_task(result)
+                task.add_done_callback(lambda _, t=token: self._tasks.pop(t, None))
         except Exception:
             logger.exception('error while handling %s', kind)
 
@@ -294,7 +298,8 @@ class Dispatcher:
         import asyncio
         while self._tasks or self._running:
             if self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+                await asyncio.gather(*list(self._tasks.values()),
+                                     return_exceptions=True)
             if self._running:
                 await asyncio.sleep(0.001)
 
@@ -303,7 +308,7 @@ class Dispatcher:
         import asyncio
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        pending = [t for t in self._tasks if not t.done()]
+        pending = [t for t in self._tasks.values() if not t.done()]
         if pending:
             await asyncio.wait(pending, timeout=timeout)
         while self._running and loop.time() < deadline:
@@ -546,19 +551,27 @@ class Dispatcher:
     def _on_invocation_cancel(self, request_id: str, req: dict) -> None:
         self.cancelled.add(req.get('invocation_id', ''))
 
-    async def _on_invocation_request(self, request_id: str, req: dict) -> None:
-        inv = req.get('invocation_id', '')
-        response = await self.invoke(req)
-        self.cancelled.discard(inv)
-        self.send('invocation_response', request_id, response)
+    async def _on_invocation_request(self, request_id: str, req: dict,
+                                     token: Optional[int] = None) -> None:
+        """An async invocation, as the task `token` in `_tasks`; it takes
+        itself out when it ends (no done callback: one loop Handle less)."""
+        try:
+            inv = req.get('invocation_id', '')
+            response = await self.invoke(req)
+            self.cancelled.discard(inv)
+            self.send('invocation_response', request_id, response)
+        finally:
+            self._tasks.pop(token, None)
 
-    async def invoke(self, req: dict) -> dict:
+    def invoke(self, req: dict) -> 'Awaitable[dict]':
+        """The invocation's answer (a coroutine: the streaming endpoint's or
+        invoke_plain's itself, without a coroutine of its own around it)."""
         streaming = self.streaming
         if streaming is not None:
             fi = self.functions.get(req.get('function_id', ''))
             if fi is not None and fi.function_id in streaming.kinds:
-                return await streaming.invoke(self, fi, req)
-        return await self.invoke_plain(req)
+                return streaming.invoke(self, fi, req)
+        return self.invoke_plain(req)
 
     async def invoke_plain(self, req: dict, call=None) -> dict:
         """invoke() without the streaming endpoint. `call(args)`, when given,
