@@ -2,8 +2,9 @@
 
 #include <unistd.h>
 
-#include <cctype>
 #include <cstdio>
+
+#include "host/common/strings.h"
 
 namespace pyfn {
 
@@ -44,10 +45,10 @@ void Metrics::HistogramData::Observe(const std::array<double, N>& bounds, double
 }
 
 std::string TriggerLabel(const std::string& binding_type) {
-  std::string t;
-  for (char c : binding_type) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string t = AsciiLower(binding_type);
   if (t.size() > 7 && t.compare(t.size() - 7, 7, "trigger") == 0) t.resize(t.size() - 7);
-  return t.empty() ? "unknown" : t;
+  if (t.empty()) t = "unknown";
+  return t;
 }
 
 long long ResidentBytes() {

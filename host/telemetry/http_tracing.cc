@@ -143,11 +143,20 @@ void TraceHttpRequest(Tracer* tracer, HttpRequest* request,
                       std::function<void(HttpResponse)>* respond) {
   auto span = StartServerSpan(tracer, request);
   if (!span) return;
-  *respond = [span, request_bytes = request->body.size(),
-              respond = std::move(*respond)](HttpResponse r) {
-    SetBodySizes(span.get(), request_bytes, r.body.size());
-    EndServerSpan(span.get(), r.status);
-    respond(std::move(r));
+  // The answer callback is copied along the handler chain: it holds one
+  // shared block, so a copy costs a count increment and fits in
+  // std::function's own buffer (no allocation, no copy of the inner one).
+  struct Traced {
+    std::shared_ptr<ActiveSpan> span;
+    uint64_t request_bytes;
+    std::function<void(HttpResponse)> respond;
+  };
+  auto t = std::make_shared<Traced>(
+      Traced{std::move(span), request->body.size(), std::move(*respond)});
+  *respond = [t = std::move(t)](HttpResponse r) {
+    SetBodySizes(t->span.get(), t->request_bytes, r.body.size());
+    EndServerSpan(t->span.get(), r.status);
+    t->respond(std::move(r));
   };
 }
 
