@@ -5,25 +5,14 @@
 
 #include <cmath>
 
+#include "host/telemetry/span_fixtures.h"
+
 namespace pyfn {
 namespace telemetry {
 namespace {
 
 TEST(OtlpJsonTest, EncodesSpansWithOtlpsJsonRules) {
-  SpanData s;
-  s.name = "GET";
-  s.kind = SpanKind::kServer;
-  s.trace_id = "0af7651916cd43dd8448eb211c80319c";
-  s.span_id = "b7ad6b7169203331";
-  s.parent_span_id = "00f067aa0ba902b7";
-  s.start_unix_nano = 1700000000000000001ULL;
-  s.end_unix_nano = 1700000000000000002ULL;
-  s.attributes = {{"http.request.method", std::string("GET")},
-                  {"http.response.status_code", int64_t{200}},
-                  {"ok", true},
-                  {"ratio", 0.5}};
-  s.status = StatusCode::kError;
-  s.status_message = "HTTP 500";
+  SpanData s = SampleServerSpan();
   SpanData root;
   root.name = "timer";
   root.trace_id = "1af7651916cd43dd8448eb211c80319c";
@@ -43,9 +32,12 @@ TEST(OtlpJsonTest, EncodesSpansWithOtlpsJsonRules) {
   EXPECT_EQ(a["kind"], 2);
   EXPECT_EQ(a["startTimeUnixNano"], "1700000000000000001");
   EXPECT_EQ(a["endTimeUnixNano"], "1700000000000000002");
+  EXPECT_EQ(a["traceState"], "a=1");
+  EXPECT_EQ(a["attributes"][0]["value"]["stringValue"], "GET");
   EXPECT_EQ(a["attributes"][1]["value"]["intValue"], "200");
-  EXPECT_EQ(a["attributes"][2]["value"]["boolValue"], true);
-  EXPECT_EQ(a["attributes"][3]["value"]["doubleValue"], 0.5);
+  EXPECT_EQ(a["attributes"][2]["value"]["intValue"], "-1");
+  EXPECT_EQ(a["attributes"][3]["value"]["boolValue"], true);
+  EXPECT_EQ(a["attributes"][4]["value"]["doubleValue"], 0.5);
   EXPECT_EQ(a["status"]["code"], 2);
   EXPECT_EQ(a["status"]["message"], "HTTP 500");
   const auto& b = ss["spans"][1];

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "host/telemetry/span_fixtures.h"
+
 namespace pyfn {
 namespace telemetry {
 namespace {
@@ -55,26 +57,6 @@ std::string Hex(const std::string& bytes) {
   return out;
 }
 
-SpanData ServerSpan() {
-  SpanData s;
-  s.name = "GET";
-  s.kind = SpanKind::kServer;
-  s.trace_id = "0af7651916cd43dd8448eb211c80319c";
-  s.span_id = "b7ad6b7169203331";
-  s.parent_span_id = "00f067aa0ba902b7";
-  s.trace_state = "a=1";
-  s.start_unix_nano = 1700000000000000001ULL;
-  s.end_unix_nano = 1700000000000000002ULL;
-  s.attributes = {{"http.request.method", std::string("GET")},
-                  {"http.response.status_code", int64_t{200}},
-                  {"negative", int64_t{-1}},
-                  {"ok", true},
-                  {"ratio", 0.5}};
-  s.status = StatusCode::kError;
-  s.status_message = "HTTP 500";
-  return s;
-}
-
 TEST(OtlpProtoTest, WritesTheTraceRequestFieldByField) {
   SpanData root;
   root.name = std::string(200, 'n');  // a length of two bytes
@@ -82,7 +64,7 @@ TEST(OtlpProtoTest, WritesTheTraceRequestFieldByField) {
   root.span_id = "c7ad6b7169203331";
   UnknownFieldSet request;
   ASSERT_TRUE(request.ParseFromString(EncodeTraceRequestProto(
-      {{"service.name", std::string("svc")}}, "1.2.3", {ServerSpan(), root})));
+      {{"service.name", std::string("svc")}}, "1.2.3", {SampleServerSpan(), root})));
   const UnknownFieldSet& rs = Message(One(request, 1));
   const UnknownFieldSet& resource = Message(One(rs, 1));
   const UnknownFieldSet& kv = Message(One(resource, 1));
@@ -130,7 +112,7 @@ TEST(OtlpProtoTest, WritesTheTraceRequestFieldByField) {
 }
 
 TEST(OtlpProtoTest, ReplacesBytesThatAreNotUtf8AndCountsDroppedAttributes) {
-  SpanData s = ServerSpan();
+  SpanData s = SampleServerSpan();
   s.name = std::string("bad\xff \xc3\xa9");
   static const char* const kKeys[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
   for (const char* key : kKeys) s.attributes.Set(key, std::string("v\xfe"));
