@@ -204,7 +204,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       req.set_invocation_id(id);
       req.set_function_id("fid-a");
       std::string key = id;
-      pool.Dispatch(registry.Get()->functions[0], req,
+      pool.Dispatch(registry.Get()->functions[0], pyfn::OutgoingFromRequest(req),
                     [&calls, key](const pyfn::Status&, const pyfn::rpc::InvocationResponse&) {
                       ++calls[key];
                     });

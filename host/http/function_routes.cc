@@ -5,9 +5,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "host/app/load_failures.h"
 #include "host/http/rpc_http.h"
+#include "host/http/rpc_http_wire.h"
+#include "host/workers/invocation_wire.h"
 
 namespace pyfn {
 namespace {
@@ -56,19 +59,26 @@ InvocationInput FunctionRoutes::HttpInvocation(const Target& target, const HttpR
                                                bool with_request) {
   const FunctionSpec& fn = *target.fn;
   const BindingSpec* trigger = fn.trigger();
+  const std::string_view binding = trigger ? std::string_view(trigger->name) : "req";
   InvocationInput in;
   in.function_name = fn.name;
   in.reason = kHttpReason;
-  rpc::ParameterBinding pb;
-  pb.set_name(trigger ? trigger->name : "req");
-  auto* http = pb.mutable_data()->mutable_http();
-  if (with_request) {
-    BuildRpcHttp(request, target.params, http);
+  if (EncodeHttpTrigger(binding, request, target.params, with_request, &in.trigger_wire)) {
+    in.http_summary = with_request ? HttpSummary(request.method, request.base_url, request.target)
+                                   : HttpSummary("", "");
   } else {
-    for (const auto& [k, v] : target.params) (*http->mutable_params())[k] = v;
+    // A string to repair (not UTF-8), or very many headers: the message.
+    rpc::ParameterBinding pb;
+    pb.set_name(std::string(binding));
+    auto* http = pb.mutable_data()->mutable_http();
+    if (with_request) {
+      BuildRpcHttp(request, target.params, http);
+    } else {
+      for (const auto& [k, v] : target.params) (*http->mutable_params())[k] = v;
+    }
+    in.input_data.push_back(std::move(pb));
+    in.http = &in.input_data[0].data().http();
   }
-  in.input_data.push_back(std::move(pb));
-  in.http = &in.input_data[0].data().http();
   HttpTraceContext(request, fn.name, &in.trace_context);
   return in;
 }

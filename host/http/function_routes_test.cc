@@ -20,8 +20,10 @@ constexpr const char* kMaster = "master-key-0123456789";
 // body "hi", or with `fail_with`; holds them while `hold` is set.
 class Worker : public WorkerDispatcher {
  public:
-  void Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request,
+  void Dispatch(const FunctionSpec& fn, OutgoingInvocation invocation,
                 std::function<void(Status, rpc::InvocationResponse)> done) override {
+    rpc::InvocationRequest request;
+    EXPECT_TRUE(ParseOutgoing(invocation, &request));
     requests.push_back(request);
     if (hold) {
       held.push_back(std::move(done));

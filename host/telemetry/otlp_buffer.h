@@ -15,6 +15,8 @@
 #include <string_view>
 #include <utility>
 
+#include "host/common/proto_wire.h"
+
 namespace pyfn {
 namespace telemetry {
 
@@ -23,7 +25,7 @@ class Buf {
   explicit Buf(size_t reserve) { Reset(reserve, 0); }
   void append(const char* data, size_t n) {
     if (n > static_cast<size_t>(end_ - p_)) Grow(n);
-    Copy(p_, data, n);
+    wire::CopyBytes(p_, data, n);
     p_ += n;
   }
   void append(std::string_view v) { append(v.data(), v.size()); }
@@ -47,29 +49,6 @@ class Buf {
   }
 
  private:
-  // memcpy, without a call for the short pieces most are (ids, names, keys).
-  static void Copy(char* to, const char* from, size_t n) {
-    if (n > 16) {
-      std::memcpy(to, from, n);
-    } else if (n >= 8) {  // two words, overlapping when n < 16
-      uint64_t a, b;
-      std::memcpy(&a, from, 8);
-      std::memcpy(&b, from + n - 8, 8);
-      std::memcpy(to, &a, 8);
-      std::memcpy(to + n - 8, &b, 8);
-    } else if (n >= 4) {
-      uint32_t a, b;
-      std::memcpy(&a, from, 4);
-      std::memcpy(&b, from + n - 4, 4);
-      std::memcpy(to, &a, 4);
-      std::memcpy(to + n - 4, &b, 4);
-    } else if (n > 0) {  // 1-3 bytes: first, middle, last
-      to[0] = from[0];
-      to[n / 2] = from[n / 2];
-      to[n - 1] = from[n - 1];
-    }
-  }
-
   void Reset(size_t size, size_t used) {
     s_.resize(size);
     p_ = s_.data() + used;

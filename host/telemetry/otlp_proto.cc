@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "host/common/proto_wire.h"
 #include "host/common/text_encoding.h"
 #include "host/telemetry/otlp_buffer.h"
 
@@ -30,18 +31,13 @@ enum : uint32_t {
   kKeyValueKey = 1, kKeyValueValue = 2,
   kAnyString = 1, kAnyBool = 2, kAnyInt = 3, kAnyDouble = 4,
 };
-enum : uint32_t { kVarint = 0, kFixed64 = 1, kLen = 2 };
+using wire::kFixed64;
+using wire::kLen;
+using wire::kVarint;
+using wire::LenField;
+using wire::VarintSize;
 
 constexpr size_t kTraceIdBytes = 16, kSpanIdBytes = 8;
-
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
 
 inline void Varint(Buf* out, uint64_t v) {
   if (v < 0x80) {  // most are: tags, short lengths, enums
@@ -58,10 +54,9 @@ inline void Varint(Buf* out, uint64_t v) {
 }
 
 // Every field number here is below 16: its tag is one byte.
-void Tag(Buf* out, uint32_t field, uint32_t wire) { out->push_back(static_cast<char>(field << 3 | wire)); }
-
-// A length-delimited field of `n` bytes, tag and length included.
-size_t LenField(size_t n) { return 1 + VarintSize(n) + n; }
+void Tag(Buf* out, uint32_t field, uint32_t wire_type) {
+  out->push_back(static_cast<char>(field << 3 | wire_type));
+}
 
 void LenHead(Buf* out, uint32_t field, size_t n) {
   Tag(out, field, kLen);

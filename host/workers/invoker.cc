@@ -55,6 +55,13 @@ bool FunctionInvoker::HasHostOutputs(const FunctionSpec& fn) const {
   return false;
 }
 
+bool FunctionInvoker::HasHostBindings(const FunctionSpec& fn) const {
+  for (size_t i = 0; i < fn.bindings.size(); ++i)
+    if (static_cast<int>(i) != fn.trigger_index && ExtensionFor(fn.bindings[i].type) != nullptr)
+      return true;
+  return false;
+}
+
 BindingExtension* FunctionInvoker::ExtensionFor(const std::string& type) const {
   for (const auto& [lower, ext] : by_type_)
     if (AsciiEqualsLower(type, lower)) return ext;
@@ -87,6 +94,18 @@ void FunctionInvoker::Invoke(InvocationInput input, InvocationCallback done) {
                                          "' failed to load: " + call->fn->load_status.message()));
     return;
   }
+  InvocationInput& in = call->input;
+  if (!in.trigger_wire.empty() && HasHostBindings(*call->fn)) {
+    // Binding extensions resolve {expressions} from the request: the message.
+    rpc::ParameterBinding pb;
+    if (!pb.ParseFromString(in.trigger_wire)) {
+      Finish(call, Status::Internal("the trigger's value does not parse"));
+      return;
+    }
+    std::string().swap(in.trigger_wire);
+    in.input_data.insert(in.input_data.begin(), std::move(pb));
+    if (in.input_data[0].data().has_http()) in.http = &in.input_data[0].data().http();
+  }
   ReadInputs(call, 0);
 }
 
@@ -117,28 +136,41 @@ void FunctionInvoker::ReadInputs(const std::shared_ptr<Call>& call, size_t next)
 }
 
 void FunctionInvoker::DispatchCall(const std::shared_ptr<Call>& call) {
-  rpc::InvocationRequest req;
-  req.set_invocation_id(call->id);
-  req.set_function_id(call->fn->function_id);
-  // Output bindings the host performs resolve {expressions} from the request
-  // and the trigger metadata after the call: they keep a copy.
-  const bool keep = HasHostOutputs(*call->fn);
-  for (auto& pb : call->input.input_data) *req.add_input_data() = keep ? pb : std::move(pb);
-  for (auto& pb : call->extra_inputs) *req.add_input_data() = std::move(pb);
-  for (auto& kv : call->input.trigger_metadata)
-    (*req.mutable_trigger_metadata())[kv.first] = keep ? kv.second : std::move(kv.second);
-  if (!keep) {
-    call->input.trigger_metadata.clear();
-    call->input.http = nullptr;  // the request's RpcHttp has been moved into input_data
+  InvocationInput& in = call->input;
+  std::string trace_parent;
+  if (call->span) trace_parent = call->span->context().Traceparent();
+  else if (in.trace_context.trace_parent().empty()) trace_parent = NewTraceparent();
+  InvocationParts parts;
+  parts.invocation_id = call->id;
+  parts.function_id = call->fn->function_id;
+  parts.trigger = in.trigger_wire;
+  parts.inputs = &in.input_data;
+  parts.more_inputs = &call->extra_inputs;
+  parts.trigger_metadata = &in.trigger_metadata;
+  parts.trace_context = &in.trace_context;
+  parts.trace_parent = trace_parent.empty() ? in.trace_context.trace_parent() : trace_parent;
+  parts.retry_context = &in.retry_context;
+  OutgoingInvocation out;
+  out.invocation_id = call->id;
+  out.bytes = EncodeInvocation(parts);
+  const rpc::ParameterBinding* first = in.input_data.empty() ? nullptr : &in.input_data[0];
+  out.http = !in.trigger_wire.empty() || (first != nullptr && first->data().has_http());
+  if (!in.http_summary.empty()) {
+    out.http_summary = std::move(in.http_summary);
+  } else if (out.http && first != nullptr) {
+    out.http_summary = HttpSummary(first->data().http().method(), first->data().http().url());
   }
-  if (keep) *req.mutable_trace_context() = call->input.trace_context;
-  else *req.mutable_trace_context() = std::move(call->input.trace_context);
-  if (call->span)
-    req.mutable_trace_context()->set_trace_parent(call->span->context().Traceparent());
-  else if (req.trace_context().trace_parent().empty())
-    req.mutable_trace_context()->set_trace_parent(NewTraceparent());
-  *req.mutable_retry_context() = call->input.retry_context;
-  dispatcher_->Dispatch(*call->fn, std::move(req),
+  // Output bindings the host performs resolve {expressions} from the request
+  // and the trigger metadata after the call: they keep them. Nothing else
+  // needs the inputs once they are bytes.
+  if (!HasHostOutputs(*call->fn)) {
+    std::string().swap(in.trigger_wire);
+    in.input_data.clear();
+    in.trigger_metadata.clear();
+    in.http = nullptr;
+  }
+  call->extra_inputs.clear();
+  dispatcher_->Dispatch(*call->fn, std::move(out),
                         [this, call](const Status& s, rpc::InvocationResponse resp) {
                           call->response = std::move(resp);
                           if (!s.ok() || call->response.result().status() !=

@@ -26,6 +26,7 @@
 #include "host/app/function_model.h"
 #include "host/app/function_registry.h"
 #include "host/common/status.h"
+#include "host/workers/invocation_wire.h"
 
 namespace pyfn {
 
@@ -43,6 +44,12 @@ struct InvocationInput {
   std::string reason;
   std::string invocation_id;  // empty: a new UUID is made
   std::vector<rpc::ParameterBinding> input_data;  // the trigger's value first
+  // An HTTP trigger's value as wire bytes (a ParameterBinding holding an
+  // RpcHttp, rpc_http_wire.h), sent as the first input before input_data.
+  // The invoker parses it into input_data (and sets `http`) only for a
+  // function with bindings the host performs.
+  std::string trigger_wire;
+  std::string http_summary;  // with trigger_wire: "GET <url>" (invocation_wire.h HttpSummary)
   std::map<std::string, rpc::TypedData> trigger_metadata;
   rpc::RpcTraceContext trace_context;  // trace_parent empty: a new one is made
   rpc::RetryContext retry_context;
@@ -79,13 +86,13 @@ class Invoker {
   virtual void Invoke(InvocationInput input, InvocationCallback done) = 0;
 };
 
-// Sends one InvocationRequest to a worker and reports its response.
-// Implemented by WorkerPool; faked in tests.
+// Sends one InvocationRequest (in wire form, invocation_wire.h) to a worker
+// and reports its response. Implemented by WorkerPool; faked in tests.
 class WorkerDispatcher {
  public:
   virtual ~WorkerDispatcher() = default;
   // `done(status, response)` exactly once; status as in InvocationOutcome.
-  virtual void Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request,
+  virtual void Dispatch(const FunctionSpec& fn, OutgoingInvocation invocation,
                         std::function<void(Status, rpc::InvocationResponse)> done) = 0;
 };
 
@@ -144,6 +151,8 @@ class FunctionInvoker : public Invoker {
   struct Call;
   BindingExtension* ExtensionFor(const std::string& type) const;
   bool HasHostOutputs(const FunctionSpec& fn) const;
+  // Any binding but the trigger is one an extension performs.
+  bool HasHostBindings(const FunctionSpec& fn) const;
   void ReadInputs(const std::shared_ptr<Call>& call, size_t next);
   void DispatchCall(const std::shared_ptr<Call>& call);
   void WriteOutputs(const std::shared_ptr<Call>& call, size_t next);

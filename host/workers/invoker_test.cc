@@ -9,8 +9,10 @@ namespace {
 
 class FakeDispatcher : public WorkerDispatcher {
  public:
-  void Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request,
+  void Dispatch(const FunctionSpec& fn, OutgoingInvocation invocation,
                 std::function<void(Status, rpc::InvocationResponse)> done) override {
+    rpc::InvocationRequest request;
+    EXPECT_TRUE(ParseOutgoing(invocation, &request));
     last = request;
     rpc::InvocationResponse resp;
     resp.set_invocation_id(request.invocation_id());

@@ -44,23 +44,23 @@ class StreamChannel final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
     StartRead(&in_);
   }
 
+  // Serialised here, before the lock.
   void Send(const rpc::StreamingMessage& msg) {
-    pyfn::MutexLock l(mu_);
-    if (closed_) return;
-    if (writing_) {
-      queue_.push_back(msg);
-      return;
-    }
-    WriteLocked(msg);
+    // One ByteSizeLong (gRPC's serializer computes it twice), written into
+    // one slice.
+    grpc::Slice slice(msg.ByteSizeLong());
+    msg.SerializeWithCachedSizesToArray(const_cast<uint8_t*>(slice.begin()));
+    Send(std::move(slice));
   }
-  void Send(rpc::StreamingMessage&& msg) {
+  // One serialised StreamingMessage.
+  void Send(grpc::Slice bytes) {
     pyfn::MutexLock l(mu_);
     if (closed_) return;
     if (writing_) {
-      queue_.push_back(std::move(msg));
+      queue_.push_back(std::move(bytes));
       return;
     }
-    WriteLocked(msg);
+    WriteLocked(&bytes);
   }
 
   void Cancel() {
@@ -69,14 +69,9 @@ class StreamChannel final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   }
 
  private:
-  void WriteLocked(const rpc::StreamingMessage& msg) PYFN_REQUIRES(mu_) {
-    // One ByteSizeLong (gRPC's serializer computes it twice), written into
-    // one slice.
-    size_t size = msg.ByteSizeLong();
-    grpc::Slice slice(size);
-    msg.SerializeWithCachedSizesToArray(const_cast<uint8_t*>(slice.begin()));
-    grpc::ByteBuffer bytes(&slice, 1);
-    out_.Swap(&bytes);
+  void WriteLocked(grpc::Slice* bytes) PYFN_REQUIRES(mu_) {
+    grpc::ByteBuffer buffer(bytes, 1);
+    out_.Swap(&buffer);
     writing_ = true;
     // The completion (OnWriteDone) comes on a gRPC thread, never inline.
     StartWrite(&out_);
@@ -92,9 +87,9 @@ class StreamChannel final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
       return;
     }
     if (closed_ || queue_.empty()) return;
-    rpc::StreamingMessage next = std::move(queue_.front());
+    grpc::Slice next = std::move(queue_.front());
     queue_.pop_front();
-    WriteLocked(next);
+    WriteLocked(&next);
   }
 
   void OnReadDone(bool ok) override {
@@ -162,7 +157,7 @@ class StreamChannel final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   pyfn::Mutex mu_;
   std::shared_ptr<StreamChannel> self_ PYFN_GUARDED_BY(mu_);  // gRPC's reference, until OnDone
   grpc::ByteBuffer out_ PYFN_GUARDED_BY(mu_);                 // the write in flight
-  std::deque<rpc::StreamingMessage> queue_ PYFN_GUARDED_BY(mu_);
+  std::deque<grpc::Slice> queue_ PYFN_GUARDED_BY(mu_);  // serialised StreamingMessages
   bool writing_ PYFN_GUARDED_BY(mu_) = false;
   bool closed_ PYFN_GUARDED_BY(mu_) = false;
   bool done_ PYFN_GUARDED_BY(mu_) = false;
@@ -591,36 +586,27 @@ WorkerPool::Worker* WorkerPool::PickWorker() {
 }
 
 void WorkerPool::SendInvocation(Worker* w, const std::string& function_name,
-                                rpc::InvocationRequest req,
+                                OutgoingInvocation invocation,
                                 std::function<void(Status, rpc::InvocationResponse)> done) {
-  Send(w, RecordInvocation(w, function_name, std::move(req), std::move(done)));
+  RecordInvocation(w, function_name, &invocation, std::move(done));
+  if (w->channel) w->channel->Send(std::move(invocation.bytes));
 }
 
-rpc::StreamingMessage WorkerPool::RecordInvocation(
-    Worker* w, const std::string& function_name, rpc::InvocationRequest req,
-    std::function<void(Status, rpc::InvocationResponse)> done) {
+void WorkerPool::RecordInvocation(Worker* w, const std::string& function_name,
+                                  OutgoingInvocation* invocation,
+                                  std::function<void(Status, rpc::InvocationResponse)> done) {
   Pending p;
   p.slot = w->slot;
   p.worker_id = w->id;
   p.function_name = function_name;
-  if (req.input_data_size() > 0 && req.input_data(0).data().has_http()) {
-    const auto& http = req.input_data(0).data().http();
-    const std::string& url = http.url();
-    p.what.reserve(http.method().size() + 1 + std::min<size_t>(url.size(), 200));
-    p.what.append(http.method()).append(" ").append(url, 0, 200);
-  }
+  if (invocation->http) p.what = std::move(invocation->http_summary);
   p.done = std::move(done);
   if (options_.function_timeout) p.deadline = Clock::now() + *options_.function_timeout;
-  std::string id = req.invocation_id();
+  const std::string& id = invocation->invocation_id;
   w->inflight.insert(id);
-  bool is_http = req.input_data_size() > 0 && req.input_data(0).data().has_http();
-  if (is_http && callbacks_.on_http_invocation_sent)
+  if (invocation->http && callbacks_.on_http_invocation_sent)
     callbacks_.on_http_invocation_sent(id, w->http_uri);
   pending_[id] = std::move(p);
-  rpc::StreamingMessage m;
-  m.set_request_id(id);
-  *m.mutable_invocation_request() = std::move(req);
-  return m;
 }
 
 void WorkerPool::DrainWaiting() {
@@ -629,14 +615,13 @@ void WorkerPool::DrainWaiting() {
     if (w == nullptr) return;
     Waiting x = std::move(waiting_.front());
     waiting_.pop_front();
-    SendInvocation(w, x.function_name, std::move(x.request), std::move(x.done));
+    SendInvocation(w, x.function_name, std::move(x.invocation), std::move(x.done));
   }
 }
 
-void WorkerPool::Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request,
+void WorkerPool::Dispatch(const FunctionSpec& fn, OutgoingInvocation invocation,
                           std::function<void(Status, rpc::InvocationResponse)> done) {
   std::shared_ptr<StreamChannel> channel;
-  rpc::StreamingMessage m;
   std::function<void(Status, rpc::InvocationResponse)> refused;  // the host is stopping
   {
     pyfn::MutexLock l(mu_);
@@ -645,11 +630,11 @@ void WorkerPool::Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request
     } else {
       Worker* w = PickWorker();
       if (w == nullptr) {
-        waiting_.push_back(Waiting{fn.name, std::move(request), std::move(done),
+        waiting_.push_back(Waiting{fn.name, std::move(invocation), std::move(done),
                                    Clock::now() + options_.worker_wait});
         return;
       }
-      m = RecordInvocation(w, fn.name, std::move(request), std::move(done));
+      RecordInvocation(w, fn.name, &invocation, std::move(done));
       channel = w->channel;
     }
   }
@@ -660,7 +645,7 @@ void WorkerPool::Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request
   // The write starts here, outside the pool's lock: the stream orders it
   // behind any in flight, and a worker killed meanwhile has already failed
   // this invocation.
-  if (channel) channel->Send(std::move(m));
+  if (channel) channel->Send(std::move(invocation.bytes));
 }
 
 void WorkerPool::OnInvocationResponse(Worker* w, rpc::InvocationResponse* r, Deferred* later) {

@@ -90,7 +90,7 @@ class WorkerPool : public WorkerDispatcher {
   // cannot be spawned are retried with backoff (see spawn_failing()).
   Status Start();
 
-  void Dispatch(const FunctionSpec& fn, rpc::InvocationRequest request,
+  void Dispatch(const FunctionSpec& fn, OutgoingInvocation invocation,
                 std::function<void(Status, rpc::InvocationResponse)> done) override;
 
   int ready_workers() const;
@@ -162,7 +162,7 @@ class WorkerPool : public WorkerDispatcher {
   };
   struct Waiting {
     std::string function_name;
-    rpc::InvocationRequest request;
+    OutgoingInvocation invocation;
     std::function<void(Status, rpc::InvocationResponse)> done;
     Clock::time_point deadline;
   };
@@ -197,13 +197,13 @@ class WorkerPool : public WorkerDispatcher {
       PYFN_REQUIRES(mu_);
   void OnRpcLog(Worker* w, const rpc::RpcLog& log) PYFN_REQUIRES(mu_);
   Worker* PickWorker() PYFN_REQUIRES(mu_);
-  // Records the invocation as pending on `w` and returns the message that
-  // sends it.
-  rpc::StreamingMessage RecordInvocation(Worker* w, const std::string& function_name,
-                                         rpc::InvocationRequest req,
-                                         std::function<void(Status, rpc::InvocationResponse)> done)
+  // Records the invocation as pending on `w` (the caller then sends its
+  // bytes; its http_summary is moved out).
+  void RecordInvocation(Worker* w, const std::string& function_name,
+                        OutgoingInvocation* invocation,
+                        std::function<void(Status, rpc::InvocationResponse)> done)
       PYFN_REQUIRES(mu_);
-  void SendInvocation(Worker* w, const std::string& function_name, rpc::InvocationRequest req,
+  void SendInvocation(Worker* w, const std::string& function_name, OutgoingInvocation invocation,
                       std::function<void(Status, rpc::InvocationResponse)> done) PYFN_REQUIRES(mu_);
   void DrainWaiting() PYFN_REQUIRES(mu_);
   void CheckDeadlines(Deferred* later) PYFN_REQUIRES(mu_);
