@@ -14,6 +14,8 @@ class FakeDispatcher : public WorkerDispatcher {
     rpc::InvocationRequest request;
     EXPECT_TRUE(ParseOutgoing(invocation, &request));
     last = request;
+    last_http = invocation.http;
+    last_summary = invocation.http_summary;
     rpc::InvocationResponse resp;
     resp.set_invocation_id(request.invocation_id());
     if (fail_with.ok()) {
@@ -25,6 +27,8 @@ class FakeDispatcher : public WorkerDispatcher {
     done(fail_with, resp);
   }
   rpc::InvocationRequest last;
+  bool last_http = false;
+  std::string last_summary;
   Status fail_with;
   bool ok = true;
 };
@@ -34,16 +38,19 @@ class FakeQueue : public BindingExtension {
   std::vector<std::string> Types() const override { return {"queue"}; }
   void ReadInput(const BindingContext& ctx,
                  std::function<void(Status, rpc::TypedData)> done) override {
+    urls.push_back(ctx.http ? ctx.http->url() : "<none>");
     rpc::TypedData d;
     d.set_string("from-" + ctx.binding->name);
     done(Status::OK(), d);
   }
   void WriteOutput(const BindingContext& ctx, const rpc::TypedData& value,
                    std::function<void(Status)> done) override {
+    urls.push_back(ctx.http ? ctx.http->url() : "<none>");
     written.push_back(ctx.binding->name + "=" + value.string());
     done(Status::OK());
   }
   std::vector<std::string> written;
+  std::vector<std::string> urls;  // the request each call saw (binding expressions)
 };
 
 FunctionRegistry* MakeRegistry() {
@@ -82,6 +89,55 @@ TEST(FunctionInvoker, RunsExtensionsAroundTheWorker) {
   EXPECT_FALSE(d.last.trace_context().trace_parent().empty());
   EXPECT_EQ(q->written, std::vector<std::string>{"msg=queued"});
   EXPECT_EQ(inv.in_flight(), 0);
+}
+
+// An HTTP trigger's value in wire form (rpc_http_wire.h).
+rpc::ParameterBinding HttpTrigger() {
+  rpc::ParameterBinding pb;
+  pb.set_name("req");
+  auto* http = pb.mutable_data()->mutable_http();
+  http->set_method("GET");
+  http->set_url("http://h/api/f?x=1");
+  (*http->mutable_headers())["accept"] = "*/*";
+  http->mutable_body()->set_bytes("");
+  return pb;
+}
+
+TEST(FunctionInvoker, SendsATriggerInWireFormAsItIs) {
+  std::unique_ptr<FunctionRegistry> reg(MakeRegistry());
+  FakeDispatcher d;
+  FunctionInvoker inv(reg.get(), &d);  // no extension: nothing needs the request
+  InvocationInput in;
+  in.function_name = "f";
+  in.trigger_wire = HttpTrigger().SerializeAsString();
+  in.http_summary = "GET http://h/api/f?x=1";
+  InvocationOutcome got;
+  inv.Invoke(in, [&](InvocationOutcome o) { got = std::move(o); });
+  EXPECT_TRUE(got.succeeded()) << got.status.ToString();
+  ASSERT_EQ(d.last.input_data_size(), 1);
+  EXPECT_EQ(d.last.input_data(0).SerializeAsString(), in.trigger_wire);
+  EXPECT_TRUE(d.last_http);
+  EXPECT_EQ(d.last_summary, "GET http://h/api/f?x=1");
+}
+
+TEST(FunctionInvoker, ExtensionsSeeTheRequestOfATriggerInWireForm) {
+  std::unique_ptr<FunctionRegistry> reg(MakeRegistry());
+  FakeDispatcher d;
+  FunctionInvoker inv(reg.get(), &d);
+  auto q = std::make_shared<FakeQueue>();
+  inv.AddBindingExtension(q);
+  InvocationInput in;
+  in.function_name = "f";
+  in.trigger_wire = HttpTrigger().SerializeAsString();
+  InvocationOutcome got;
+  inv.Invoke(in, [&](InvocationOutcome o) { got = std::move(o); });
+  EXPECT_TRUE(got.succeeded()) << got.status.ToString();
+  EXPECT_EQ(q->urls, (std::vector<std::string>{"http://h/api/f?x=1", "http://h/api/f?x=1"}));
+  ASSERT_EQ(d.last.input_data_size(), 2);
+  EXPECT_EQ(d.last.input_data(0).SerializeAsString(), in.trigger_wire);
+  EXPECT_EQ(d.last.input_data(1).name(), "inq");
+  EXPECT_TRUE(d.last_http);
+  EXPECT_EQ(d.last_summary, "GET http://h/api/f?x=1");  // made from the message
 }
 
 TEST(FunctionInvoker, Failures) {
