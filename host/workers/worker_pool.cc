@@ -342,12 +342,12 @@ bool WorkerPool::Attach(const std::string& worker_id, std::shared_ptr<StreamChan
     (*init->mutable_capabilities())[cap] = "true";
   init->set_worker_directory(options_.config.directory);
   init->set_function_app_directory(options_.script_root);
-  Send(w, std::move(m));
+  Send(w, m);
   return true;
 }
 
-void WorkerPool::Send(Worker* w, rpc::StreamingMessage msg) {
-  if (w->channel) w->channel->Send(std::move(msg));
+void WorkerPool::Send(Worker* w, const rpc::StreamingMessage& msg) {
+  if (w->channel) w->channel->Send(msg);
 }
 
 void WorkerPool::OnMessage(const std::string& worker_id, rpc::StreamingMessage& msg) {
@@ -464,7 +464,7 @@ void WorkerPool::OnInitResponse(Worker* w, const rpc::WorkerInitResponse& r, Def
     m.mutable_functions_metadata_request()->set_function_app_directory(options_.script_root);
     w->state = State::kIndexing;
     w->deadline = Clock::now() + options_.metadata_timeout;
-    Send(w, std::move(m));
+    Send(w, m);
   } else {
     IndexDone(w, later);
   }
@@ -534,7 +534,7 @@ void WorkerPool::StartLoading(Worker* w, Deferred* later) {
   }
   w->state = State::kLoading;
   w->deadline = Clock::now() + options_.load_timeout;
-  for (auto& m : msgs) Send(w, std::move(m));
+  for (const auto& m : msgs) Send(w, m);
   if (w->loading.empty()) MarkReady(w, later);
 }
 
@@ -821,7 +821,7 @@ void WorkerPool::CheckDeadlines(Deferred* later) {
       rpc::StreamingMessage m;
       m.set_request_id(NewUuid());
       m.mutable_invocation_cancel()->set_invocation_id(id);
-      Send(w, std::move(m));
+      Send(w, m);
       spdlog::error("A function timeout has occurred. Restarting worker process executing "
                     "invocationId '{}'.",
                     id);
@@ -863,7 +863,7 @@ void WorkerPool::RetireStep(Worker* w, Clock::time_point now, Deferred* later) {
     rpc::StreamingMessage m;
     m.set_request_id(NewUuid());
     m.mutable_worker_terminate()->mutable_grace_period()->set_seconds(kRetireGrace.count());
-    Send(w, std::move(m));
+    Send(w, m);
     spdlog::debug("Worker {} (pid {}) was replaced and is idle: terminating it", w->id, w->pid);
   } else if (now >= w->deadline) {
     KillWorker(w, "was replaced and did not exit after WorkerTerminate", later);
@@ -980,7 +980,7 @@ void WorkerPool::Shutdown(std::chrono::milliseconds grace) {
       auto* gp = m.mutable_worker_terminate()->mutable_grace_period();
       gp->set_seconds(grace.count() / 1000);
       gp->set_nanos(static_cast<int>((grace.count() % 1000) * 1000000));
-      Send(w.get(), std::move(m));
+      Send(w.get(), m);
     }
   }
   for (auto& f : later) f();

@@ -209,7 +209,7 @@ class WorkerPool : public WorkerDispatcher {
   void CheckDeadlines(Deferred* later) PYFN_REQUIRES(mu_);
   // A retiring worker: WorkerTerminate once idle, SIGKILL after the grace.
   void RetireStep(Worker* w, Clock::time_point now, Deferred* later) PYFN_REQUIRES(mu_);
-  void Send(Worker* w, rpc::StreamingMessage msg) PYFN_REQUIRES(mu_);
+  void Send(Worker* w, const rpc::StreamingMessage& msg) PYFN_REQUIRES(mu_);
 
   // Supervisor thread body; reaps without mu_ held.
   void SupervisorLoop();
