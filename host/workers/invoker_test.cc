@@ -69,30 +69,42 @@ FunctionRegistry* MakeRegistry() {
   return reg;
 }
 
-TEST(FunctionInvoker, RunsExtensionsAroundTheWorker) {
-  std::unique_ptr<FunctionRegistry> reg(MakeRegistry());
+// The registry's "f" behind the fake worker, with the fake queue extension or
+// without any.
+struct InvokerOfF {
+  explicit InvokerOfF(bool with_queue) : reg(MakeRegistry()), inv(reg.get(), &d) {
+    if (with_queue) inv.AddBindingExtension(q);
+  }
+  InvocationOutcome Invoke(InvocationInput in) {
+    in.function_name = "f";
+    InvocationOutcome got;
+    inv.Invoke(std::move(in), [&](InvocationOutcome o) { got = std::move(o); });
+    return got;
+  }
+  std::unique_ptr<FunctionRegistry> reg;
   FakeDispatcher d;
-  FunctionInvoker inv(reg.get(), &d);
-  auto q = std::make_shared<FakeQueue>();
-  inv.AddBindingExtension(q);
+  FunctionInvoker inv;
+  std::shared_ptr<FakeQueue> q = std::make_shared<FakeQueue>();
+};
+
+TEST(FunctionInvoker, RunsExtensionsAroundTheWorker) {
+  InvokerOfF t(true);
   InvocationInput in;
-  in.function_name = "f";
   in.reason = "test";
-  InvocationOutcome got;
-  inv.Invoke(in, [&](InvocationOutcome o) { got = std::move(o); });
+  InvocationOutcome got = t.Invoke(in);
   EXPECT_TRUE(got.succeeded()) << got.status.ToString();
   EXPECT_EQ(got.invocation_id.size(), 36u);
-  EXPECT_EQ(d.last.function_id(), reg->Get()->Find("f")->function_id);
-  ASSERT_EQ(d.last.input_data_size(), 1);
-  EXPECT_EQ(d.last.input_data(0).name(), "inq");
-  EXPECT_EQ(d.last.input_data(0).data().string(), "from-inq");
-  EXPECT_FALSE(d.last.trace_context().trace_parent().empty());
-  EXPECT_EQ(q->written, std::vector<std::string>{"msg=queued"});
-  EXPECT_EQ(inv.in_flight(), 0);
+  EXPECT_EQ(t.d.last.function_id(), t.reg->Get()->Find("f")->function_id);
+  ASSERT_EQ(t.d.last.input_data_size(), 1);
+  EXPECT_EQ(t.d.last.input_data(0).name(), "inq");
+  EXPECT_EQ(t.d.last.input_data(0).data().string(), "from-inq");
+  EXPECT_FALSE(t.d.last.trace_context().trace_parent().empty());
+  EXPECT_EQ(t.q->written, std::vector<std::string>{"msg=queued"});
+  EXPECT_EQ(t.inv.in_flight(), 0);
 }
 
 // An HTTP trigger's value in wire form (rpc_http_wire.h).
-rpc::ParameterBinding HttpTrigger() {
+std::string HttpTriggerWire() {
   rpc::ParameterBinding pb;
   pb.set_name("req");
   auto* http = pb.mutable_data()->mutable_http();
@@ -100,44 +112,34 @@ rpc::ParameterBinding HttpTrigger() {
   http->set_url("http://h/api/f?x=1");
   (*http->mutable_headers())["accept"] = "*/*";
   http->mutable_body()->set_bytes("");
-  return pb;
+  return pb.SerializeAsString();
 }
 
 TEST(FunctionInvoker, SendsATriggerInWireFormAsItIs) {
-  std::unique_ptr<FunctionRegistry> reg(MakeRegistry());
-  FakeDispatcher d;
-  FunctionInvoker inv(reg.get(), &d);  // no extension: nothing needs the request
+  InvokerOfF t(false);  // no extension: nothing needs the request
   InvocationInput in;
-  in.function_name = "f";
-  in.trigger_wire = HttpTrigger().SerializeAsString();
+  in.trigger_wire = HttpTriggerWire();
   in.http_summary = "GET http://h/api/f?x=1";
-  InvocationOutcome got;
-  inv.Invoke(in, [&](InvocationOutcome o) { got = std::move(o); });
+  InvocationOutcome got = t.Invoke(in);
   EXPECT_TRUE(got.succeeded()) << got.status.ToString();
-  ASSERT_EQ(d.last.input_data_size(), 1);
-  EXPECT_EQ(d.last.input_data(0).SerializeAsString(), in.trigger_wire);
-  EXPECT_TRUE(d.last_http);
-  EXPECT_EQ(d.last_summary, "GET http://h/api/f?x=1");
+  ASSERT_EQ(t.d.last.input_data_size(), 1);
+  EXPECT_EQ(t.d.last.input_data(0).SerializeAsString(), in.trigger_wire);
+  EXPECT_TRUE(t.d.last_http);
+  EXPECT_EQ(t.d.last_summary, "GET http://h/api/f?x=1");
 }
 
 TEST(FunctionInvoker, ExtensionsSeeTheRequestOfATriggerInWireForm) {
-  std::unique_ptr<FunctionRegistry> reg(MakeRegistry());
-  FakeDispatcher d;
-  FunctionInvoker inv(reg.get(), &d);
-  auto q = std::make_shared<FakeQueue>();
-  inv.AddBindingExtension(q);
+  InvokerOfF t(true);
   InvocationInput in;
-  in.function_name = "f";
-  in.trigger_wire = HttpTrigger().SerializeAsString();
-  InvocationOutcome got;
-  inv.Invoke(in, [&](InvocationOutcome o) { got = std::move(o); });
+  in.trigger_wire = HttpTriggerWire();
+  InvocationOutcome got = t.Invoke(in);
   EXPECT_TRUE(got.succeeded()) << got.status.ToString();
-  EXPECT_EQ(q->urls, (std::vector<std::string>{"http://h/api/f?x=1", "http://h/api/f?x=1"}));
-  ASSERT_EQ(d.last.input_data_size(), 2);
-  EXPECT_EQ(d.last.input_data(0).SerializeAsString(), in.trigger_wire);
-  EXPECT_EQ(d.last.input_data(1).name(), "inq");
-  EXPECT_TRUE(d.last_http);
-  EXPECT_EQ(d.last_summary, "GET http://h/api/f?x=1");  // made from the message
+  EXPECT_EQ(t.q->urls, (std::vector<std::string>{"http://h/api/f?x=1", "http://h/api/f?x=1"}));
+  ASSERT_EQ(t.d.last.input_data_size(), 2);
+  EXPECT_EQ(t.d.last.input_data(0).SerializeAsString(), in.trigger_wire);
+  EXPECT_EQ(t.d.last.input_data(1).name(), "inq");
+  EXPECT_TRUE(t.d.last_http);
+  EXPECT_EQ(t.d.last_summary, "GET http://h/api/f?x=1");  // made from the message
 }
 
 TEST(FunctionInvoker, Failures) {
