@@ -29,14 +29,15 @@
 # loop ~1.3k, a SimpleQueue round trip between two threads ~4.5k, `import logging` ~50M of
 # the worker's ~180M start (bare `python3 -c pass` ~32M), asyncio's own cost for a
 # cross-thread start of a task awaiting asyncio.sleep ~190k (the async row's ~300k).
-# Where the host's share went last time (hello, bookworm's gRPC 1.51, per request): ~95-98k
-# in all (114k before the invocation went out as wire bytes); io threads ~54k (HTTP
-# read/parse, timers and the posted response ~26k; handler ~25k: routing 2k, the trigger's
-# wire bytes (EncodeHttpTrigger) 2k, the trace context 2k, invoker + dispatch ~13k of which
-# EncodeInvocation 1k and the gRPC write ~7k; response write 3k); gRPC's callback threads
-# ~35k (completion queue: transport reads ~16k; read reactions ~18k: parse 3k, response
-# handling and the post to the io thread ~11k, the next StartRead ~5k); gRPC's executor
-# 1-6k (it varies most between runs); malloc/free ~12-13k across all.
+# Where the host's share went last time (hello, bookworm's gRPC 1.51, per request): ~98k
+# in all, 95-101k over five runs (113-114k before the invocation went out as wire bytes);
+# io threads ~54k (HTTP read/parse, timers and the posted response ~26k; handler ~24k:
+# routing 2k, the trigger's wire bytes (EncodeHttpTrigger) 2k, the trace context 2k,
+# invoker + dispatch ~13k of which EncodeInvocation 1k and the gRPC write ~7k; response
+# write 3k); gRPC's callback threads ~35k (completion queue: transport reads ~16k; read
+# reactions ~18k: parse 3k, response handling and the post to the io thread ~11k, the next
+# StartRead ~5k); gRPC's executor 1-10k (it varies most between runs); malloc/free ~12-13k
+# across all.
 # Floors measured alone with callgrind (a bidi echo on gRPC 1.51, raw bytes, the
 # InvocationRequest's ~260 bytes, one client sending one message at a time, no BDP
 # probe; server-side instructions, fitted over 400 and 2000 round trips): the callback
