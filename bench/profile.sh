@@ -28,7 +28,10 @@
 # (worker/invocation_dict.cc). Floors measured alone with callgrind: a Python-level call in a
 # loop ~1.3k, a SimpleQueue round trip between two threads ~4.5k, `import logging` ~50M of
 # the worker's ~180M start (bare `python3 -c pass` ~32M), asyncio's own cost for a
-# cross-thread start of a task awaiting asyncio.sleep ~190k (the async row's ~300k).
+# cross-thread start of a task awaiting asyncio.sleep ~190k. The async row's function
+# (PROFILE_APP=bench/apps/concurrency PROFILE_PATH=/api/sleep_async SIDES=worker): ~273k
+# per invocation, CPython ~225k (296k before an async invocation became one task that
+# takes itself out of the task table).
 # Where the host's share went last time (hello, bookworm's gRPC 1.51, per request): ~98k
 # in all, 95-101k over five runs (113-114k before the invocation went out as wire bytes);
 # io threads ~54k (HTTP read/parse, timers and the posted response ~26k; handler ~24k:
