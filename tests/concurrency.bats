@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # Spec row R5: async def on an event loop, plain functions on a thread pool sized by
-# PYTHON_THREADPOOL_THREAD_COUNT, several workers with FUNCTIONS_WORKER_PROCESS_COUNT.
+# PYTHON_THREADPOOL_THREAD_COUNT, several workers with FUNCTIONS_WORKER_PROCESS_COUNT;
+# PYFN_EVENT_LOOP=uvloop runs async functions on uvloop from the app's packages (Debian's
+# python3-uvloop of the cell's release, fetched at test time into a copy of the app).
 # App: tests/apps/concurrency (see its README).
 
 load helpers/common
@@ -9,6 +11,10 @@ setup_file() {
   pyfn_start concurrency
   pyfn_start -n onethread -e PYTHON_THREADPOOL_THREAD_COUNT=1 concurrency
   pyfn_start -n twoworkers -e FUNCTIONS_WORKER_PROCESS_COUNT=2 concurrency
+  local uv
+  uv=$(pyfn_copy_app concurrency)
+  pyfn_add_debian_python -r "$PYFN_DEBIAN_RELEASE" -l "$uv" python3-uvloop
+  pyfn_start -n uvloop -e PYFN_EVENT_LOOP=uvloop "$uv"
 }
 
 teardown_file() {
@@ -37,6 +43,18 @@ overlapping() {
   assert_http_status 200
   assert_equal "$(http_json .async)" true
   assert_equal "$(http_json .loop)" true
+  assert_equal "$(http_json .loop_module)" asyncio.unix_events
+}
+
+@test "R5: PYFN_EVENT_LOOP=uvloop runs async functions on the app's uvloop" {
+  run parallel_get uvloop '/api/async_sleep?s=1' 2
+  assert_success
+  printf '%s\n' "$output" | overlapping
+  assert_equal "$(printf '%s\n' "$output" | jq -rs 'map(.loop_module) | unique | join(",")')" uvloop
+  assert_log -n uvloop 'async functions run on uvloop [0-9]'
+  # sync functions keep the thread pool
+  http_request -n uvloop GET '/api/sync_sleep?s=0'
+  assert_http_status 200
 }
 
 @test "R5: two slow async requests run at the same time" {

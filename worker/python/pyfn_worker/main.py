@@ -22,6 +22,7 @@ import signal
 import sys
 
 from . import dispatcher as _dispatcher
+from . import event_loop
 from . import logs
 
 logger = logging.getLogger('pyfn_worker')
@@ -222,12 +223,17 @@ def _loop_at_start() -> bool:
 def _run_on_loop(coro) -> int:
     """asyncio.run(coro), on the main thread's loop if the app made one
     already (asyncio.get_event_loop() while it loaded) so that what it bound
-    to that loop works in its async functions."""
+    to that loop works in its async functions; else on the loop
+    PYFN_EVENT_LOOP asks for (event_loop.py)."""
     import asyncio
     policy = asyncio.get_event_loop_policy()
     loop = getattr(getattr(policy, '_local', None), '_loop', None)
     if loop is None or loop.is_closed() or loop.is_running():
-        return asyncio.run(coro)
+        factory = event_loop.loop_factory()
+        if factory is None:
+            return asyncio.run(coro)
+        loop = factory()
+        asyncio.set_event_loop(loop)
     try:
         return loop.run_until_complete(coro)
     finally:

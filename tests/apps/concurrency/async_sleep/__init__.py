@@ -15,4 +15,5 @@ async def main(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(json.dumps({
         "pid": os.getpid(), "thread": threading.current_thread().name,
         "start": start, "end": time.time(), "async": True, "loop": loop.is_running(),
+        "loop_module": type(loop).__module__,
     }), mimetype="application/json")
