@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -329,7 +330,9 @@ def bench_concurrency(seconds):
     """The concurrency rows: a sync function sleeping 20 ms under 64 connections
     (bound: threads / 20 ms), an async one awaiting asyncio.sleep(0.02) under 256
     (bound: 256 / 20 ms, or the host's ceiling when that is lower; also compared with
-    the same async function without the wait), and a 64 KiB JSON echo under 32."""
+    the same async function without the wait), and a 64 KiB JSON echo under 32. The two
+    async rows run again on uvloop (PYFN_EVENT_LOOP=uvloop, Debian's python3-uvloop
+    fetched into a copy of the app) when the archive can be reached."""
     rows = []
     host = Host(CONCURRENCY_APP, env={"PYTHON_THREADPOOL_THREAD_COUNT": str(SLEEP_THREADS)})
     try:
@@ -337,27 +340,25 @@ def bench_concurrency(seconds):
         ping = host.base + "/admin/host/ping"
         wrk(ping, 256, max(1, seconds // 5))
         ceiling = wrk(ping, 256, seconds)["rps"]
-        wrk(host.base + "/api/async_nowait", 256, max(1, seconds // 5))
-        nowait = wrk(host.base + "/api/async_nowait", 256, seconds)
-        nowait.update({"target": "async-nowait", "conns": 256, "workers": 1})
-        rows.append(nowait)
-        for name, path, conns, bound in (
-                ("sleep-sync-20ms", "/api/sleep_sync", 64, SLEEP_THREADS / SLEEP_S),
-                ("sleep-async-20ms", "/api/sleep_async", 256, min(256 / SLEEP_S, ceiling))):
-            url = host.base + path
-            wrk(url, conns, max(1, seconds // 5))  # warm-up
-            r = wrk(url, conns, seconds)
-            r.update({"target": name, "conns": conns, "workers": 1, "bound_rps": bound,
-                      "ratio_to_bound": r["rps"] / bound})
-            if name == "sleep-sync-20ms":
-                r["threads"] = SLEEP_THREADS
-            else:
-                r["ceiling_rps_c256"] = ceiling
-                r["async_nowait_rps_c256"] = nowait["rps"]
-                r["ratio_to_function_ceiling"] = r["rps"] / min(256 / SLEEP_S, nowait["rps"])
-            rows.append(r)
+        rows += async_rows(host, seconds, ceiling, "")
+        url = host.base + "/api/sleep_sync"
+        wrk(url, 64, max(1, seconds // 5))  # warm-up
+        r = wrk(url, 64, seconds)
+        bound = SLEEP_THREADS / SLEEP_S
+        r.update({"target": "sleep-sync-20ms", "conns": 64, "workers": 1, "bound_rps": bound,
+                  "ratio_to_bound": r["rps"] / bound, "threads": SLEEP_THREADS})
+        rows.append(r)
     finally:
         host.stop()
+    uv_app = app_with_uvloop()
+    if uv_app:
+        host = Host(uv_app, env={"PYFN_EVENT_LOOP": "uvloop"})
+        try:
+            host.wait_ready("/api/async_nowait")
+            rows += async_rows(host, seconds, ceiling, " uvloop")
+        finally:
+            host.stop()
+            shutil.rmtree(os.path.dirname(uv_app), ignore_errors=True)
     host = Host(APPS["v1"])
     try:
         host.wait_ready()
@@ -369,6 +370,39 @@ def bench_concurrency(seconds):
     finally:
         host.stop()
     return rows
+
+
+def async_rows(host, seconds, ceiling, suffix):
+    """async-nowait and sleep-async-20ms under 256 connections on `host`."""
+    rows = []
+    wrk(host.base + "/api/async_nowait", 256, max(1, seconds // 5))
+    nowait = wrk(host.base + "/api/async_nowait", 256, seconds)
+    nowait.update({"target": "async-nowait" + suffix, "conns": 256, "workers": 1})
+    rows.append(nowait)
+    url = host.base + "/api/sleep_async"
+    wrk(url, 256, max(1, seconds // 5))  # warm-up
+    r = wrk(url, 256, seconds)
+    bound = min(256 / SLEEP_S, ceiling)
+    r.update({"target": "sleep-async-20ms" + suffix, "conns": 256, "workers": 1,
+              "bound_rps": bound, "ratio_to_bound": r["rps"] / bound,
+              "ceiling_rps_c256": ceiling, "async_nowait_rps_c256": nowait["rps"],
+              "ratio_to_function_ceiling": r["rps"] / min(256 / SLEEP_S, nowait["rps"])})
+    rows.append(r)
+    return rows
+
+
+def app_with_uvloop():
+    """A copy of the concurrency app with Debian's python3-uvloop (this machine's
+    release) in its .python_packages, or None (printed why) when it cannot be fetched."""
+    app = os.path.join(tempfile.mkdtemp(prefix="pyfn-bench-uvloop-"), "app")
+    shutil.copytree(CONCURRENCY_APP, app)
+    fetch = os.path.join(ROOT, "tests", "helpers", "fetch-debian-python.sh")
+    r = subprocess.run([fetch, "-l", app, "python3-uvloop"], capture_output=True, text=True)
+    if r.returncode != 0:
+        print("bench: no uvloop rows (fetching python3-uvloop failed: %s)" %
+              (r.stderr or r.stdout).strip().splitlines()[-1:], file=sys.stderr)
+        return None
+    return app
 
 
 def last_json_line(cmd):
@@ -580,10 +614,10 @@ def report(r):
                       (model, fmt(m["host_mb"]), [fmt(w) for w in m["workers_mb"]], total,
                        GOALS["idle_rss_mb"]))
     if r.get("concurrency"):
-        print("\n%-18s %5s %10s %10s %7s %8s %8s %7s" %
+        print("\n%-24s %5s %10s %10s %7s %8s %8s %7s" %
               ("concurrency", "conns", "rps", "bound", "ratio", "p50 ms", "p99 ms", "errors"))
         for x in r["concurrency"]:
-            print("%-18s %5d %10.0f %10s %7s %8s %8s %7d" %
+            print("%-24s %5d %10.0f %10s %7s %8s %8s %7d" %
                   (x["target"], x["conns"], x["rps"], fmt(x.get("bound_rps"), "%.0f"),
                    fmt(x.get("ratio_to_bound"), "%.2f"), fmt(x["p50_ms"], "%.2f"),
                    fmt(x["p99_ms"], "%.2f"), x["errors"]))

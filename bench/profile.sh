@@ -31,7 +31,10 @@
 # cross-thread start of a task awaiting asyncio.sleep ~190k. The async row's function
 # (PROFILE_APP=bench/apps/concurrency PROFILE_PATH=/api/sleep_async SIDES=worker): ~273k
 # per invocation, CPython ~225k (296k before an async invocation became one task that
-# takes itself out of the task table).
+# takes itself out of the task table); async_nowait ~203k, so the 20 ms wait costs ~64k,
+# asyncio's own ~61k (docs/internals.md). On uvloop (PYFN_EVENT_LOOP=uvloop, the app copied
+# with Debian's python3-uvloop in .python_packages, PROFILE_APP pointing at the copy):
+# async_nowait ~154k, sleep_async ~175k.
 # Where the host's share went last time (hello, bookworm's gRPC 1.51, per request): ~98k
 # in all, 95-101k over five runs (113-114k before the invocation went out as wire bytes);
 # io threads ~54k (HTTP read/parse, timers and the posted response ~26k; handler ~24k:
