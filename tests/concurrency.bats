@@ -14,7 +14,11 @@ setup_file() {
   local uv
   uv=$(pyfn_copy_app concurrency)
   pyfn_add_debian_python -r "$PYFN_DEBIAN_RELEASE" -l "$uv" python3-uvloop
-  pyfn_start -n uvloop -e PYFN_EVENT_LOOP=uvloop "$uv"
+  # Debian's uvloop links libuv1, which the images lack (pip's uvloop wheels carry it inside):
+  # -l copied it into the app, LD_LIBRARY_PATH finds it there.
+  local native=/home/site/wwwroot/.python_packages/lib/native
+  [ "$PYFN_TARGET" = image ] || native=$uv/.python_packages/lib/native
+  pyfn_start -n uvloop -e PYFN_EVENT_LOOP=uvloop -e "LD_LIBRARY_PATH=$native" "$uv"
 }
 
 teardown_file() {
