@@ -12,26 +12,14 @@
 #include <thread>
 
 #include "host/app/app_loader.h"
+#include "host/app/process_environment.h"
 #include "host/app/settings.h"
 #include "host/common/logging.h"
 #include "host/common/runtime_tuning.h"
 #include "host/host.h"
 #include "host/workers/subprocess.h"
 
-extern char** environ;
-
 namespace {
-
-pyfn::Environment ReadEnvironment() {
-  pyfn::Environment env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string kv(*e);
-    size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  return env;
-}
 
 std::string ExeDir() {
   std::error_code ec;
@@ -52,6 +40,8 @@ void NoOpHandler(int) {}
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything reorders argv: the environment the user gave (see process_environment.h).
+  const std::string_view original_environment = pyfn::SecureExecutionEnvironBlock(argc, argv);
   pyfn::TuneLibraries();
   // Signals: SIGINT/SIGTERM/SIGCHLD are blocked in every thread and taken by
   // one sigwait thread (children get them unblocked, see subprocess.cc). A
@@ -86,7 +76,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  pyfn::Environment env = ReadEnvironment();
+  pyfn::Environment env = pyfn::ProcessEnvironment(original_environment);
   std::error_code ec;
   std::string cwd = std::filesystem::current_path(ec).string();
   std::string root = pyfn::ResolveScriptRoot(cl, env, cwd);
@@ -101,7 +91,7 @@ int main(int argc, char** argv) {
   pyfn::Environment local_values = pyfn::MergeEnvironment(env, local.values);
   for (const auto& kv : local_values) ::setenv(kv.first.c_str(), kv.second.c_str(), 1);
   ::setenv("AzureWebJobsScriptRoot", root.c_str(), 1);
-  env = ReadEnvironment();
+  env = pyfn::ProcessEnvironment(original_environment);
 
   // host.json plus AzureFunctionsJobHost__* (the one place; everything reads `config`).
   pyfn::HostConfig config;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # What only an image can show: R7 (/tmp writable in a read-only container), I1 (the cell's
-# Python), I2 (non-root, port 80, /home/site/wwwroot, HEALTHCHECK, SIGTERM), the full
+# Python), I2 (non-root, port 80, /home/site/wwwroot, HEALTHCHECK, SIGTERM, loader variables
+# reaching the worker), the full
 # variant's system libraries, the image's SBOM (CycloneDX, checked against its schema, the
 # image's dpkg database, the link record of the builder and the strings inside the
 # binaries) and its OCI labels. Natively only the first test runs. App: tests/apps/image_checks.
@@ -9,6 +10,9 @@ load helpers/common
 
 setup_file() {
   pyfn_start image_checks
+  # An app's loader settings, which secure execution (pyfn-host's file capability) takes
+  # out of the host's environment; libc.so.6 is in every image, so the preload is harmless.
+  pyfn_start -n loader -e LD_LIBRARY_PATH=/home/site/wwwroot/lib -e LD_PRELOAD=libc.so.6 image_checks
 }
 
 teardown_file() {
@@ -52,6 +56,15 @@ teardown_file() {
   refute [ "$(http_json .uid)" = 0 ]
   run pyfn_exec id -u
   refute_output 0
+}
+
+@test "I2: LD_LIBRARY_PATH and LD_PRELOAD set for the container reach the worker" {
+  require_image "pyfn-host's file capability"
+  http_request -n loader GET /api/pyinfo
+  assert_http_status 200
+  assert_equal "$(http_json .ld_library_path)" /home/site/wwwroot/lib
+  assert_equal "$(http_json .ld_preload)" libc.so.6
+  refute [ "$(http_json .uid)" = 0 ]
 }
 
 @test "I2: the image has the host, the worker and azure.functions, with the app at /home/site/wwwroot" {
