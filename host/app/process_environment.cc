@@ -40,6 +40,8 @@ std::string_view SecureExecutionEnvironBlock(int argc, char** argv) {
   if (getauxval(AT_SECURE) == 0 || argc < 1 || argv == nullptr || argv[0] == nullptr) return {};
   const char* start = argv[0];
   for (int i = 0; i < argc; ++i) start += std::strlen(start) + 1;
+  // getauxval() hands the AT_EXECFN string's address over as an integer.
+  // NOLINTNEXTLINE(performance-no-int-to-ptr)
   const char* end = reinterpret_cast<const char*>(getauxval(AT_EXECFN));
   constexpr size_t kMaxBlock = 8 << 20;  // well past ARG_MAX's usual limits
   if (end == nullptr || end < start || static_cast<size_t>(end - start) > kMaxBlock) return {};
