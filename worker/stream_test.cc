@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,9 +39,12 @@ struct Transcript {
   StreamingMessage init_response, metadata_response, load_response, bad_load_response,
       invocation_response, unreadable_response, failed_response;
   std::vector<StreamingMessage> logs;
+  std::set<std::string> burst_answered;  // invocation ids of the burst's responses
   bool stream_ended = false;
   std::string error;
 };
+
+constexpr int kBurst = 200;
 
 class FakeHost final : public rpc::FunctionRpc::Service {
  public:
@@ -148,6 +152,22 @@ class FakeHost final : public rpc::FunctionRpc::Service {
     s->Write(inv2);
     if (!Next(s, t, &t->failed_response)) { t->error = "no second invocation response"; return; }
 
+    // A burst sent without waiting: the answers queue up in the worker's writer; each one
+    // must arrive, the last included.
+    for (int i = 0; i < kBurst; ++i) {
+      StreamingMessage b = inv;
+      b.set_request_id("req-burst-" + std::to_string(i));
+      b.mutable_invocation_request()->set_invocation_id("inv-burst-" + std::to_string(i));
+      s->Write(b);
+    }
+    for (int i = 0; i < kBurst; ++i) {
+      if (!Next(s, t, &m) || !m.has_invocation_response()) {
+        t->error = "burst: " + std::to_string(i) + " of " + std::to_string(kBurst) + " answered";
+        return;
+      }
+      t->burst_answered.insert(m.invocation_response().invocation_id());
+    }
+
     StreamingMessage term;
     term.mutable_worker_terminate()->mutable_grace_period()->set_seconds(5);
     s->Write(term);
@@ -225,6 +245,7 @@ TEST(StreamTest, WorkerServesAnHttpFunction) {
 
   ASSERT_EQ(t.error, "") << logs;
   EXPECT_EQ(t.worker_id, "worker-1");
+  EXPECT_EQ(t.burst_answered.size(), static_cast<size_t>(kBurst));
   EXPECT_EQ(t.init_response.request_id(), "req-init");
   EXPECT_EQ(t.init_response.worker_init_response().result().status(),
             rpc::StatusResult::Success);
@@ -275,7 +296,8 @@ TEST(StreamTest, WorkerServesAnHttpFunction) {
       saw_log = l.invocation_id() == "inv-1" && l.category() == "Function.hello.User" &&
                 l.level() == rpc::RpcLog::Information;
     }
-    if (l.message() == "printed line") saw_print = l.invocation_id() == "inv-1";
+    // The burst prints too: inv-1's line must be among them, attributed to it.
+    if (l.message() == "printed line" && l.invocation_id() == "inv-1") saw_print = true;
   }
   EXPECT_TRUE(saw_log) << logs;
   EXPECT_TRUE(saw_print) << logs;
