@@ -70,6 +70,16 @@ require_native() {
   [ "$PYFN_TARGET" = native ] || skip "native only: ${1:-behaviour of a local run}"
 }
 
+# require_native_arch REASON: skip when the image is of another architecture than this
+# machine's (its programs then run under QEMU's user emulation).
+require_native_arch() {
+  require_image "$1"
+  local arch
+  arch=$("$PYFN_ENGINE" image inspect --format '{{.Architecture}}' "$PYFN_IMAGE" 2>/dev/null)
+  [ -z "$arch" ] || [ "$arch" = "$(dpkg --print-architecture)" ] ||
+    skip "the image is $arch, emulated here: $1"
+}
+
 # require_variant full|slim: skip unless the image is that variant.
 require_variant() {
   require_image "variant $1"
