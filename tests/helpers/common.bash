@@ -71,9 +71,9 @@ require_native() {
 }
 
 # require_native_arch REASON: skip when the image is of another architecture than this
-# machine's (its programs then run under QEMU's user emulation).
+# machine's (its programs then run under QEMU's user emulation); natively nothing to skip.
 require_native_arch() {
-  require_image "$1"
+  [ "$PYFN_TARGET" = image ] || return 0
   local arch
   arch=$("$PYFN_ENGINE" image inspect --format '{{.Architecture}}' "$PYFN_IMAGE" 2>/dev/null)
   [ -z "$arch" ] || [ "$arch" = "$(dpkg --print-architecture)" ] ||
