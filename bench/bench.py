@@ -53,7 +53,8 @@ GOALS = {
     # async 20 ms sleep, 256 conns: rps >= 0.9 * min(256 / 0.020 s, host ceiling);
     # also reported against min(256 / 0.020 s, the same async function without the
     # wait): that ratio says whether waiting costs concurrency, apart from the
-    # per-invocation cost the hello row measures
+    # per-invocation cost the hello row measures; and against asyncio_floor.py, a bare asyncio server awaiting the same 20 ms (no
+    # pyfn): the rate CPython's loop itself reaches on this machine
     "ratio_sleep_to_bound": 0.9,
     "cold_start_ms": 80,
     "idle_rss_mb": 40,
@@ -355,7 +356,8 @@ def bench_concurrency(seconds):
         host = Host(uv_app, env={"PYFN_EVENT_LOOP": "uvloop"})
         try:
             host.wait_ready("/api/async_nowait")
-            rows += async_rows(host, seconds, ceiling, " uvloop")
+            rows += async_rows(host, seconds, ceiling, " uvloop",
+                               os.path.join(uv_app, ".python_packages", "lib", "site-packages"))
         finally:
             host.stop()
             shutil.rmtree(os.path.dirname(uv_app), ignore_errors=True)
@@ -372,8 +374,9 @@ def bench_concurrency(seconds):
     return rows
 
 
-def async_rows(host, seconds, ceiling, suffix):
-    """async-nowait and sleep-async-20ms under 256 connections on `host`."""
+def async_rows(host, seconds, ceiling, suffix, uvloop_path=None):
+    """async-nowait and sleep-async-20ms under 256 connections on `host`, and the same
+    wait served by a bare asyncio server (the floor; on uvloop from uvloop_path)."""
     rows = []
     wrk(host.base + "/api/async_nowait", 256, max(1, seconds // 5))
     nowait = wrk(host.base + "/api/async_nowait", 256, seconds)
@@ -388,7 +391,39 @@ def async_rows(host, seconds, ceiling, suffix):
               "ceiling_rps_c256": ceiling, "async_nowait_rps_c256": nowait["rps"],
               "ratio_to_function_ceiling": r["rps"] / min(256 / SLEEP_S, nowait["rps"])})
     rows.append(r)
+    floor = asyncio_floor(seconds, uvloop_path)
+    if floor:
+        floor.update({"target": "sleep-async-20ms floor" + suffix, "conns": 256, "workers": 0,
+                      "bound_rps": 256 / SLEEP_S, "ratio_to_bound": floor["rps"] * SLEEP_S / 256})
+        r["asyncio_floor_rps"] = floor["rps"]
+        r["ratio_to_asyncio_floor"] = r["rps"] / floor["rps"]
+        rows.append(floor)
     return rows
+
+
+def asyncio_floor(seconds, uvloop_path=None):
+    """wrk against bench/asyncio_floor.py (a bare asyncio HTTP server awaiting the same
+    20 ms, no pyfn) under 256 connections, on the worker's CPython (/usr/bin/python3);
+    None (printed why) when it cannot run."""
+    cmd = ["/usr/bin/python3", os.path.join(ROOT, "bench", "asyncio_floor.py"),
+           "--sleep", str(SLEEP_S)]
+    env = dict(os.environ)
+    if uvloop_path:
+        cmd.append("--uvloop")
+        env["PYTHONPATH"] = uvloop_path
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True, env=env)
+    try:
+        port = server.stdout.readline().strip()
+        if not port.isdigit():
+            print("bench: no asyncio floor row (%s did not start)" % cmd[1], file=sys.stderr)
+            return None
+        url = "http://127.0.0.1:%s/" % port
+        wrk(url, 256, max(1, seconds // 5))  # warm-up
+        return wrk(url, 256, seconds)
+    finally:
+        server.kill()
+        server.wait()
 
 
 def app_with_uvloop():
@@ -614,10 +649,10 @@ def report(r):
                       (model, fmt(m["host_mb"]), [fmt(w) for w in m["workers_mb"]], total,
                        GOALS["idle_rss_mb"]))
     if r.get("concurrency"):
-        print("\n%-24s %5s %10s %10s %7s %8s %8s %7s" %
+        print("\n%-30s %5s %10s %10s %7s %8s %8s %7s" %
               ("concurrency", "conns", "rps", "bound", "ratio", "p50 ms", "p99 ms", "errors"))
         for x in r["concurrency"]:
-            print("%-24s %5d %10.0f %10s %7s %8s %8s %7d" %
+            print("%-30s %5d %10.0f %10s %7s %8s %8s %7d" %
                   (x["target"], x["conns"], x["rps"], fmt(x.get("bound_rps"), "%.0f"),
                    fmt(x.get("ratio_to_bound"), "%.2f"), fmt(x["p50_ms"], "%.2f"),
                    fmt(x["p99_ms"], "%.2f"), x["errors"]))
@@ -628,6 +663,10 @@ def report(r):
                 print("%s against the same async function without the wait (%.0f rps): %.2f "
                       "(what waiting costs, apart from the per-invocation cost)" %
                       (x["target"], x["async_nowait_rps_c256"], x["ratio_to_function_ceiling"]))
+            if "ratio_to_asyncio_floor" in x:
+                print("%s against a bare asyncio server awaiting the same 20 ms (no pyfn, "
+                      "bench/asyncio_floor.py; %.0f rps): %.2f" %
+                      (x["target"], x["asyncio_floor_rps"], x["ratio_to_asyncio_floor"]))
     if r.get("streaming"):
         print()
         for mode, x in r["streaming"].items():
