@@ -53,8 +53,8 @@ GOALS = {
     # async 20 ms sleep, 256 conns: rps >= 0.9 * min(256 / 0.020 s, host ceiling);
     # also reported against min(256 / 0.020 s, the same async function without the
     # wait): that ratio says whether waiting costs concurrency, apart from the
-    # per-invocation cost the hello row measures; and against asyncio_floor.py, a bare asyncio server awaiting the same 20 ms (no
-    # pyfn): the rate CPython's loop itself reaches on this machine
+    # per-invocation cost the hello row measures; and against asyncio_floor.py, a bare
+    # asyncio server awaiting the same 20 ms (no pyfn): what CPython's loop itself reaches
     "ratio_sleep_to_bound": 0.9,
     "cold_start_ms": 80,
     "idle_rss_mb": 40,
